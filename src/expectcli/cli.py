@@ -1,0 +1,476 @@
+"""The command line: parse arguments, call the ledger, render. No ledger logic lives here."""
+
+import functools
+import inspect
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+from typer.core import TyperGroup
+
+try:  # typer ≥ 0.24 vendors click; older releases depend on it
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors
+
+from . import __version__
+from .errors import BadInput, ExpectError
+
+
+# -- the edge: one line per error, exit statuses ------------------------------------------
+
+
+class ExpectGroup(TyperGroup):
+    """Turns every user error into one line on stderr and its exit status."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in args or bool(os.environ.get("EXPECT_DEBUG"))
+        try:
+            status = super().main(args, prog_name or "expect", complete_var, standalone_mode=False, **extra)
+        except click_errors.UsageError as exc:
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            _fail(exc.format_message().rstrip(".") + hint, 2)
+        except click_errors.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except (click_errors.Abort, typer.Abort):
+            _fail("aborted", 1)
+        except ExpectError as exc:
+            _fail(str(exc), exc.exit_code)
+        except Exception as exc:
+            if debug:
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 70)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _fail(message: str, status: int) -> None:
+    from .textsafe import printable
+
+    line = " ".join(printable(message).split())
+    sys.stderr.write(f"expect: {line}\n")
+    sys.exit(status)
+
+
+app = typer.Typer(
+    cls=ExpectGroup,
+    help="An expectation ledger: record promises to clients, move deadlines openly, score kept versus broken.",
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=True,
+)
+client_app = typer.Typer(cls=TyperGroup, help="Clients and their terms.", no_args_is_help=True, rich_markup_mode=None)
+db_app = typer.Typer(cls=TyperGroup, help="Where the ledger is and its upkeep.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(client_app, name="client")
+app.add_typer(db_app, name="db")
+
+
+# -- global options, accepted before or after the command name ----------------------------
+
+
+@dataclass
+class Env:
+    db: Optional[str] = None
+    json: bool = False
+    now_text: Optional[str] = None
+    debug: bool = False
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def settings(self):
+        if "settings" not in self._cache:
+            from .config import load_settings
+
+            self._cache["settings"] = load_settings()
+        return self._cache["settings"]
+
+    @property
+    def now(self) -> int:
+        """Now as UTC epoch seconds: `--now` / EXPECT_NOW, else the clock."""
+        if "now" not in self._cache:
+            from . import dates
+
+            real = dates.now_utc()
+            text = self.now_text or os.environ.get("EXPECT_NOW")
+            moment = dates.parse_when(text, real, self.settings) if text else real
+            self._cache["now"] = int(moment.timestamp())
+        return self._cache["now"]
+
+    @property
+    def location(self) -> str:
+        from .store import resolve_location
+
+        return resolve_location(self.db)
+
+    def ledger(self):
+        if "ledger" not in self._cache:
+            from .ledger import open_ledger
+
+            self._cache["ledger"] = open_ledger(self.location, self.now)
+        return self._cache["ledger"]
+
+    def when(self, text: str) -> int:
+        """A user's date/time expression as UTC epoch seconds."""
+        from datetime import datetime, timezone
+
+        from . import dates
+
+        moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
+        return int(moment.timestamp())
+
+    def console(self):
+        from rich.console import Console
+
+        return Console(highlight=False, emoji=False, soft_wrap=False)
+
+    def emit(self, payload: Any) -> None:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+DbOption = Annotated[
+    Optional[str], typer.Option("--db", envvar="EXPECT_DB", help="Ledger path or SQLAlchemy URL.", show_envvar=True)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine output (JSON) only on stdout.")]
+NowOption = Annotated[
+    Optional[str], typer.Option("--now", help="Act and report as if now were WHEN (also EXPECT_NOW).", metavar="WHEN")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback for internal errors.", hidden=True)]
+
+_COMMON = [
+    inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, annotation=DbOption, default=None),
+    inspect.Parameter("json_output", inspect.Parameter.KEYWORD_ONLY, annotation=JsonOption, default=False),
+    inspect.Parameter("now", inspect.Parameter.KEYWORD_ONLY, annotation=NowOption, default=None),
+    inspect.Parameter("debug", inspect.Parameter.KEYWORD_ONLY, annotation=DebugOption, default=False),
+]
+
+
+def command(group: typer.Typer, name: Optional[str] = None, **options) -> Callable:
+    """Register `fn(env, …)` as a command that also takes the global options."""
+
+    def register(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+        own = list(signature.parameters.values())[1:]  # drop `env`
+
+        @functools.wraps(fn)
+        def run(*args, ctx, db=None, json_output=False, now=None, debug=False, **kwargs):
+            outer = ctx.find_root().obj or Env()
+            env = Env(
+                db=db or outer.db,
+                json=json_output or outer.json,
+                now_text=now or outer.now_text,
+                debug=debug or outer.debug,
+            )
+            return fn(env, *args, **kwargs)
+
+        params = own + [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)] + _COMMON
+        run.__signature__ = signature.replace(parameters=params)
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        group.command(name, **options)(run)
+        return fn
+
+    return register
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"expect {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+    now: NowOption = None,
+    debug: DebugOption = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = Env(db=db, json=json_output, now_text=now, debug=debug)
+
+
+# -- promises -------------------------------------------------------------------------------
+
+
+@command(app, "promise")
+def promise_command(
+    env: Env,
+    title: Annotated[str, typer.Argument(help="What you promised, in the client's words.")],
+    to: Annotated[str, typer.Option("--to", help="The client's handle (created on first use).", metavar="CLIENT")],
+    due: Annotated[str, typer.Option("--due", help="The deadline: fri 5pm, tomorrow, eow, 3d, 2026-12-03 …", metavar="WHEN")],
+    criteria: Annotated[Optional[str], typer.Option("--criteria", help="What counts as delivered.")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="deliverable, reply, call or meeting.")] = "deliverable",
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeat for several.")] = None,
+) -> None:
+    """Record a promise made to a client; prints its id."""
+    due_at = env.when(due)
+    created = env.ledger().promise(title, to, due_at, criteria=criteria, kind=kind, tags=tag or ())
+    _announce(env, [created], "Promised")
+
+
+@command(app, "done")
+def done_command(
+    env: Env,
+    ids: Annotated[list[int], typer.Argument(help="Ids of the delivered promises.", metavar="ID...")],
+    at: Annotated[Optional[str], typer.Option("--at", help="When it was delivered (default: now).", metavar="WHEN")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note on the delivery.")] = None,
+) -> None:
+    """Record delivery of one or more promises."""
+    delivered_at = env.when(at) if at else None
+    delivered = env.ledger().deliver(ids, delivered_at, note)
+    _announce(env, delivered, "Delivered", single=False)
+
+
+@command(app, "move")
+def move_command(
+    env: Env,
+    promise_id: Annotated[int, typer.Argument(help="The promise to renegotiate.", metavar="ID")],
+    when: Annotated[str, typer.Argument(help="The new deadline.", metavar="WHEN")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the date moves (what you told the client).")],
+) -> None:
+    """Renegotiate a deadline, with the reason given to the client."""
+    moved = env.ledger().move(promise_id, env.when(when), reason)
+    _announce(env, [moved], "Moved")
+
+
+@command(app, "release")
+def release_command(
+    env: Env,
+    promise_id: Annotated[int, typer.Argument(help="The promise to cancel.", metavar="ID")],
+    reason: Annotated[str, typer.Option("--reason", help="What was agreed with the client.")],
+) -> None:
+    """Cancel a promise by agreement with the client."""
+    released = env.ledger().release(promise_id, reason)
+    _announce(env, [released], "Released")
+
+
+@command(app, "reopen")
+def reopen_command(
+    env: Env, promise_id: Annotated[int, typer.Argument(help="The promise to reopen.", metavar="ID")]
+) -> None:
+    """Take back a delivery or release recorded in error (as a new event)."""
+    reopened = env.ledger().reopen(promise_id)
+    _announce(env, [reopened], "Reopened")
+
+
+@command(app, "list")
+def list_command(
+    env: Env,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's promises.")] = None,
+    status: Annotated[
+        Optional[str], typer.Option("--status", help="Only this outcome: open, kept, renegotiated, late, missed, released.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include delivered and released promises.")] = False,
+) -> None:
+    """Promises, soonest due first (those not yet delivered or released, unless --all)."""
+    promises = env.ledger().promises(client=client, outcome=status, include_settled=all_)
+    _listing(env, promises, "No promises to show.")
+
+
+@command(app, "due")
+def due_command(
+    env: Env,
+    within: Annotated[str, typer.Option("--within", help="How far ahead to look: 4h, 2d, 1bd, 1w.", metavar="DURATION")] = "2d",
+    count: Annotated[bool, typer.Option("--count", help="One short line for a shell prompt.")] = False,
+) -> None:
+    """The daily view: overdue promises and those due soon. Exit status 1 when something is overdue."""
+    from datetime import datetime, timezone
+
+    from . import dates
+
+    window = dates.parse_duration(within)
+    end = int(window.add_to(datetime.fromtimestamp(env.now, timezone.utc), env.settings).timestamp())
+    ledger = env.ledger()
+    if count:
+        overdue, soon = ledger.due_counts(end)
+        if env.json:
+            env.emit({"overdue": overdue, "due": soon, "within": str(window)})
+        else:
+            line = ", ".join(part for part in (f"{overdue} overdue" if overdue else "", f"{soon} due" if soon else "") if part)
+            if line:
+                typer.echo(line)
+    else:
+        promises = ledger.promises(due_before=end)
+        overdue = sum(1 for p in promises if p.outcome == "missed")
+        _listing(env, promises, f"Nothing overdue or due within {window}.")
+    if overdue:
+        raise typer.Exit(1)
+
+
+@command(app, "show")
+def show_command(env: Env, promise_id: Annotated[int, typer.Argument(help="The promise.", metavar="ID")]) -> None:
+    """A promise with its full event history."""
+    ledger = env.ledger()
+    promise = ledger.get(promise_id)
+    events = ledger.history(promise_id)
+    if env.json:
+        from . import serialize
+
+        env.emit({**serialize.promise(promise, env.settings), "events": [serialize.event(e, env.settings) for e in events]})
+        return
+    from . import render
+
+    render.promise_detail(env.console(), promise, events, env.settings, env.now)
+
+
+@command(app, "log")
+def log_command(
+    env: Env, limit: Annotated[int, typer.Option("--limit", help="How many events to show.", metavar="N")] = 20
+) -> None:
+    """The journal of every change, newest first."""
+    events = env.ledger().log(limit)
+    if env.json:
+        from . import serialize
+
+        env.emit([serialize.event(e, env.settings) for e in events])
+        return
+    if not events:
+        typer.echo("The journal is empty.")
+        return
+    from . import render
+
+    render.log_table(env.console(), events, env.settings, env.now)
+
+
+@command(app, "undo")
+def undo_command(env: Env) -> None:
+    """Void the last event (it stays in the journal, marked undone) and say what it was."""
+    undone = env.ledger().undo()
+    if env.json:
+        from . import serialize
+
+        env.emit({"undone": serialize.event(undone, env.settings)})
+        return
+    from . import render
+    from rich.text import Text
+
+    line = Text(f"Undid event {undone.id}: {undone.kind}")
+    if undone.promise_id is not None:
+        line.append(f" of #{undone.promise_id} ")
+        line.append_text(render.user(undone.title))
+    detail = render.event_detail(undone, env.settings, env.now)
+    if detail.plain:
+        line.append(" (")
+        line.append_text(detail)
+        line.append(")")
+    env.console().print(line)
+
+
+def _announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
+    """Say what a write did: one line per promise, or its JSON (an object, or a list)."""
+    from . import serialize
+
+    if env.json:
+        items = [serialize.promise(p, env.settings) for p in promises]
+        env.emit(items[0] if single else items)
+        return
+    from rich.text import Text
+
+    from . import render, timefmt
+
+    console = env.console()
+    for p in promises:
+        line = Text(f"{verb} #{p.id} ")
+        line.append_text(render.user(p.title))
+        line.append(" for ")
+        line.append_text(render.user(p.client))
+        line.append(f" — due {timefmt.short(p.due, env.settings, env.now)}")
+        if p.state == "active":
+            line.append(f" ({timefmt.relative(p.due, env.now)})")
+        line.append(" — ")
+        line.append(p.outcome, style=render.OUTCOME_STYLE.get(p.outcome, ""))
+        console.print(line)
+
+
+def _listing(env: Env, promises: list, empty: str) -> None:
+    from . import serialize
+
+    if env.json:
+        env.emit([serialize.promise(p, env.settings) for p in promises])
+        return
+    if not promises:
+        typer.echo(empty)
+        return
+    from . import render
+
+    render.promise_table(env.console(), promises, env.settings, env.now)
+
+
+# -- clients and the ledger itself ----------------------------------------------------------
+
+
+@command(client_app, "add")
+def client_add_command(
+    env: Env,
+    handle: Annotated[str, typer.Argument(help="A short handle, e.g. acme.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="The client's full name.")] = None,
+) -> None:
+    """Add a client (clients are also created on first use)."""
+    added = env.ledger().add_client(handle, name)
+    if env.json:
+        from . import serialize
+
+        env.emit(serialize.client(added, env.settings))
+        return
+    from . import render
+
+    env.console().print(render.user(f"Added client {added.handle}"))
+
+
+@command(client_app, "list")
+def client_list_command(env: Env) -> None:
+    """Clients with their active and settled promises."""
+    clients = env.ledger().clients()
+    if env.json:
+        from . import serialize
+
+        env.emit([serialize.client(c, env.settings) for c in clients])
+        return
+    if not clients:
+        typer.echo("No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one.")
+        return
+    from . import render
+
+    render.clients_table(env.console(), clients, env.settings, env.now)
+
+
+@command(client_app, "show")
+def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="The client's handle.")]) -> None:
+    """One client: outcomes so far and promises still active."""
+    ledger = env.ledger()
+    summary = ledger.client(handle)
+    active = ledger.promises(client=handle)
+    if env.json:
+        from . import serialize
+
+        env.emit({**serialize.client(summary, env.settings), "promises": [serialize.promise(p, env.settings) for p in active]})
+        return
+    from . import render
+
+    render.client_detail(env.console(), summary, active, env.settings, env.now)
+
+
+@command(db_app, "path")
+def db_path_command(env: Env) -> None:
+    """Print where the ledger is (a file path, or the URL with its password hidden)."""
+    from .store import describe
+
+    location = describe(env.location)
+    if env.json:
+        env.emit({"ledger": location})
+    else:
+        typer.echo(location)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

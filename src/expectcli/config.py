@@ -1,0 +1,130 @@
+"""User settings: time zone, working day, first weekday.
+
+Read from a TOML file in the platform's config folder (or the file named by
+`EXPECT_CONFIG`)::
+
+    timezone = "Europe/Berlin"   # default: TZ, else the system's zone
+    day_start = "09:00"          # start of the working day
+    day_end = "17:00"            # a date without a time means this time
+    week_start = "monday"        # first day of a report week
+    workdays = ["mon", "tue", "wed", "thu", "fri"]
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+
+from .errors import BadInput
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = "UTC"
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 0)
+    week_start: int = 0  # 0 = Monday … 6 = Sunday
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("EXPECT_CONFIG")
+    if explicit:
+        return Path(explicit)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("expect", appauthor=False)) / "config.toml"
+
+
+def load_settings() -> Settings:
+    path = config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    except OSError as exc:
+        raise BadInput(f"cannot read the config file {path}: {exc.strerror}") from None
+    data: dict = {}
+    if raw.strip():
+        import tomllib
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise BadInput(f"config file {path} is not valid TOML: {exc}") from None
+    return settings_from_dict(data, source=str(path))
+
+
+def settings_from_dict(data: dict, source: str = "config") -> Settings:
+    known = {"timezone", "day_start", "day_end", "week_start", "workdays"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise BadInput(f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    timezone = data.get("timezone") or _system_timezone()
+    _check_timezone(timezone, source)
+    day_start = _clock(data.get("day_start", "09:00"), "day_start", source)
+    day_end = _clock(data.get("day_end", "17:00"), "day_end", source)
+    if day_end <= day_start:
+        raise BadInput(f"{source}: day_end must be later than day_start")
+    week_start = _weekday(data.get("week_start", "monday"), "week_start", source)
+    workdays_raw = data.get("workdays", ["mon", "tue", "wed", "thu", "fri"])
+    if not isinstance(workdays_raw, list) or not workdays_raw:
+        raise BadInput(f"{source}: workdays must be a non-empty list of weekday names")
+    workdays = tuple(sorted({_weekday(d, "workdays", source) for d in workdays_raw}))
+    return Settings(timezone, day_start, day_end, week_start, workdays)
+
+
+def _system_timezone() -> str:
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and _is_zone(tz):
+        return tz
+    try:
+        link = os.readlink("/etc/localtime")
+    except OSError:
+        link = ""
+    if "zoneinfo/" in link:
+        name = link.split("zoneinfo/", 1)[1]
+        if _is_zone(name):
+            return name
+    try:
+        name = Path("/etc/timezone").read_text().strip()
+    except OSError:
+        name = ""
+    if name and _is_zone(name):
+        return name
+    return "UTC"
+
+
+def _is_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _check_timezone(name: object, source: str) -> None:
+    if not isinstance(name, str) or not _is_zone(name):
+        raise BadInput(f"{source}: unknown time zone {name!r} (use an IANA name like Europe/Berlin)")
+
+
+def _clock(value: object, key: str, source: str) -> time:
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise BadInput(f"{source}: {key} must be a time like 17:00, not {value!r}") from None
+
+
+def _weekday(value: object, key: str, source: str) -> int:
+    text = str(value).strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if len(text) >= 3 and name.startswith(text):
+            return index
+    raise BadInput(f"{source}: {key} must name weekdays like 'monday' or 'mon', not {value!r}")

@@ -1,0 +1,436 @@
+"""The ledger: record promises and what happens to them, and read them back.
+
+Every change appends an event to the journal and, in the same transaction, stores the
+promise's state folded from its live events (`outcomes.fold`), so reads and reports are
+plain indexed queries. Nothing is updated in place except that derived state; nothing is
+deleted. Undo appends a `voided` event naming the event it takes back.
+
+Times are integer UTC epoch seconds throughout; `now` is fixed when the ledger is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from . import outcomes
+from .errors import BadInput
+from .outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
+from .store import Store, Tx
+
+KINDS = ("deliverable", "reply", "call", "meeting")
+HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+TAG_RE = re.compile(r"^[^\s,;]{1,40}$")
+MAX_TEXT = 1000
+
+
+@dataclass(frozen=True)
+class Promise:
+    id: int
+    title: str
+    client: str
+    kind: str
+    tags: tuple[str, ...]
+    criteria: str | None
+    promised_at: int
+    first_due: int
+    due: int
+    moves: int
+    state: str
+    delivered_at: int | None
+    released_at: int | None
+    outcome: str  # at the ledger's now
+    break_at: int | None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    kind: str
+    recorded_at: int
+    promise_id: int | None
+    title: str | None
+    client: str | None
+    due: int | None
+    previous_due: int | None
+    effective_at: int | None
+    text: str | None
+    voids: int | None
+    voided_by: int | None
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    handle: str
+    name: str | None
+    created_at: int
+    counts: dict[str, int]  # promises by outcome at now
+    active: int  # neither delivered nor released
+    next_due: int | None
+
+
+PROMISE_COLUMNS = (
+    "p.id, p.title, c.handle, p.kind, p.tags, p.criteria, p.promised_at, p.first_due, p.due, "
+    "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at"
+)
+# The outcome at :now, in SQL: an open promise whose deadline has passed is missed.
+OUTCOME_SQL = "CASE WHEN p.outcome = 'open' AND p.due < :now THEN 'missed' ELSE p.outcome END"
+
+EVENT_COLUMNS = (
+    "e.id, e.kind, e.recorded_at, e.promise_id, p.title, c.handle, e.due, e.previous_due, "
+    "e.effective_at, e.text, e.voids, v.id"
+)
+EVENT_FROM = (
+    "event e LEFT JOIN promise p ON p.id = e.promise_id "
+    "LEFT JOIN client c ON c.id = COALESCE(e.client_id, p.client_id) "
+    "LEFT JOIN event v ON v.voids = e.id"
+)
+
+
+class Ledger:
+    def __init__(self, store: Store, now: int):
+        self.store = store
+        self.now = now
+
+    # -- writing ---------------------------------------------------------------------
+
+    def promise(
+        self,
+        title: str,
+        client: str,
+        due: int,
+        *,
+        criteria: str | None = None,
+        kind: str = "deliverable",
+        tags: Sequence[str] = (),
+    ) -> Promise:
+        title = _required_text(title, "title")
+        criteria = _optional_text(criteria, "criteria")
+        handle = normalise_handle(client)
+        kind = _kind(kind)
+        tags = _tags(tags)
+        if due < self.now:
+            raise BadInput("that deadline is already past; give a later one (e.g. tomorrow, fri 5pm, 3d)")
+        with self.store.write() as tx:
+            client_id = self._client_id(tx, handle, create=True)
+            promise_id = tx.insert(
+                "INSERT INTO promise (client_id, title, criteria, kind, tags, promised_at, first_due, due,"
+                " moves, state, outcome, reckon_at)"
+                " VALUES (:client, :title, :criteria, :kind, :tags, :now, :due, :due, 0, :state, 'open', :due)",
+                {
+                    "client": client_id,
+                    "title": title,
+                    "criteria": criteria,
+                    "kind": kind,
+                    "tags": json.dumps(list(tags)),
+                    "now": self.now,
+                    "due": due,
+                    "state": ACTIVE,
+                },
+            )
+            self._append(tx, "promised", promise_id, due=due)
+            return self._promise(tx, promise_id)
+
+    def deliver(self, ids: Iterable[int], at: int | None = None, note: str | None = None) -> list[Promise]:
+        at = self.now if at is None else at
+        note = _optional_text(note, "note")
+        if at > self.now:
+            raise BadInput("a delivery cannot be recorded in the future; leave out --at or give a past time")
+        ids = list(dict.fromkeys(ids))
+        with self.store.write() as tx:
+            for promise_id in ids:
+                current = self._active(tx, promise_id, "deliver")
+                if at < current.promised_at:
+                    raise BadInput(f"promise {promise_id} was made after that delivery time")
+            for promise_id in ids:
+                self._append(tx, "delivered", promise_id, effective_at=at, text=note)
+                self._refold(tx, promise_id)
+            return [self._promise(tx, promise_id) for promise_id in ids]
+
+    def move(self, promise_id: int, due: int, reason: str) -> Promise:
+        reason = _required_text(reason, "reason")
+        with self.store.write() as tx:
+            current = self._active(tx, promise_id, "move")
+            if due == current.due:
+                raise BadInput(f"promise {promise_id} is already due then")
+            if due < self.now:
+                raise BadInput("the new deadline is already past; give a later one")
+            self._append(tx, "moved", promise_id, due=due, previous_due=current.due, text=reason)
+            self._refold(tx, promise_id)
+            return self._promise(tx, promise_id)
+
+    def release(self, promise_id: int, reason: str) -> Promise:
+        reason = _required_text(reason, "reason")
+        with self.store.write() as tx:
+            self._active(tx, promise_id, "release")
+            self._append(tx, "released", promise_id, text=reason)
+            self._refold(tx, promise_id)
+            return self._promise(tx, promise_id)
+
+    def reopen(self, promise_id: int) -> Promise:
+        with self.store.write() as tx:
+            current = self._existing(tx, promise_id)
+            if current.state not in (DELIVERED, RELEASED):
+                raise BadInput(f"promise {promise_id} is neither delivered nor released; nothing to reopen")
+            self._append(tx, "reopened", promise_id)
+            self._refold(tx, promise_id)
+            return self._promise(tx, promise_id)
+
+    def undo(self) -> Event:
+        """Void the last live event; returns that event as it was."""
+        with self.store.write() as tx:
+            last = tx.scalar(
+                "SELECT MAX(e.id) FROM event e WHERE e.kind <> 'voided'"
+                " AND NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
+            )
+            if last is None:
+                raise BadInput("nothing to undo")
+            event = self._event(tx, last)
+            self._append(tx, "voided", event.promise_id, voids=event.id)
+            if event.promise_id is not None:
+                self._refold(tx, event.promise_id)
+            return event
+
+    def add_client(self, handle: str, name: str | None = None) -> ClientSummary:
+        handle = normalise_handle(handle)
+        name = _optional_text(name, "name")
+        with self.store.write() as tx:
+            if tx.scalar("SELECT id FROM client WHERE handle = :h", {"h": handle}) is not None:
+                raise BadInput(f"client {handle} already exists")
+            tx.insert(
+                "INSERT INTO client (handle, name, created_at) VALUES (:h, :n, :now)",
+                {"h": handle, "n": name, "now": self.now},
+            )
+            return self._client_summary(tx, handle)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def get(self, promise_id: int) -> Promise:
+        with self.store.read() as tx:
+            return self._existing(tx, promise_id, allow_voided=True)
+
+    def history(self, promise_id: int) -> list[Event]:
+        with self.store.read() as tx:
+            self._existing(tx, promise_id, allow_voided=True)
+            rows = tx.all(
+                f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.promise_id = :id ORDER BY e.id",
+                {"id": promise_id},
+            )
+            return [Event(*row) for row in rows]
+
+    def log(self, limit: int = 20) -> list[Event]:
+        if limit < 1:
+            raise BadInput("--limit must be at least 1")
+        with self.store.read() as tx:
+            rows = tx.all(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} ORDER BY e.id DESC LIMIT :n", {"n": limit})
+            return [Event(*row) for row in rows]
+
+    def promises(
+        self,
+        *,
+        client: str | None = None,
+        outcome: str | None = None,
+        include_settled: bool = False,
+        due_before: int | None = None,
+    ) -> list[Promise]:
+        """Promises soonest due first: active ones unless `include_settled` or `outcome` is given."""
+        where = ["p.state <> 'voided'"]
+        params: dict = {"now": self.now}
+        if client is not None:
+            handle = normalise_handle(client)
+            where.append("c.handle = :client")
+            params["client"] = handle
+        if outcome is not None:
+            if outcome not in outcomes.OUTCOMES:
+                raise BadInput(f"unknown status {outcome!r}; use one of {', '.join(outcomes.OUTCOMES)}")
+            where.append(f"{OUTCOME_SQL} = :outcome")
+            params["outcome"] = outcome
+        elif not include_settled:
+            where.append("p.state = 'active'")
+        if due_before is not None:
+            where.append("p.due <= :due_before")
+            params["due_before"] = due_before
+        with self.store.read() as tx:
+            if client is not None:
+                self._client_id(tx, params["client"], create=False)
+            rows = tx.all(
+                f"SELECT {PROMISE_COLUMNS}, {OUTCOME_SQL} FROM promise p JOIN client c ON c.id = p.client_id"
+                f" WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
+                params,
+            )
+        return [self._from_row(row) for row in rows]
+
+    def due_counts(self, within_end: int) -> tuple[int, int]:
+        """(overdue, due by `within_end`) among active promises."""
+        with self.store.read() as tx:
+            row = tx.one(
+                "SELECT COALESCE(SUM(CASE WHEN due < :now THEN 1 ELSE 0 END), 0),"
+                " COALESCE(SUM(CASE WHEN due >= :now THEN 1 ELSE 0 END), 0)"
+                " FROM promise WHERE state = 'active' AND due <= :end",
+                {"now": self.now, "end": within_end},
+            )
+        return int(row[0]), int(row[1])
+
+    def clients(self) -> list[ClientSummary]:
+        with self.store.read() as tx:
+            handles = [row[0] for row in tx.all("SELECT handle FROM client ORDER BY handle")]
+            return [self._client_summary(tx, handle) for handle in handles]
+
+    def client(self, handle: str) -> ClientSummary:
+        handle = normalise_handle(handle)
+        with self.store.read() as tx:
+            self._client_id(tx, handle, create=False)
+            return self._client_summary(tx, handle)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _append(self, tx: Tx, kind: str, promise_id: int | None, **fields) -> int:
+        columns = {"kind": kind, "recorded_at": self.now, "promise_id": promise_id, **fields}
+        names = ", ".join(columns)
+        values = ", ".join(f":{name}" for name in columns)
+        return tx.insert(f"INSERT INTO event ({names}) VALUES ({values})", columns)
+
+    def _refold(self, tx: Tx, promise_id: int) -> None:
+        rows = tx.all(
+            "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
+            " AND e.kind <> 'voided' AND NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
+            " ORDER BY e.id",
+            {"id": promise_id},
+        )
+        state = outcomes.fold(Step(*row) for row in rows)
+        if state is None:
+            tx.execute("UPDATE promise SET state = :voided WHERE id = :id", {"voided": VOIDED, "id": promise_id})
+            return
+        self._store_state(tx, promise_id, state)
+
+    @staticmethod
+    def _store_state(tx: Tx, promise_id: int, state: PromiseState) -> None:
+        tx.execute(
+            "UPDATE promise SET promised_at = :promised_at, first_due = :first_due, due = :due,"
+            " moves = :moves, state = :state, delivered_at = :delivered_at, released_at = :released_at,"
+            " broken_at = :broken_at, outcome = :outcome, reckon_at = :reckon_at WHERE id = :id",
+            {**state.__dict__, "id": promise_id},
+        )
+
+    def _promise(self, tx: Tx, promise_id: int) -> Promise:
+        row = tx.one(
+            f"SELECT {PROMISE_COLUMNS}, {OUTCOME_SQL} FROM promise p JOIN client c ON c.id = p.client_id"
+            " WHERE p.id = :id",
+            {"id": promise_id, "now": self.now},
+        )
+        if row is None:
+            raise BadInput(f"no promise {promise_id}; see `expect list --all`")
+        return self._from_row(row)
+
+    @staticmethod
+    def _from_row(row: tuple) -> Promise:
+        (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
+         delivered_at, released_at, _stored, broken_at, outcome) = row  # fmt: skip
+        if state == VOIDED:
+            outcome = "voided"
+        return Promise(
+            pid, title, client, kind, tuple(json.loads(tags)), criteria, promised_at, first_due, due, moves,
+            state, delivered_at, released_at, outcome, outcomes.break_point(outcome, broken_at, due),
+        )  # fmt: skip
+
+    def _existing(self, tx: Tx, promise_id: int, allow_voided: bool = False) -> Promise:
+        promise = self._promise(tx, promise_id)
+        if promise.state == VOIDED and not allow_voided:
+            raise BadInput(f"promise {promise_id} was undone; see `expect show {promise_id}`")
+        return promise
+
+    def _active(self, tx: Tx, promise_id: int, verb: str) -> Promise:
+        promise = self._existing(tx, promise_id)
+        if promise.state == DELIVERED:
+            raise BadInput(f"promise {promise_id} is already delivered; `expect reopen {promise_id}` first to {verb} it")
+        if promise.state == RELEASED:
+            raise BadInput(f"promise {promise_id} was released; `expect reopen {promise_id}` first to {verb} it")
+        return promise
+
+    def _event(self, tx: Tx, event_id: int) -> Event:
+        return Event(*tx.one(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = :id", {"id": event_id}))
+
+    def _client_id(self, tx: Tx, handle: str, create: bool) -> int:
+        client_id = tx.scalar("SELECT id FROM client WHERE handle = :h", {"h": handle})
+        if client_id is not None:
+            return int(client_id)
+        if not create:
+            raise BadInput(f"no client {handle}; see `expect client list`")
+        return tx.insert(
+            "INSERT INTO client (handle, created_at) VALUES (:h, :now)", {"h": handle, "now": self.now}
+        )
+
+    def _client_summary(self, tx: Tx, handle: str) -> ClientSummary:
+        row = tx.one("SELECT id, handle, name, created_at FROM client WHERE handle = :h", {"h": handle})
+        client_id = row[0]
+        counts = dict.fromkeys(outcomes.OUTCOMES, 0)
+        for outcome, count in tx.all(
+            f"SELECT {OUTCOME_SQL}, COUNT(*) FROM promise p WHERE p.client_id = :c AND p.state <> 'voided'"
+            f" GROUP BY {OUTCOME_SQL}",
+            {"c": client_id, "now": self.now},
+        ):
+            counts[outcome] = int(count)
+        active, next_due = tx.one(
+            "SELECT COUNT(*), MIN(due) FROM promise WHERE client_id = :c AND state = 'active'", {"c": client_id}
+        )
+        return ClientSummary(row[1], row[2], row[3], counts, int(active), next_due)
+
+
+def normalise_handle(handle: str) -> str:
+    cleaned = (handle or "").strip().lower()
+    if not HANDLE_RE.match(cleaned):
+        raise BadInput(
+            f"{_quote(handle)} is not a client handle; use letters, digits, '.', '_' or '-' "
+            "(up to 40, starting with a letter or digit), e.g. acme"
+        )
+    return cleaned
+
+
+def _required_text(value: str | None, what: str) -> str:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise BadInput(f"the {what} must not be empty")
+    if len(cleaned) > MAX_TEXT:
+        raise BadInput(f"the {what} is longer than {MAX_TEXT} characters")
+    return cleaned
+
+
+def _optional_text(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    return _required_text(value, what)
+
+
+def _kind(kind: str) -> str:
+    cleaned = (kind or "").strip().lower()
+    if cleaned not in KINDS:
+        raise BadInput(f"unknown kind {_quote(kind)}; use one of {', '.join(KINDS)}")
+    return cleaned
+
+
+def _tags(tags: Sequence[str]) -> tuple[str, ...]:
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = tag.strip().lower().lstrip("+")
+        if not TAG_RE.match(tag):
+            raise BadInput(f"{_quote(tag)} is not a tag; tags are single words without ',' or ';'")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return tuple(cleaned)
+
+
+def _quote(text: str | None) -> str:
+    text = text or ""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def open_ledger(location: str, now: int) -> Ledger:
+    """Open (creating or upgrading as needed) the ledger at `location`."""
+    from . import schema
+    from .store import open_store
+
+    store = open_store(location)
+    schema.migrate(store, now)
+    return Ledger(store, now)

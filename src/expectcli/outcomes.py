@@ -1,0 +1,133 @@
+"""The outcome rules: a promise's state folded from its journal events.
+
+Pure functions over plain values (times are integer UTC epoch seconds), so the rules are
+tested directly and the ledger can store the folded state beside the events it came from.
+
+A deadline has *passed* at a moment t when t > due. The fold walks the live (not voided)
+events of one promise in journal order:
+
+- ``promised`` sets the first deadline;
+- ``moved`` sets a new deadline; if the deadline in force had already passed when the move
+  was recorded, the promise broke there and stays broken (the break point is that deadline);
+- ``delivered`` and ``released`` settle the promise; a delivery after the deadline in force
+  is late, a release after it leaves the promise missed;
+- ``reopened`` takes back the last delivery or release, as if it had not been recorded.
+
+What remains open at the end is ``open`` until its deadline passes, then ``missed``: that last
+step depends on *now*, so it is applied at read time (`outcome_at`), in SQL as in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+OUTCOMES = ("open", "kept", "renegotiated", "late", "missed", "released")
+BROKEN = ("late", "missed")
+
+ACTIVE, DELIVERED, RELEASED, VOIDED = "active", "delivered", "released", "voided"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One live journal event of a promise, as far as the outcome rules care."""
+
+    kind: str  # promised, moved, delivered, released, reopened (others are ignored)
+    recorded_at: int
+    due: int | None = None  # promised, moved: the deadline from now on
+    effective_at: int | None = None  # delivered: when the work was delivered
+
+
+@dataclass(frozen=True)
+class PromiseState:
+    promised_at: int
+    first_due: int
+    due: int
+    moves: int
+    state: str  # active, delivered, released, voided
+    delivered_at: int | None
+    released_at: int | None
+    broken_at: int | None  # the break point, when the events alone fix one
+    outcome: str  # settled outcome; "open" for an active promise not yet broken by events
+    reckon_at: int  # the moment that places the promise in a report period
+
+
+def fold(steps: Iterable[Step]) -> PromiseState | None:
+    """The state a promise's live events leave it in; None if it was never (or no longer) promised."""
+    promised_at = first_due = due = None
+    moves = 0
+    moved_broken_at = None
+    settled: Step | None = None
+    for step in steps:
+        if step.kind == "promised":
+            promised_at, first_due, due = step.recorded_at, step.due, step.due
+        elif due is None:
+            continue
+        elif step.kind == "moved":
+            if moved_broken_at is None and step.recorded_at > due:
+                moved_broken_at = due
+            due = step.due
+            moves += 1
+        elif step.kind in ("delivered", "released"):
+            settled = step
+        elif step.kind == "reopened":
+            settled = None
+    if due is None:
+        return None
+    return _settle(promised_at, first_due, due, moves, moved_broken_at, settled)
+
+
+def _settle(promised_at, first_due, due, moves, moved_broken_at, settled) -> PromiseState:
+    delivered_at = released_at = None
+    broken_at = moved_broken_at
+    if settled is None:
+        state = ACTIVE
+        outcome = "missed" if broken_at is not None else "open"
+        reckon_at = broken_at if broken_at is not None else due
+    elif settled.kind == "delivered":
+        state, delivered_at = DELIVERED, settled.effective_at
+        if broken_at is None and delivered_at > due:
+            broken_at = due
+        if broken_at is not None:
+            outcome, reckon_at = "late", broken_at
+        else:
+            outcome, reckon_at = ("renegotiated" if moves else "kept"), due
+    else:
+        state, released_at = RELEASED, settled.recorded_at
+        if broken_at is None and released_at > due:
+            broken_at = due
+        if broken_at is not None:
+            outcome, reckon_at = "missed", broken_at
+        else:
+            outcome, reckon_at = "released", released_at
+    return PromiseState(
+        promised_at, first_due, due, moves, state, delivered_at, released_at, broken_at, outcome, reckon_at
+    )
+
+
+def outcome_at(outcome: str, due: int, now: int) -> str:
+    """The outcome at `now` of a promise whose folded outcome is `outcome`."""
+    if outcome == "open" and now > due:
+        return "missed"
+    return outcome
+
+
+def break_point(outcome: str, broken_at: int | None, due: int) -> int | None:
+    """The first deadline a broken promise passed undelivered; None unless broken."""
+    if outcome not in BROKEN:
+        return None
+    return broken_at if broken_at is not None else due
+
+
+def kept_rate(counts: dict[str, int]) -> float | None:
+    judged = sum(counts.get(o, 0) for o in ("kept", "renegotiated", "late", "missed"))
+    if not judged:
+        return None
+    return (counts.get("kept", 0) + counts.get("renegotiated", 0)) / judged
+
+
+def on_time_rate(counts: dict[str, int]) -> float | None:
+    judged = sum(counts.get(o, 0) for o in ("kept", "renegotiated", "late", "missed"))
+    if not judged:
+        return None
+    return counts.get("kept", 0) / judged

@@ -1,0 +1,172 @@
+"""Rich output for people. User text goes in as `Text` (never markup) through `printable`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import timefmt
+from .config import Settings
+from .ledger import ClientSummary, Event, Promise
+from .textsafe import printable
+
+OUTCOME_STYLE = {
+    "open": "",
+    "kept": "green",
+    "renegotiated": "cyan",
+    "late": "red",
+    "missed": "bold red",
+    "released": "dim",
+    "voided": "dim strike",
+}
+
+
+def user(text: str | None, style: str = "") -> Text:
+    return Text(printable(text), style=style)
+
+
+def promise_table(console: Console, promises: list[Promise], settings: Settings, now: int) -> None:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("ID", "Due", "", "Client", "Promise", "Status"):
+        table.add_column(column, justify="right" if column == "ID" else "left")
+    for p in promises:
+        table.add_row(
+            str(p.id),
+            timefmt.short(p.due, settings, now),
+            due_note(p, now),
+            user(p.client),
+            title_cell(p),
+            Text(p.outcome, style=OUTCOME_STYLE.get(p.outcome, "")),
+            style=row_style(p, settings, now),
+        )
+    console.print(table)
+
+
+def due_note(p: Promise, now: int) -> str:
+    if p.state != "active":
+        return ""
+    return timefmt.relative(p.due, now)
+
+
+def title_cell(p: Promise) -> Text:
+    cell = user(p.title)
+    if p.tags:
+        cell.append("  " + " ".join(f"+{printable(tag)}" for tag in p.tags), style="dim")
+    return cell
+
+
+def row_style(p: Promise, settings: Settings, now: int) -> str:
+    if p.state != "active":
+        return ""
+    if p.outcome == "missed":
+        return "red"
+    if timefmt.is_same_local_day(p.due, now, settings):
+        return "bold yellow"
+    return ""
+
+
+def promise_detail(console: Console, p: Promise, events: list[Event], settings: Settings, now: int) -> None:
+    head = Text(f"#{p.id} ", style="bold")
+    head.append_text(user(p.title, "bold"))
+    console.print(head)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    facts.add_row("client", user(p.client))
+    facts.add_row("status", Text(p.outcome, style=OUTCOME_STYLE.get(p.outcome, "")))
+    due = timefmt.short(p.due, settings, now)
+    if p.state == "active":
+        due += f"  ({timefmt.relative(p.due, now)})"
+    facts.add_row("due", due)
+    if p.moves:
+        facts.add_row("first due", timefmt.short(p.first_due, settings, now))
+    facts.add_row("promised", timefmt.short(p.promised_at, settings, now))
+    if p.delivered_at is not None:
+        facts.add_row("delivered", timefmt.short(p.delivered_at, settings, now))
+    if p.released_at is not None:
+        facts.add_row("released", timefmt.short(p.released_at, settings, now))
+    if p.break_at is not None:
+        facts.add_row("broken at", timefmt.short(p.break_at, settings, now))
+    facts.add_row("kind", p.kind)
+    if p.tags:
+        facts.add_row("tags", user(" ".join(p.tags)))
+    if p.criteria:
+        facts.add_row("criteria", user(p.criteria))
+    console.print(facts)
+    console.print()
+    history = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
+    for column in ("Event", "Recorded", "What", "Detail"):
+        history.add_column(column)
+    for e in events:
+        history.add_row(
+            str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e),
+            event_detail(e, settings, now), style="dim strike" if e.voided_by else "",
+        )  # fmt: skip
+    console.print(history)
+
+
+def log_table(console: Console, events: list[Event], settings: Settings, now: int) -> None:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Event", "Recorded", "What", "Promise", "Client", "Detail"):
+        table.add_column(column, justify="right" if column in ("Event", "Promise") else "left")
+    for e in events:
+        promise = Text()
+        if e.promise_id is not None:
+            promise = Text(f"#{e.promise_id} ")
+            promise.append_text(user(e.title))
+        table.add_row(
+            str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e), promise,
+            user(e.client), event_detail(e, settings, now), style="dim strike" if e.voided_by else "",
+        )  # fmt: skip
+    console.print(table)
+
+
+def event_kind(e: Event) -> str:
+    return f"{e.kind} (undone)" if e.voided_by else e.kind
+
+
+def event_detail(e: Event, settings: Settings, now: int) -> Text:
+    when = lambda moment: timefmt.short(moment, settings, now)  # noqa: E731
+    if e.kind == "promised":
+        detail = Text(f"due {when(e.due)}")
+    elif e.kind == "moved":
+        detail = Text(f"{when(e.previous_due)} → {when(e.due)}: ")
+        detail.append_text(user(e.text))
+    elif e.kind == "delivered":
+        detail = Text(f"at {when(e.effective_at)}")
+        if e.text:
+            detail.append(": ")
+            detail.append_text(user(e.text))
+    elif e.kind == "voided":
+        detail = Text(f"undid event {e.voids}")
+    else:
+        detail = user(e.text)
+    return detail
+
+
+def clients_table(console: Console, clients: list[ClientSummary], settings: Settings, now: int) -> None:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Client", "Name", "Active", "Kept", "Broken", "Next due"):
+        table.add_column(column, justify="right" if column in ("Active", "Kept", "Broken") else "left")
+    for c in clients:
+        table.add_row(
+            user(c.handle), user(c.name), str(c.active),
+            str(c.counts["kept"] + c.counts["renegotiated"]), str(c.counts["late"] + c.counts["missed"]),
+            timefmt.short(c.next_due, settings, now),
+        )  # fmt: skip
+    console.print(table)
+
+
+def client_detail(console: Console, c: ClientSummary, open_promises: list[Promise], settings: Settings, now: int) -> None:
+    head = user(c.handle, "bold")
+    if c.name:
+        head.append("  ")
+        head.append_text(user(c.name))
+    console.print(head)
+    counts = "  ".join(f"{outcome} {count}" for outcome, count in c.counts.items())
+    console.print(Text(f"client since {timefmt.short(c.created_at, settings, now)}", style="dim"))
+    console.print(counts)
+    if open_promises:
+        console.print()
+        promise_table(console, open_promises, settings, now)

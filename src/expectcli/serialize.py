@@ -1,0 +1,62 @@
+"""Machine output: ledger values as JSON-ready dicts, times as ISO 8601 in the user's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .config import Settings
+from .ledger import ClientSummary, Event, Promise
+
+
+def iso(moment: int | None, settings: Settings) -> str | None:
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, ZoneInfo(settings.timezone)).isoformat()
+
+
+def promise(p: Promise, settings: Settings) -> dict:
+    return {
+        "id": p.id,
+        "title": p.title,
+        "client": p.client,
+        "kind": p.kind,
+        "tags": list(p.tags),
+        "criteria": p.criteria,
+        "promised_at": iso(p.promised_at, settings),
+        "first_due": iso(p.first_due, settings),
+        "due": iso(p.due, settings),
+        "moves": p.moves,
+        "delivered_at": iso(p.delivered_at, settings),
+        "released_at": iso(p.released_at, settings),
+        "outcome": p.outcome,
+        "break_point": iso(p.break_at, settings),
+    }
+
+
+def event(e: Event, settings: Settings) -> dict:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "recorded_at": iso(e.recorded_at, settings),
+        "promise_id": e.promise_id,
+        "title": e.title,
+        "client": e.client,
+        "due": iso(e.due, settings),
+        "previous_due": iso(e.previous_due, settings),
+        "delivered_at": iso(e.effective_at, settings) if e.kind == "delivered" else None,
+        "text": e.text,
+        "voids": e.voids,
+        "voided_by": e.voided_by,
+    }
+
+
+def client(c: ClientSummary, settings: Settings) -> dict:
+    return {
+        "client": c.handle,
+        "name": c.name,
+        "created_at": iso(c.created_at, settings),
+        "outcomes": c.counts,
+        "active": c.active,
+        "next_due": iso(c.next_due, settings),
+    }

@@ -1,0 +1,49 @@
+"""Times for people: local dates and "in 2 days" / "3 h overdue"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .config import Settings
+
+
+def local(moment: int, settings: Settings) -> datetime:
+    return datetime.fromtimestamp(moment, ZoneInfo(settings.timezone))
+
+
+def short(moment: int | None, settings: Settings, now: int) -> str:
+    """'Fri 27 Nov 17:00', with the year when it is not the current one."""
+    if moment is None:
+        return ""
+    when = local(moment, settings)
+    text = f"{when:%a} {when.day} {when:%b %H:%M}"
+    if when.year != local(now, settings).year:
+        text = f"{when:%a} {when.day} {when:%b %Y %H:%M}"
+    return text
+
+
+def span(seconds: int) -> str:
+    """A rounded length of time: '45 min', '3 h', '2 days', '5 weeks'."""
+    seconds = abs(seconds)
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    hours = round(seconds / 3600)
+    if hours < 48:
+        return f"{hours} h"
+    days = round(seconds / 86400)
+    if days < 14:
+        return f"{days} days"
+    return f"{round(days / 7)} weeks"
+
+
+def relative(due: int, now: int) -> str:
+    """'in 2 days' before the deadline, '3 h overdue' after it."""
+    if due >= now:
+        return f"in {span(due - now)}"
+    return f"{span(now - due)} overdue"
+
+
+def is_same_local_day(a: int, b: int, settings: Settings) -> bool:
+    return local(a, settings).date() == local(b, settings).date()
