@@ -31,12 +31,15 @@ class ExpectGroup(TyperGroup):
         debug = "--debug" in args or bool(os.environ.get("EXPECT_DEBUG"))
         try:
             status = super().main(args, prog_name or "expect", complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+            status = 0
         except click_errors.UsageError as exc:
             hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
             _fail(exc.format_message().rstrip(".") + hint, 2)
         except click_errors.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
-        except (click_errors.Abort, typer.Abort):
+        except typer.Abort:
             _fail("aborted", 1)
         except ExpectError as exc:
             _fail(str(exc), exc.exit_code)
@@ -58,7 +61,7 @@ def _fail(message: str, status: int) -> None:
 app = typer.Typer(
     cls=ExpectGroup,
     help="An expectation ledger: record promises to clients, move deadlines openly, score kept versus broken.",
-    no_args_is_help=False,
+    no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=True,
@@ -132,7 +135,7 @@ class Env:
 
 
 DbOption = Annotated[
-    Optional[str], typer.Option("--db", envvar="EXPECT_DB", help="Ledger path or SQLAlchemy URL.", show_envvar=True)
+    Optional[str], typer.Option("--db", help="Ledger path or SQLAlchemy URL (also EXPECT_DB).", metavar="URL-OR-PATH")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine output (JSON) only on stdout.")]
 NowOption = Annotated[
