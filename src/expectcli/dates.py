@@ -214,9 +214,12 @@ def to_local(moment: datetime, settings: Settings) -> datetime:
 
 
 # --- the readers: each returns None when the text is not its form -----------------
+# They get normalized text and `now` already in the user's zone (so `now.tzinfo` is it).
 
 
-def _read_iso_datetime(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
+def _read_iso_datetime(
+    text: str, now: datetime, settings: Settings, quoted: str
+) -> datetime | None:
     """`2026-12-03T14:00[:30[.5]][Z|+01:00]`; without an offset it is local wall time."""
     match = _match(_ISO_DATETIME, text)
     if match is None:
@@ -235,7 +238,9 @@ def _read_iso_datetime(text: str, now: datetime, settings: Settings, quoted: str
     return datetime.combine(day, clock, tzinfo=_offset(match)).astimezone(timezone.utc)
 
 
-def _read_relative(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
+def _read_relative(
+    text: str, now: datetime, settings: Settings, quoted: str
+) -> datetime | None:
     """`in 3 days`, `3d`, `+2bd`, `2h`…: exact for hours and minutes, day-based at D."""
     match = _match(_AMOUNT, text.removeprefix("in "))
     if match is None:
@@ -247,7 +252,9 @@ def _read_relative(text: str, now: datetime, settings: Settings, quoted: str) ->
     return _at(day, settings.day_end, now.tzinfo)
 
 
-def _read_day_word(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
+def _read_day_word(
+    text: str, now: datetime, settings: Settings, quoted: str
+) -> datetime | None:
     """The words that name a moment on their own and take no time: tonight, eod, eow, eom."""
     today = now.date()
     if text == "tonight":
@@ -262,7 +269,9 @@ def _read_day_word(text: str, now: datetime, settings: Settings, quoted: str) ->
     return None
 
 
-def _read_day_and_time(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
+def _read_day_and_time(
+    text: str, now: datetime, settings: Settings, quoted: str
+) -> datetime | None:
     """A day (`fri`, `tomorrow`, `dec 3`, `2026-12-03`), a time (`5pm`), or both."""
     match = _match(_DAY_AND_TIME, text)
     day_text = match["day"] if match else text
@@ -307,7 +316,7 @@ def _next_month_day(month: int, day: int, today: date, text: str) -> date:
             continue
         if candidate >= today:
             return candidate
-    raise OverflowError(text)
+    raise OverflowError(text)  # past year 9999; parse_when reports it as out of range
 
 
 def _next_weekday(weekday: int, clock: time, now: datetime) -> datetime:

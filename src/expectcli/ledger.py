@@ -343,6 +343,8 @@ class Ledger:
 
     def _active(self, tx: Tx, promise_id: int, verb: str) -> Promise:
         promise = self._existing(tx, promise_id)
+        if self.now < promise.promised_at:
+            raise BadInput(f"promise {promise_id} was made after the time of this change; check --now")
         if promise.state == DELIVERED:
             raise BadInput(f"promise {promise_id} is already delivered; `expect reopen {promise_id}` first to {verb} it")
         if promise.state == RELEASED:
