@@ -178,6 +178,13 @@ def command(group: typer.Typer, name: Optional[str] = None, **options) -> Callab
     return register
 
 
+def promise_id(text: str) -> int:
+    cleaned = text.strip().lstrip("#")
+    if not cleaned.isdigit() or not 0 < int(cleaned) < 2**63:
+        raise BadInput(f"{text[:20]!r} is not a promise id; ids are numbers like 12 (see `expect list`)")
+    return int(cleaned)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"expect {__version__}")
@@ -220,45 +227,45 @@ def promise_command(
 @command(app, "done")
 def done_command(
     env: Env,
-    ids: Annotated[list[int], typer.Argument(help="Ids of the delivered promises.", metavar="ID...")],
+    ids: Annotated[list[str], typer.Argument(help="Ids of the delivered promises.", metavar="ID...")],
     at: Annotated[Optional[str], typer.Option("--at", help="When it was delivered (default: now).", metavar="WHEN")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A note on the delivery.")] = None,
 ) -> None:
     """Record delivery of one or more promises."""
     delivered_at = env.when(at) if at else None
-    delivered = env.ledger().deliver(ids, delivered_at, note)
+    delivered = env.ledger().deliver([promise_id(text) for text in ids], delivered_at, note)
     _announce(env, delivered, "Delivered", single=False)
 
 
 @command(app, "move")
 def move_command(
     env: Env,
-    promise_id: Annotated[int, typer.Argument(help="The promise to renegotiate.", metavar="ID")],
+    id_: Annotated[str, typer.Argument(help="The promise to renegotiate.", metavar="ID")],
     when: Annotated[str, typer.Argument(help="The new deadline.", metavar="WHEN")],
     reason: Annotated[str, typer.Option("--reason", help="Why the date moves (what you told the client).")],
 ) -> None:
     """Renegotiate a deadline, with the reason given to the client."""
-    moved = env.ledger().move(promise_id, env.when(when), reason)
+    moved = env.ledger().move(promise_id(id_), env.when(when), reason)
     _announce(env, [moved], "Moved")
 
 
 @command(app, "release")
 def release_command(
     env: Env,
-    promise_id: Annotated[int, typer.Argument(help="The promise to cancel.", metavar="ID")],
+    id_: Annotated[str, typer.Argument(help="The promise to cancel.", metavar="ID")],
     reason: Annotated[str, typer.Option("--reason", help="What was agreed with the client.")],
 ) -> None:
     """Cancel a promise by agreement with the client."""
-    released = env.ledger().release(promise_id, reason)
+    released = env.ledger().release(promise_id(id_), reason)
     _announce(env, [released], "Released")
 
 
 @command(app, "reopen")
 def reopen_command(
-    env: Env, promise_id: Annotated[int, typer.Argument(help="The promise to reopen.", metavar="ID")]
+    env: Env, id_: Annotated[str, typer.Argument(help="The promise to reopen.", metavar="ID")]
 ) -> None:
     """Take back a delivery or release recorded in error (as a new event)."""
-    reopened = env.ledger().reopen(promise_id)
+    reopened = env.ledger().reopen(promise_id(id_))
     _announce(env, [reopened], "Reopened")
 
 
@@ -307,11 +314,11 @@ def due_command(
 
 
 @command(app, "show")
-def show_command(env: Env, promise_id: Annotated[int, typer.Argument(help="The promise.", metavar="ID")]) -> None:
+def show_command(env: Env, id_: Annotated[str, typer.Argument(help="The promise.", metavar="ID")]) -> None:
     """A promise with its full event history."""
     ledger = env.ledger()
-    promise = ledger.get(promise_id)
-    events = ledger.history(promise_id)
+    promise = ledger.get(promise_id(id_))
+    events = ledger.history(promise.id)
     if env.json:
         from . import serialize
 

@@ -1,0 +1,63 @@
+"""Bad input: one line on stderr, exit status 2, nothing written, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+REFUSALS = [
+    (["promise", "X", "--to", "acme", "--due", "someday"], "can't read 'someday' as a date"),
+    (["promise", "X", "--to", "acme", "--due", "2026-02-30"], "2026-02-30 is not a calendar date"),
+    (["promise", "X", "--to", "acme", "--due", "feb 30"], "not a calendar date"),
+    (["promise", "X", "--to", "acme", "--due", "25:00"], "25:00"),
+    (["promise", "X", "--to", "acme", "--due", "yesterday"], "already past"),
+    (["promise", "   ", "--to", "acme", "--due", "fri"], "the title must not be empty"),
+    (["promise", "X", "--to", "no spaces please", "--due", "fri"], "is not a client handle"),
+    (["promise", "X", "--to", "acme", "--due", "fri", "--kind", "party"], "unknown kind 'party'"),
+    (["promise", "X", "--to", "acme", "--due", "fri", "--tag", "a;b"], "is not a tag"),
+    (["promise", "X", "--due", "fri"], "Missing option '--to'"),
+    (["done", "42"], "no promise 42"),
+    (["done", "one"], "'one' is not a promise id"),
+    (["show", "99999999999999999999999"], "is not a promise id"),
+    (["done", "1", "--at", "tomorrow"], "cannot be recorded in the future"),
+    (["move", "42", "fri", "--reason", "x"], "no promise 42"),
+    (["move", "1", "fri", "--reason", ""], "the reason must not be empty"),
+    (["move", "1", "whenever", "--reason", "x"], "can't read 'whenever'"),
+    (["move", "1", "fri", "--reason", "x"], "already due then"),
+    (["release", "42", "--reason", "x"], "no promise 42"),
+    (["reopen", "1"], "nothing to reopen"),
+    (["show", "42"], "no promise 42"),
+    (["list", "--status", "lost"], "unknown status 'lost'"),
+    (["list", "--client", "nobody"], "no client nobody"),
+    (["due", "--within", "soon"], "can't read 'soon' as a duration"),
+    (["log", "--limit", "0"], "--limit must be at least 1"),
+    (["promise", "X", "--to", "acme", "--due", "fri", "--now", "the day after"], "can't read 'the day after'"),
+]
+
+
+@pytest.mark.parametrize("args, message", REFUSALS, ids=[" ".join(a) for a, _ in REFUSALS])
+def test_bad_input_is_refused_with_one_line_and_nothing_written(cli, args, message):
+    cli.promise()  # promise 1, due Friday
+    before = cli.journal_size()
+    out = cli(*args)
+    assert out.exit_code == 2, out
+    assert out.stdout == ""
+    assert out.stderr.startswith("expect: ") and out.stderr.count("\n") == 1, out.stderr
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+    assert cli.journal_size() == before
+
+
+def test_an_unparseable_date_names_the_accepted_forms(cli):
+    out = cli("promise", "X", "--to", "acme", "--due", "next blue moon")
+    for form in ("2026-12-03", "tomorrow", "eow", "fri 5pm", "in 3 days", "+2bd"):
+        assert form in out.stderr
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(max_size=30), when=st.text(max_size=20), client=st.text(max_size=12))
+def test_any_text_arguments_never_cause_a_traceback(cli, title, when, client):
+    out = cli("promise", title, "--to", client, "--due", when)
+    assert out.exit_code in (0, 2), out
+    if out.exit_code == 2:
+        assert out.stderr.count("\n") == 1 and out.stdout == ""

@@ -1,0 +1,79 @@
+"""Where the ledger lives, how it is created, and how its schema is guarded."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+from conftest import NOW, run_expect
+from expectcli import schema
+
+
+def test_default_ledger_is_created_in_the_user_data_folder_with_mode_0600(tmp_path, config_file):
+    data_home = tmp_path / "data"
+    env = {"XDG_DATA_HOME": str(data_home), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW, "EXPECT_DB": ""}
+    done = run_expect(["promise", "Send the proposal", "--to", "acme", "--due", "fri"], env)
+    assert done.returncode == 0, done.stderr
+    ledger = data_home / "expect" / "ledger.db"
+    assert ledger.exists()
+    assert stat.S_IMODE(ledger.stat().st_mode) == 0o600
+    assert stat.S_IMODE(ledger.parent.stat().st_mode) == 0o700
+    path = run_expect(["db", "path"], env)
+    assert path.stdout.strip() == str(ledger)
+
+
+def test_ledger_uses_wal_and_records_its_schema(cli):
+    cli.promise()
+    with sqlite3.connect(cli.ledger) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        names = [row[0] for row in conn.execute("SELECT name FROM expect_schema ORDER BY name")]
+    assert names == [name for name, _ in schema.MIGRATIONS]
+
+
+def test_db_accepts_a_sqlalchemy_sqlite_url(cli, tmp_path):
+    target = tmp_path / "via-url.db"
+    cli.ok("promise", "X", "--to", "acme", "--due", "fri", "--db", f"sqlite:///{target}")
+    assert target.exists()
+    assert len(cli.json("list", "--db", f"sqlite:///{target}")) == 1
+    assert cli.ok("db", "path", "--db", f"sqlite:///{target}").stdout.strip() == str(target)
+
+
+def test_db_path_hides_a_password_in_a_url(cli):
+    out = cli.ok("db", "path", "--db", "postgresql://ann:secret@db.example/ledger")
+    assert "secret" not in out.stdout and "ann" in out.stdout
+
+
+def test_a_newer_ledger_is_refused_with_one_line(cli):
+    cli.promise()
+    with sqlite3.connect(cli.ledger) as conn:
+        conn.execute("INSERT INTO expect_schema (name, applied_at) VALUES ('0999_from_the_future', 0)")
+    before = cli.ledger.read_bytes()
+    for args in (["list"], ["promise", "Y", "--to", "acme", "--due", "fri"]):
+        out = cli(*args)
+        assert out.exit_code == 1
+        assert out.stderr.count("\n") == 1
+        assert "newer than this expect understands" in out.stderr
+    with sqlite3.connect(cli.ledger) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM promise").fetchone()[0] == 1
+
+
+def test_a_file_that_is_not_a_ledger_is_refused(cli):
+    cli.ledger.write_text("this is not a database\n" * 100)
+    out = cli("list")
+    assert out.exit_code == 1
+    assert "not a usable expect ledger" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_config_sets_the_end_of_the_working_day_and_the_zone(cli):
+    cli.config.write_text('timezone = "America/New_York"\nday_end = "18:30"\n')
+    created = cli.json("promise", "X", "--to", "acme", "--due", "fri")
+    assert created["due"] == "2026-11-27T18:30:00-05:00"
+
+
+def test_a_broken_config_is_one_clear_line(cli):
+    cli.config.write_text('timezone = "Mars/Olympus"\n')
+    out = cli("list")
+    assert out.exit_code == 2 and "unknown time zone" in out.stderr and out.stderr.count("\n") == 1
+    cli.config.write_text("day_end = \n")
+    out = cli("list")
+    assert out.exit_code == 2 and "not valid TOML" in out.stderr
