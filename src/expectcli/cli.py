@@ -211,12 +211,12 @@ def main_options(
 @command(app, "promise")
 def promise_command(
     env: Env,
-    title: Annotated[str, typer.Argument(help="What you promised, in the client's words.")],
+    title: Annotated[str, typer.Argument(help="What you promised, in the client's words.", metavar="TITLE")],
     to: Annotated[str, typer.Option("--to", help="The client's handle (created on first use).", metavar="CLIENT")],
     due: Annotated[str, typer.Option("--due", help="The deadline: fri 5pm, tomorrow, eow, 3d, 2026-12-03 …", metavar="WHEN")],
-    criteria: Annotated[Optional[str], typer.Option("--criteria", help="What counts as delivered.")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="deliverable, reply, call or meeting.")] = "deliverable",
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeat for several.")] = None,
+    criteria: Annotated[Optional[str], typer.Option("--criteria", help="What counts as delivered.", metavar="TEXT")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="deliverable, reply, call or meeting.", metavar="KIND")] = "deliverable",
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeat for several.", metavar="TAG")] = None,
 ) -> None:
     """Record a promise made to a client; prints its id."""
     due_at = env.when(due)
@@ -227,9 +227,9 @@ def promise_command(
 @command(app, "done")
 def done_command(
     env: Env,
-    ids: Annotated[list[str], typer.Argument(help="Ids of the delivered promises.", metavar="ID...")],
+    ids: Annotated[list[str], typer.Argument(help="Ids of the delivered promises.", metavar="ID")],
     at: Annotated[Optional[str], typer.Option("--at", help="When it was delivered (default: now).", metavar="WHEN")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="A note on the delivery.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note on the delivery.", metavar="TEXT")] = None,
 ) -> None:
     """Record delivery of one or more promises."""
     delivered_at = env.when(at) if at else None
@@ -242,7 +242,7 @@ def move_command(
     env: Env,
     id_: Annotated[str, typer.Argument(help="The promise to renegotiate.", metavar="ID")],
     when: Annotated[str, typer.Argument(help="The new deadline.", metavar="WHEN")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the date moves (what you told the client).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the date moves (what you told the client).", metavar="TEXT")],
 ) -> None:
     """Renegotiate a deadline, with the reason given to the client."""
     moved = env.ledger().move(promise_id(id_), env.when(when), reason)
@@ -253,7 +253,7 @@ def move_command(
 def release_command(
     env: Env,
     id_: Annotated[str, typer.Argument(help="The promise to cancel.", metavar="ID")],
-    reason: Annotated[str, typer.Option("--reason", help="What was agreed with the client.")],
+    reason: Annotated[str, typer.Option("--reason", help="What was agreed with the client.", metavar="TEXT")],
 ) -> None:
     """Cancel a promise by agreement with the client."""
     released = env.ledger().release(promise_id(id_), reason)
@@ -272,9 +272,9 @@ def reopen_command(
 @command(app, "list")
 def list_command(
     env: Env,
-    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's promises.")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client's promises.", metavar="CLIENT")] = None,
     status: Annotated[
-        Optional[str], typer.Option("--status", help="Only this outcome: open, kept, renegotiated, late, missed, released.")
+        Optional[str], typer.Option("--status", help="Only this outcome: open, kept, renegotiated, late, missed, released.", metavar="STATUS")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include delivered and released promises.")] = False,
 ) -> None:
@@ -418,8 +418,8 @@ def _listing(env: Env, promises: list, empty: str) -> None:
 @command(client_app, "add")
 def client_add_command(
     env: Env,
-    handle: Annotated[str, typer.Argument(help="A short handle, e.g. acme.")],
-    name: Annotated[Optional[str], typer.Option("--name", help="The client's full name.")] = None,
+    handle: Annotated[str, typer.Argument(help="A short handle, e.g. acme.", metavar="CLIENT")],
+    name: Annotated[Optional[str], typer.Option("--name", help="The client's full name.", metavar="TEXT")] = None,
 ) -> None:
     """Add a client (clients are also created on first use)."""
     added = env.ledger().add_client(handle, name)
@@ -451,7 +451,7 @@ def client_list_command(env: Env) -> None:
 
 
 @command(client_app, "show")
-def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="The client's handle.")]) -> None:
+def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="The client's handle.", metavar="CLIENT")]) -> None:
     """One client: outcomes so far and promises still active."""
     ledger = env.ledger()
     summary = ledger.client(handle)

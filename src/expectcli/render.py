@@ -96,7 +96,8 @@ def promise_detail(console: Console, p: Promise, events: list[Event], settings: 
     console.print(facts)
     console.print()
     history = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
-    for column in ("Event", "Recorded", "What", "Detail"):
+    history.add_column("Event", justify="right")
+    for column in ("Recorded", "What", "Detail"):
         history.add_column(column)
     for e in events:
         history.add_row(
@@ -108,8 +109,9 @@ def promise_detail(console: Console, p: Promise, events: list[Event], settings: 
 
 def log_table(console: Console, events: list[Event], settings: Settings, now: int) -> None:
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Event", "Recorded", "What", "Promise", "Client", "Detail"):
-        table.add_column(column, justify="right" if column in ("Event", "Promise") else "left")
+    table.add_column("Event", justify="right")
+    for column in ("Recorded", "What", "Promise", "Client", "Detail"):
+        table.add_column(column, ratio=2 if column in ("Promise", "Detail") else None)
     for e in events:
         promise = Text()
         if e.promise_id is not None:

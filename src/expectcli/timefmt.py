@@ -29,12 +29,11 @@ def span(seconds: int) -> str:
     minutes = seconds // 60
     if minutes < 60:
         return f"{max(minutes, 1)} min"
-    hours = round(seconds / 3600)
-    if hours < 48:
-        return f"{hours} h"
+    if seconds < 86400:
+        return f"{max(round(seconds / 3600), 1)} h"
     days = round(seconds / 86400)
     if days < 14:
-        return f"{days} days"
+        return "1 day" if days == 1 else f"{days} days"
     return f"{round(days / 7)} weeks"
 
 
