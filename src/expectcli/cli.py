@@ -334,18 +334,9 @@ def log_command(
     env: Env, limit: Annotated[int, typer.Option("--limit", help="How many events to show.", metavar="N")] = 20
 ) -> None:
     """The journal of every change, newest first."""
-    events = env.ledger().log(limit)
-    if env.json:
-        from . import serialize
+    from . import serialize
 
-        env.emit([serialize.event(e, env.settings) for e in events])
-        return
-    if not events:
-        typer.echo("The journal is empty.")
-        return
-    from . import render
-
-    render.log_table(env.console(), events, env.settings, env.now)
+    _present(env, env.ledger().log(limit), serialize.event, "log_table", "The journal is empty.")
 
 
 @command(app, "undo")
@@ -401,15 +392,21 @@ def _announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
 def _listing(env: Env, promises: list, empty: str) -> None:
     from . import serialize
 
+    _present(env, promises, serialize.promise, "promise_table", empty)
+
+
+def _present(env: Env, items: list, to_json: Callable, table: str, empty: str) -> None:
+    """A listing: a JSON array, a line saying it is empty, or the `render` table named `table`
+    (named rather than passed so that Rich is imported only when a table is drawn)."""
     if env.json:
-        env.emit([serialize.promise(p, env.settings) for p in promises])
+        env.emit([to_json(item, env.settings) for item in items])
         return
-    if not promises:
+    if not items:
         typer.echo(empty)
         return
     from . import render
 
-    render.promise_table(env.console(), promises, env.settings, env.now)
+    getattr(render, table)(env.console(), items, env.settings, env.now)
 
 
 # -- clients and the ledger itself ----------------------------------------------------------
@@ -436,18 +433,10 @@ def client_add_command(
 @command(client_app, "list")
 def client_list_command(env: Env) -> None:
     """Clients with their active and settled promises."""
-    clients = env.ledger().clients()
-    if env.json:
-        from . import serialize
+    from . import serialize
 
-        env.emit([serialize.client(c, env.settings) for c in clients])
-        return
-    if not clients:
-        typer.echo("No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one.")
-        return
-    from . import render
-
-    render.clients_table(env.console(), clients, env.settings, env.now)
+    empty = "No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one."
+    _present(env, env.ledger().clients(), serialize.client, "clients_table", empty)
 
 
 @command(client_app, "show")
