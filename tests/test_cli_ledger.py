@@ -247,3 +247,10 @@ def test_expect_now_sets_the_clock(cli):
     pid = cli.promise(due="fri")
     assert cli.json("show", str(pid), now="2026-11-28T09:00:00+01:00")["outcome"] == "missed"
     assert cli.json("show", str(pid), now=NOW)["outcome"] == "open"
+
+
+def test_dates_across_a_dst_change_are_shown_in_local_time(cli):
+    made = cli.json("promise", "X", "--to", "acme", "--due", "tomorrow", now="2026-10-24T10:00:00+02:00")
+    assert made["due"] == "2026-10-25T17:00:00+01:00"
+    moved = cli.json("move", str(made["id"]), "2026-10-25 02:30", "--reason", "r", now="2026-10-24T11:00:00+02:00")
+    assert moved["due"] == "2026-10-25T02:30:00+02:00"  # the first of the two 02:30s
