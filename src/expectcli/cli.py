@@ -409,6 +409,68 @@ def _present(env: Env, items: list, to_json: Callable, table: str, empty: str) -
     getattr(render, table)(env.console(), items, env.settings, env.now)
 
 
+# -- the report ------------------------------------------------------------------------------
+
+REPORT_FORMATS = ("table", "json", "csv", "markdown")
+
+
+@command(app, "report")
+def report_command(
+    env: Env,
+    week: Annotated[bool, typer.Option("--week", help="This calendar week (the default).")] = False,
+    last_week: Annotated[bool, typer.Option("--last-week", help="The calendar week before this one.")] = False,
+    month: Annotated[bool, typer.Option("--month", help="This calendar month.")] = False,
+    last_month: Annotated[bool, typer.Option("--last-month", help="The calendar month before this one.")] = False,
+    since: Annotated[Optional[str], typer.Option("--since", help="Start of a custom period (a whole day counts from its start).", metavar="WHEN")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="End of a custom period (a whole day counts to its end; default now).", metavar="WHEN")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="Only this client.", metavar="CLIENT")] = None,
+    format_: Annotated[str, typer.Option("--format", help="table, json, csv or markdown.", metavar="FORMAT")] = "table",
+) -> None:
+    """Kept versus broken: totals, rates, a scorecard per client, broken promises, renegotiations, trend."""
+    from . import report, report_formats
+
+    if format_ not in REPORT_FORMATS:
+        raise BadInput(f"unknown format {format_!r}; use one of {', '.join(REPORT_FORMATS)}")
+    period = _report_period(env, week, last_week, month, last_month, since, until)
+    built = report.build(env.ledger(), period, env.settings, client)
+    fmt = "json" if env.json else format_
+    if fmt == "json":
+        env.emit(report_formats.to_json(built, env.settings))
+    elif fmt == "csv":
+        sys.stdout.write(report_formats.to_csv(built, env.settings))
+    elif fmt == "markdown":
+        sys.stdout.write(report_formats.to_markdown(built, env.settings))
+    else:
+        from . import render
+
+        render.report(env.console(), built, env.settings)
+
+
+def _report_period(env: Env, week, last_week, month, last_month, since, until):
+    from datetime import datetime, timezone
+
+    from . import dates, periods
+
+    chosen = [name for name, on in (("--week", week), ("--last-week", last_week), ("--month", month),
+                                    ("--last-month", last_month), ("--since", since is not None)) if on]  # fmt: skip
+    if len(chosen) > 1:
+        raise BadInput(f"choose one period, not {' and '.join(chosen)}")
+    if until is not None and since is None:
+        raise BadInput("--until needs --since")
+    if since is not None:
+        now = datetime.fromtimestamp(env.now, timezone.utc)
+        start = int(dates.parse_bound(since, now, env.settings, end=False).timestamp())
+        end = int(dates.parse_bound(until, now, env.settings, end=True).timestamp()) if until else env.now
+        if end <= start:
+            raise BadInput("--until must be later than --since")
+        return periods.span(start, end)
+    if month or last_month:
+        period = periods.month_of(env.now, env.settings)
+        return periods.previous(period, env.settings) if last_month else period
+    period = periods.week_of(env.now, env.settings)
+    return periods.previous(period, env.settings) if last_week else period
+
+
 # -- clients and the ledger itself ----------------------------------------------------------
 
 

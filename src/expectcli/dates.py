@@ -203,6 +203,26 @@ def parse_when(text: str, now: datetime, settings: Settings) -> datetime:
     raise BadInput(f"can't read {quoted} as a date or time; try {WHEN_FORMS}")
 
 
+def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool) -> datetime:
+    """A report boundary: like `parse_when`, but a whole day (`2026-11-02`, `today`,
+    `nov 2`) means that day's start, or with `end` the start of the next day, so that
+    `--since nov 2 --until nov 8` covers both days completely."""
+    normal = _normalize(text)
+    zone = _zone(settings)
+    try:
+        day = _named_date(normal, _aware(now).astimezone(zone).date()) if normal else None
+        if day is not None:
+            return _at(day + timedelta(days=1) if end else day, time(0, 0), zone)
+    except (OverflowError, ValueError):
+        raise _out_of_range(_quote(text)) from None
+    return parse_when(text, now, settings)
+
+
+def start_of_day(day: date, settings: Settings) -> datetime:
+    """The UTC instant at which `day` begins on the user's wall clock."""
+    return _at(day, time(0, 0), _zone(settings))
+
+
 def now_utc() -> datetime:
     """The current instant in UTC, to the second."""
     return datetime.now(timezone.utc).replace(microsecond=0)

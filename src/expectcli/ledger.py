@@ -354,6 +354,10 @@ class Ledger:
     def _event(self, tx: Tx, event_id: int) -> Event:
         return Event(*tx.one(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = :id", {"id": event_id}))
 
+    def client_id(self, tx: Tx, handle: str) -> int:
+        """The id of an existing client (BadInput if there is none)."""
+        return self._client_id(tx, handle, create=False)
+
     def _client_id(self, tx: Tx, handle: str, create: bool) -> int:
         client_id = tx.scalar("SELECT id FROM client WHERE handle = :h", {"h": handle})
         if client_id is not None:

@@ -172,3 +172,74 @@ def client_detail(console: Console, c: ClientSummary, open_promises: list[Promis
     if open_promises:
         console.print()
         promise_table(console, open_promises, settings, now)
+
+
+def report(console: Console, rep, settings: Settings) -> None:
+    from . import report_formats as fmt
+
+    when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
+    console.print(Text(fmt.title(rep, settings), style="bold"), Text(f"  as of {when(rep.as_of)}", style="dim"))
+    if rep.totals.total == 0:
+        console.print(fmt.empty_line(rep, settings))
+        return
+    t = rep.totals
+    summary = Text()
+    summary.append(f"Kept rate {fmt.percent(t.kept_rate)}", style="bold")
+    summary.append(f"   on-time rate {fmt.percent(t.on_time_rate)}\n")
+    for outcome in fmt.COLUMNS:
+        summary.append(f"{outcome} ", style=OUTCOME_STYLE[outcome])
+        summary.append(f"{getattr(t, outcome)}   ")
+    console.print(summary)
+
+    scores = Table(box=None, header_style="bold", pad_edge=False, title="Clients, worst kept rate first",
+                   title_justify="left", title_style="bold")  # fmt: skip
+    scores.add_column("Client")
+    for column in ("Kept", "Reneg.", "Late", "Missed", "Released", "Open", "Kept rate", "On time", "NPS"):
+        scores.add_column(column, justify="right")
+    scores.add_column("Last update")
+    for s in rep.clients:
+        c = s.counts
+        scores.add_row(
+            user(s.client), str(c.kept), str(c.renegotiated), str(c.late), str(c.missed), str(c.released),
+            str(c.open), fmt.percent(c.kept_rate), fmt.percent(c.on_time_rate), "—" if s.nps is None else str(s.nps),
+            when(s.last_update) if s.last_update else "—",
+        )  # fmt: skip
+    console.print()
+    console.print(scores)
+
+    if rep.broken:
+        broken = Table(box=None, header_style="bold", pad_edge=False, title="Broken promises", title_justify="left",
+                       title_style="bold red")  # fmt: skip
+        for column in ("ID", "Client", "Promise", "Deadline", "Delivered", "Slip"):
+            broken.add_column(column, justify="right" if column in ("ID", "Slip") else "left")
+        for b in rep.broken:
+            delivered = when(b.delivered) if b.delivered else ("released" if b.settled else "not delivered")
+            broken.add_row(str(b.id), user(b.client), user(b.title), when(b.break_point), delivered,
+                           fmt.slip(b.slip_hours), style="red" if b.outcome == "missed" else "")  # fmt: skip
+        console.print()
+        console.print(broken)
+
+    if rep.renegotiations:
+        moves = Table(box=None, header_style="bold", pad_edge=False, title="Renegotiated dates", title_justify="left",
+                      title_style="bold cyan")  # fmt: skip
+        for column in ("ID", "Client", "Promise", "Moved on", "From → to", "Reason"):
+            moves.add_column(column, justify="right" if column == "ID" else "left")
+        for r in rep.renegotiations:
+            reason = user(r.reason)
+            if not r.in_time:
+                reason.append(" (after the deadline)", style="red")
+            moves.add_row(str(r.id), user(r.client), user(r.title), when(r.recorded_at),
+                          f"{when(r.previous_due)} → {when(r.due)}", reason)  # fmt: skip
+        console.print()
+        console.print(moves)
+
+    if rep.trend:
+        trend = Table(box=None, pad_edge=False, show_header=False, title=f"Kept rate, previous {len(rep.trend)} "
+                      f"{fmt.noun(rep)}s", title_justify="left", title_style="bold")  # fmt: skip
+        trend.add_column()
+        trend.add_column(width=20)
+        trend.add_column(justify="right")
+        for label, rate in fmt.trend_rows(rep, settings):
+            trend.add_row(label, Text(fmt.bar(rate, 20), style="green"), fmt.percent(rate))
+        console.print()
+        console.print(trend)

@@ -1,0 +1,84 @@
+"""Report periods: calendar weeks and months in the user's time zone, or any span.
+
+A period is the half-open interval [start, end) of UTC epoch seconds; a promise belongs to
+it when its reckoning time falls inside. Weeks begin at local midnight of the configured
+first weekday, months at local midnight of the 1st, so a week across a daylight-saving
+change is 167 or 169 hours long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from .config import Settings
+from .dates import start_of_day, to_local
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # week, month or span
+    start: int
+    end: int
+
+    def contains(self, moment: int) -> bool:
+        return self.start <= moment < self.end
+
+
+def week_of(moment: int, settings: Settings) -> Period:
+    today = _local_date(moment, settings)
+    first = today - timedelta(days=(today.weekday() - settings.week_start) % 7)
+    return _days("week", first, first + timedelta(days=7), settings)
+
+
+def month_of(moment: int, settings: Settings) -> Period:
+    first = _local_date(moment, settings).replace(day=1)
+    return _days("month", first, _next_month(first), settings)
+
+
+def span(start: int, end: int) -> Period:
+    return Period("span", start, end)
+
+
+def previous(period: Period, settings: Settings) -> Period:
+    """The period of the same kind just before `period` (a span: of the same length)."""
+    if period.kind == "week":
+        return week_of(period.start - 1, settings)
+    if period.kind == "month":
+        return month_of(period.start - 1, settings)
+    return Period("span", 2 * period.start - period.end, period.start)
+
+
+def trailing(period: Period, count: int, settings: Settings) -> list[Period]:
+    """The `count` periods before `period`, oldest first."""
+    periods: list[Period] = []
+    current = period
+    for _ in range(count):
+        current = previous(current, settings)
+        periods.append(current)
+    return periods[::-1]
+
+
+def first_day(period: Period, settings: Settings) -> date:
+    return _local_date(period.start, settings)
+
+
+def last_day(period: Period, settings: Settings) -> date:
+    """The local date of the period's last moment."""
+    return _local_date(period.end - 1, settings)
+
+
+def _days(kind: str, first: date, after: date, settings: Settings) -> Period:
+    return Period(kind, _epoch(start_of_day(first, settings)), _epoch(start_of_day(after, settings)))
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _local_date(moment: int, settings: Settings) -> date:
+    return to_local(datetime.fromtimestamp(moment, timezone.utc), settings).date()
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())

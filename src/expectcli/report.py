@@ -1,0 +1,193 @@
+"""The kept-versus-broken report, aggregated in SQL.
+
+Each promise lands in the period of its reckoning time (`promise.reckon_at`, stored with the
+folded state): its break point if broken, its final due if kept or renegotiated, its release
+time if released, its due if open. Counting is a GROUP BY over that indexed column; only the
+per-client counts, the broken promises and the renegotiations of the period come back to
+Python, never the whole ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import outcomes, periods
+from .config import Settings
+from .ledger import OUTCOME_SQL, Ledger, normalise_handle
+from .periods import Period
+
+TREND_PERIODS = 8
+
+
+@dataclass(frozen=True)
+class Counts:
+    kept: int = 0
+    renegotiated: int = 0
+    late: int = 0
+    missed: int = 0
+    released: int = 0
+    open: int = 0
+
+    @property
+    def judged(self) -> int:
+        return self.kept + self.renegotiated + self.late + self.missed
+
+    @property
+    def total(self) -> int:
+        return self.judged + self.released + self.open
+
+    @property
+    def kept_rate(self) -> float | None:
+        return outcomes.kept_rate(self.__dict__)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return outcomes.on_time_rate(self.__dict__)
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(**{key: getattr(self, key) + getattr(other, key) for key in self.__dict__})
+
+
+@dataclass(frozen=True)
+class ClientScore:
+    client: str
+    counts: Counts
+    nps: int | None = None
+    last_update: int | None = None
+
+
+@dataclass(frozen=True)
+class Broken:
+    id: int
+    title: str
+    client: str
+    outcome: str  # late or missed
+    break_point: int
+    delivered: int | None
+    settled: int | None  # delivered or (late) released; None while still outstanding
+    slip_hours: float  # from the break point to delivery, release, or now
+
+
+@dataclass(frozen=True)
+class Renegotiation:
+    id: int
+    title: str
+    client: str
+    recorded_at: int
+    previous_due: int
+    due: int
+    reason: str
+    in_time: bool  # made before the deadline it replaced
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    as_of: int
+    client: str | None
+    totals: Counts
+    clients: list[ClientScore]
+    broken: list[Broken]
+    renegotiations: list[Renegotiation]
+    trend: list[TrendPoint] = field(default_factory=list)
+    ledger_empty: bool = False
+
+
+def build(ledger: Ledger, period: Period, settings: Settings, client: str | None = None) -> Report:
+    handle = normalise_handle(client) if client is not None else None
+    trend_periods = periods.trailing(period, TREND_PERIODS, settings)
+    with ledger.store.read() as tx:
+        scope = {"now": ledger.now}
+        if handle is not None:
+            scope["client"] = ledger.client_id(tx, handle)
+        by_client = _counts_by_client(tx, period, scope)
+        trend = _trend(tx, trend_periods, scope)
+        broken = _broken(tx, period, scope)
+        renegotiations = _renegotiations(tx, period, scope)
+        ledger_empty = tx.scalar("SELECT 1 FROM promise WHERE state <> 'voided' LIMIT 1") is None
+    scores = sorted(
+        (ClientScore(name, counts) for name, counts in by_client.items()),
+        key=lambda s: (s.counts.kept_rate is None, s.counts.kept_rate or 0.0, s.client),
+    )
+    totals = sum((s.counts for s in scores), Counts())
+    return Report(period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty)
+
+
+def _narrow(scope: dict) -> str:
+    return " AND p.client_id = :client" if "client" in scope else ""
+
+
+def _reckoned_in(scope: dict) -> str:
+    """Live promises whose reckoning time falls in [:start, :end), for the scope's client."""
+    return "p.state <> 'voided' AND p.reckon_at >= :start AND p.reckon_at < :end" + _narrow(scope)
+
+
+def _counts_by_client(tx, period: Period, scope: dict) -> dict[str, Counts]:
+    rows = tx.all(
+        f"SELECT c.handle, {OUTCOME_SQL} AS outcome, COUNT(*) FROM promise p JOIN client c ON c.id = p.client_id"
+        f" WHERE {_reckoned_in(scope)}"
+        f" GROUP BY c.handle, {OUTCOME_SQL}",
+        {**scope, "start": period.start, "end": period.end},
+    )
+    tallies: dict[str, dict[str, int]] = {}
+    for handle, outcome, count in rows:
+        tallies.setdefault(handle, {})[outcome] = int(count)
+    return {handle: Counts(**tally) for handle, tally in tallies.items()}
+
+
+def _trend(tx, trend_periods: list[Period], scope: dict) -> list[TrendPoint]:
+    """Counts for each trailing period, in one range scan bucketed by CASE."""
+    if not trend_periods:
+        return []
+    bounds = {f"b{i}": p.end for i, p in enumerate(trend_periods)}
+    bucket = "CASE " + " ".join(f"WHEN p.reckon_at < :b{i} THEN {i}" for i in range(len(trend_periods))) + " END"
+    rows = tx.all(
+        f"SELECT {bucket} AS bucket, {OUTCOME_SQL} AS outcome, COUNT(*) FROM promise p"
+        f" WHERE {_reckoned_in(scope)}"
+        f" GROUP BY {bucket}, {OUTCOME_SQL}",
+        {**scope, **bounds, "start": trend_periods[0].start, "end": trend_periods[-1].end},
+    )
+    tallies: list[dict[str, int]] = [{} for _ in trend_periods]
+    for index, outcome, count in rows:
+        tallies[int(index)][outcome] = int(count)
+    return [TrendPoint(p, Counts(**tally)) for p, tally in zip(trend_periods, tallies)]
+
+
+def _broken(tx, period: Period, scope: dict) -> list[Broken]:
+    settled_at = "CASE WHEN p.state = 'active' THEN NULL ELSE COALESCE(p.delivered_at, p.released_at) END"
+    rows = tx.all(
+        f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL} AS outcome, COALESCE(p.broken_at, p.due) AS break_point,"
+        f" p.delivered_at, {settled_at} AS settled"
+        " FROM promise p JOIN client c ON c.id = p.client_id"
+        f" WHERE {_reckoned_in(scope)}"
+        f" AND {OUTCOME_SQL} IN ('late', 'missed')"
+        " ORDER BY break_point, p.id",
+        {**scope, "start": period.start, "end": period.end},
+    )
+    now = scope["now"]
+    return [
+        Broken(pid, title, handle, outcome, brk, delivered, settled, round(((settled or now) - brk) / 3600, 1))
+        for pid, title, handle, outcome, brk, delivered, settled in rows
+    ]
+
+
+def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
+    rows = tx.all(
+        "SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text"
+        " FROM event e JOIN promise p ON p.id = e.promise_id JOIN client c ON c.id = p.client_id"
+        " WHERE e.kind = 'moved' AND e.recorded_at >= :start AND e.recorded_at < :end"
+        f" AND p.state <> 'voided'{_narrow(scope)}"
+        " AND NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
+        " ORDER BY e.recorded_at, e.id",
+        {**scope, "start": period.start, "end": period.end},
+    )
+    return [
+        Renegotiation(pid, title, handle, at, before, after, reason, at <= before)
+        for pid, title, handle, at, before, after, reason in rows
+    ]

@@ -1,0 +1,166 @@
+"""The report as JSON, CSV and Markdown: plain text, no Rich."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from . import periods, timefmt
+from .config import Settings
+from .report import Counts, Report
+from .serialize import iso
+from .textsafe import printable
+
+COLUMNS = ("kept", "renegotiated", "late", "missed", "released", "open")
+TOTAL_ROW = "(total)"  # cannot clash with a client handle
+
+
+def counts_json(counts: Counts) -> dict:
+    return {**{key: getattr(counts, key) for key in COLUMNS}, "kept_rate": counts.kept_rate,
+            "on_time_rate": counts.on_time_rate}  # fmt: skip
+
+
+def to_json(report: Report, settings: Settings) -> dict:
+    return {
+        "period": {"start": iso(report.period.start, settings), "end": iso(report.period.end, settings)},
+        "as_of": iso(report.as_of, settings),
+        "totals": counts_json(report.totals),
+        "clients": [
+            {"client": s.client, **counts_json(s.counts), "nps": s.nps, "last_update": iso(s.last_update, settings)}
+            for s in report.clients
+        ],
+        "broken": [
+            {"id": b.id, "title": b.title, "client": b.client, "due": iso(b.break_point, settings),
+             "delivered": iso(b.delivered, settings), "slip_hours": b.slip_hours}  # fmt: skip
+            for b in report.broken
+        ],
+    }
+
+
+def to_csv(report: Report, settings: Settings) -> str:
+    """One row per client, then the total row; rates as fractions, empty when there is none."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["client", *COLUMNS, "kept_rate", "on_time_rate", "nps", "last_update"])
+    rows = [(s.client, s.counts, s.nps, s.last_update) for s in report.clients]
+    rows.append((TOTAL_ROW, report.totals, None, None))
+    for client, counts, nps, last_update in rows:
+        writer.writerow([
+            client, *(getattr(counts, key) for key in COLUMNS), _fraction(counts.kept_rate),
+            _fraction(counts.on_time_rate), "" if nps is None else nps, iso(last_update, settings) or "",
+        ])  # fmt: skip
+    return out.getvalue()
+
+
+def to_markdown(report: Report, settings: Settings) -> str:
+    lines = [f"## {title(report, settings)}", "", f"*As of {timefmt.short(report.as_of, settings, report.as_of)}.*", ""]
+    if report.totals.total == 0:
+        return "\n".join(lines + [empty_line(report, settings), ""])
+    t = report.totals
+    lines += [
+        f"**Kept rate {percent(t.kept_rate)}** · on-time rate {percent(t.on_time_rate)} · "
+        f"{t.kept} kept, {t.renegotiated} renegotiated, {t.late} late, {t.missed} missed, "
+        f"{t.released} released, {t.open} open",
+        "",
+        "| Client | Kept | Renegotiated | Late | Missed | Released | Open | Kept rate | On time |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for s in report.clients:
+        c = s.counts
+        lines.append(f"| {_md(s.client)} | {c.kept} | {c.renegotiated} | {c.late} | {c.missed} | {c.released} "
+                     f"| {c.open} | {percent(c.kept_rate)} | {percent(c.on_time_rate)} |")  # fmt: skip
+    if report.broken:
+        lines += ["", "### Broken promises", "", "| # | Client | Promise | Deadline | Delivered | Slip |",
+                  "|--:|---|---|---|---|--:|"]  # fmt: skip
+        for b in report.broken:
+            delivered = timefmt.short(b.delivered, settings, report.as_of) if b.delivered else "not delivered"
+            lines.append(f"| {b.id} | {_md(b.client)} | {_md(b.title)} | "
+                         f"{timefmt.short(b.break_point, settings, report.as_of)} | {delivered} | {slip(b.slip_hours)} |")  # fmt: skip
+    if report.renegotiations:
+        lines += ["", "### Renegotiated dates", "", "| # | Client | Promise | Moved on | From | To | Reason |",
+                  "|--:|---|---|---|---|---|---|"]  # fmt: skip
+        for r in report.renegotiations:
+            when = lambda moment: timefmt.short(moment, settings, report.as_of)  # noqa: E731
+            lines.append(f"| {r.id} | {_md(r.client)} | {_md(r.title)} | {when(r.recorded_at)} | {when(r.previous_due)}"
+                         f" | {when(r.due)} | {_md(r.reason)}{'' if r.in_time else ' (after the deadline)'} |")  # fmt: skip
+    if report.trend:
+        lines += ["", f"### Kept rate, previous {len(report.trend)} {noun(report)}s", ""]
+        lines += [f"    {label:<14} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in trend_rows(report, settings)]
+    return "\n".join(lines) + "\n"
+
+
+# -- shared wording ----------------------------------------------------------------------
+
+
+def title(report: Report, settings: Settings) -> str:
+    first, last = periods.first_day(report.period, settings), periods.last_day(report.period, settings)
+    scope = f" — {report.client}" if report.client else ""
+    if report.period.kind == "week":
+        return f"Week of {_day(first)}{scope}"
+    if report.period.kind == "month":
+        return f"{first:%B %Y}{scope}"
+    return f"{_day(first)} – {_day(last)}{scope}"
+
+
+def empty_line(report: Report, settings: Settings) -> str:
+    if report.ledger_empty:
+        return "The ledger is empty: record a promise with `expect promise TITLE --to CLIENT --due WHEN`."
+    where = f" for {report.client}" if report.client else ""
+    first, last = periods.first_day(report.period, settings), periods.last_day(report.period, settings)
+    if report.period.kind == "week":
+        span = f"the week of {_day(first)}"
+    elif report.period.kind == "month":
+        span = f"{first:%B %Y}"
+    else:
+        span = f"{_day(first)} – {_day(last)}"
+    return f"No promises fall in {span}{where}."
+
+
+def noun(report: Report) -> str:
+    return {"week": "week", "month": "month"}.get(report.period.kind, "period")
+
+
+def trend_rows(report: Report, settings: Settings) -> list[tuple[str, float | None]]:
+    rows = []
+    for point in report.trend:
+        first = periods.first_day(point.period, settings)
+        label = f"{first:%b %Y}" if point.period.kind == "month" else _day(first, year=False)
+        rows.append((label, point.counts.kept_rate))
+    return rows
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+def slip(hours: float) -> str:
+    """'1.5 h' up to two days, then '3.2 days'."""
+    if hours < 48:
+        return f"{hours:g} h"
+    return f"{hours / 24:.1f} days"
+
+
+def bar(rate: float | None, width: int) -> str:
+    """A horizontal bar in eighths of a character: 0.5 at width 10 is '█████'."""
+    if rate is None:
+        return ""
+    eighths = round(rate * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[part]
+
+
+def _day(day: date, year: bool = True) -> str:
+    return f"{day:%a} {day.day} {day:%b}" + (f" {day.year}" if year else "")
+
+
+def _fraction(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.4f}"
+
+
+def _md(text: str) -> str:
+    """User text in a Markdown table cell: literal, no pipes or markup breaking out."""
+    cleaned = printable(text).replace("\\", "\\\\")
+    for char in "|*_`[]<>#":
+        cleaned = cleaned.replace(char, "\\" + char)
+    return cleaned
