@@ -206,11 +206,17 @@ def parse_when(text: str, now: datetime, settings: Settings) -> datetime:
 def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool) -> datetime:
     """A report boundary: like `parse_when`, but a whole day (`2026-11-02`, `today`,
     `nov 2`) means that day's start, or with `end` the start of the next day, so that
-    `--since nov 2 --until nov 8` covers both days completely."""
+    `--since nov 2 --until nov 8` covers both days completely. Reports look back, so a
+    weekday or a month day without a year is the latest one not after today."""
     normal = _normalize(text)
     zone = _zone(settings)
+    today = _aware(now).astimezone(zone).date()
+    weekday = _match(_WEEKDAY, normal)
     try:
-        day = _named_date(normal, _aware(now).astimezone(zone).date()) if normal else None
+        if weekday:
+            day = today - timedelta(days=(today.weekday() - _WEEKDAYS[weekday["weekday"]]) % 7)
+        else:
+            day = _named_date(normal, today, past=True) if normal else None
         if day is not None:
             return _at(day + timedelta(days=1) if end else day, time(0, 0), zone)
     except (OverflowError, ValueError):
@@ -310,8 +316,9 @@ def _read_day_and_time(
 # --- days ---------------------------------------------------------------------------
 
 
-def _named_date(text: str, today: date) -> date | None:
-    """today/tomorrow/yesterday, an ISO date, or a month day with or without a year."""
+def _named_date(text: str, today: date, *, past: bool = False) -> date | None:
+    """today/tomorrow/yesterday, an ISO date, or a month day with or without a year (the
+    next such day, or with `past` the latest one not after today)."""
     if text in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[text])
     match = _match(_ISO_DATE, text)
@@ -323,6 +330,8 @@ def _named_date(text: str, today: date) -> date | None:
     month, day = _MONTHS[match["month"]], int(match["day"])
     if match["year"]:
         return _calendar_date(match["year"], month, day, text=text)
+    if past:
+        return _last_month_day(month, day, today, text)
     return _next_month_day(month, day, today, text)
 
 
@@ -337,6 +346,19 @@ def _next_month_day(month: int, day: int, today: date, text: str) -> date:
         if candidate >= today:
             return candidate
     raise OverflowError(text)  # past year 9999; parse_when reports it as out of range
+
+
+def _last_month_day(month: int, day: int, today: date, text: str) -> date:
+    """The latest `month`/`day` on or before today."""
+    _calendar_date(2000, month, day, text=text)
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    raise OverflowError(text)
 
 
 def _next_weekday(weekday: int, clock: time, now: datetime) -> datetime:

@@ -180,7 +180,7 @@ def report(console: Console, rep, settings: Settings) -> None:
     when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
     console.print(Text(fmt.title(rep, settings), style="bold"), Text(f"  as of {when(rep.as_of)}", style="dim"))
     if rep.totals.total == 0:
-        console.print(fmt.empty_line(rep, settings))
+        console.print(fmt.empty_line(rep, settings), soft_wrap=True)
         return
     t = rep.totals
     summary = Text()

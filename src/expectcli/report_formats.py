@@ -94,27 +94,26 @@ def to_markdown(report: Report, settings: Settings) -> str:
 
 
 def title(report: Report, settings: Settings) -> str:
-    first, last = periods.first_day(report.period, settings), periods.last_day(report.period, settings)
+    words = _period_words(report, settings)
     scope = f" — {report.client}" if report.client else ""
-    if report.period.kind == "week":
-        return f"Week of {_day(first)}{scope}"
-    if report.period.kind == "month":
-        return f"{first:%B %Y}{scope}"
-    return f"{_day(first)} – {_day(last)}{scope}"
+    return words[0].upper() + words[1:] + scope
 
 
 def empty_line(report: Report, settings: Settings) -> str:
     if report.ledger_empty:
         return "The ledger is empty: record a promise with `expect promise TITLE --to CLIENT --due WHEN`."
     where = f" for {report.client}" if report.client else ""
+    article = "the " if report.period.kind == "week" else ""
+    return f"No promises fall in {article}{_period_words(report, settings)}{where}."
+
+
+def _period_words(report: Report, settings: Settings) -> str:
     first, last = periods.first_day(report.period, settings), periods.last_day(report.period, settings)
     if report.period.kind == "week":
-        span = f"the week of {_day(first)}"
-    elif report.period.kind == "month":
-        span = f"{first:%B %Y}"
-    else:
-        span = f"{_day(first)} – {_day(last)}"
-    return f"No promises fall in {span}{where}."
+        return f"week of {_day(first)}"
+    if report.period.kind == "month":
+        return f"{first:%B %Y}"
+    return f"{_day(first)} – {_day(last)}"
 
 
 def noun(report: Report) -> str:
