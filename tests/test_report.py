@@ -199,3 +199,13 @@ def test_snapshot(history, fmt, name):
     if not snapshot.exists():  # pragma: no cover - written once, then reviewed and committed
         snapshot.write_text(out)
     assert out == snapshot.read_text()
+
+
+def test_the_table_shows_25_broken_promises_and_counts_the_rest(cli):
+    for n in range(30):
+        cli.promise(f"Late {n}", due="2026-11-17 12:00", now="2026-11-16 09:00")
+    out = cli.ok("report", "--last-week").stdout
+    assert "Late 24" in out and "Late 25" not in out
+    assert "… and 5 more broken promises" in out
+    assert len(cli.json("report", "--last-week")["broken"]) == 30
+    assert "Late 29" in cli.ok("report", "--last-week", "--format", "markdown").stdout

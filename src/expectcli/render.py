@@ -174,6 +174,15 @@ def client_detail(console: Console, c: ClientSummary, open_promises: list[Promis
         promise_table(console, open_promises, settings, now)
 
 
+REPORT_ROWS = 25  # a terminal shows this many broken promises or renegotiations; the rest are counted
+
+
+def _more(console: Console, count: int, what: str) -> None:
+    if count > REPORT_ROWS:
+        console.print(Text(f"… and {count - REPORT_ROWS} more {what} (--format markdown or json lists them all)",
+                           style="dim"))  # fmt: skip
+
+
 def report(console: Console, rep, settings: Settings) -> None:
     from . import report_formats as fmt
 
@@ -212,19 +221,20 @@ def report(console: Console, rep, settings: Settings) -> None:
                        title_style="bold red")  # fmt: skip
         for column in ("ID", "Client", "Promise", "Deadline", "Delivered", "Slip"):
             broken.add_column(column, justify="right" if column in ("ID", "Slip") else "left")
-        for b in rep.broken:
+        for b in rep.broken[:REPORT_ROWS]:
             delivered = when(b.delivered) if b.delivered else ("released" if b.settled else "not delivered")
             broken.add_row(str(b.id), user(b.client), user(b.title), when(b.break_point), delivered,
                            fmt.slip(b.slip_hours), style="red" if b.outcome == "missed" else "")  # fmt: skip
         console.print()
         console.print(broken)
+        _more(console, len(rep.broken), "broken promises")
 
     if rep.renegotiations:
         moves = Table(box=None, header_style="bold", pad_edge=False, title="Renegotiated dates", title_justify="left",
                       title_style="bold cyan")  # fmt: skip
         for column in ("ID", "Client", "Promise", "Moved on", "From → to", "Reason"):
             moves.add_column(column, justify="right" if column == "ID" else "left")
-        for r in rep.renegotiations:
+        for r in rep.renegotiations[:REPORT_ROWS]:
             reason = user(r.reason)
             if not r.in_time:
                 reason.append(" (after the deadline)", style="red")
@@ -232,6 +242,7 @@ def report(console: Console, rep, settings: Settings) -> None:
                           f"{when(r.previous_due)} → {when(r.due)}", reason)  # fmt: skip
         console.print()
         console.print(moves)
+        _more(console, len(rep.renegotiations), "renegotiations")
 
     if rep.trend:
         trend = Table(box=None, pad_edge=False, show_header=False, title=f"Kept rate, previous {len(rep.trend)} "
