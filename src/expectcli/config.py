@@ -8,6 +8,9 @@ Read from a TOML file in the platform's config folder (or the file named by
     day_end = "17:00"            # a date without a time means this time
     week_start = "monday"        # first day of a report week
     workdays = ["mon", "tue", "wed", "thu", "fri"]
+    respond_within = "1bd"       # default response window for inbound requests
+    update_every = "1w"          # default status-update cadence (none unless set)
+    holidays = "DE"              # skip this country's public holidays in business time
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class Settings:
     day_end: time = time(17, 0)
     week_start: int = 0  # 0 = Monday … 6 = Sunday
     workdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    respond_within: str = "1bd"
+    update_every: str | None = None
+    holidays: str | None = None  # checked against the holidays package when first used
 
 
 def config_path() -> Path:
@@ -60,7 +66,7 @@ def load_settings() -> Settings:
 
 
 def settings_from_dict(data: dict, source: str = "config") -> Settings:
-    known = {"timezone", "day_start", "day_end", "week_start", "workdays"}
+    known = {"timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise BadInput(f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -75,7 +81,21 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     if not isinstance(workdays_raw, list) or not workdays_raw:
         raise BadInput(f"{source}: workdays must be a non-empty list of weekday names")
     workdays = tuple(sorted({_weekday(d, "workdays", source) for d in workdays_raw}))
-    return Settings(timezone, day_start, day_end, week_start, workdays)
+    respond_within = _duration(data.get("respond_within", "1bd"), "respond_within", source)
+    update_every = _duration(data["update_every"], "update_every", source) if "update_every" in data else None
+    holidays = data.get("holidays") or None
+    if holidays is not None and not isinstance(holidays, str):
+        raise BadInput(f"{source}: holidays must be a country code like \"DE\"")
+    return Settings(timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays)
+
+
+def _duration(value: object, key: str, source: str) -> str:
+    from .dates import parse_duration
+
+    try:
+        return str(parse_duration(str(value)))
+    except BadInput as exc:
+        raise BadInput(f"{source}: {key}: {exc}") from None
 
 
 def _system_timezone() -> str:

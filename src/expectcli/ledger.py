@@ -24,6 +24,7 @@ KINDS = ("deliverable", "reply", "call", "meeting")
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 TAG_RE = re.compile(r"^[^\s,;]{1,40}$")
 MAX_TEXT = 1000
+TERMS = ("respond_within", "update_every", "work_hours", "timezone")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Event:
     text: str | None
     voids: int | None
     voided_by: int | None
+    score: int | None
 
 
 @dataclass(frozen=True)
@@ -69,18 +71,23 @@ class ClientSummary:
     counts: dict[str, int]  # promises by outcome at now
     active: int  # neither delivered nor released
     next_due: int | None
+    terms: dict[str, str | None]  # as agreed with the client; None where the config's default applies
+    terms_set_at: int | None
+    last_update: int | None  # the last status update sent
 
 
 PROMISE_COLUMNS = (
     "p.id, p.title, c.handle, p.kind, p.tags, p.criteria, p.promised_at, p.first_due, p.due, "
     "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at"
 )
+# An event that no `voided` event has taken back.
+LIVE = "NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
 # The outcome at :now, in SQL: an open promise whose deadline has passed is missed.
 OUTCOME_SQL = "CASE WHEN p.outcome = 'open' AND p.due < :now THEN 'missed' ELSE p.outcome END"
 
 EVENT_COLUMNS = (
     "e.id, e.kind, e.recorded_at, e.promise_id, p.title, c.handle, e.due, e.previous_due, "
-    "e.effective_at, e.text, e.voids, v.id"
+    "e.effective_at, e.text, e.voids, v.id, e.score"
 )
 EVENT_FROM = (
     "event e LEFT JOIN promise p ON p.id = e.promise_id "
@@ -105,14 +112,21 @@ class Ledger:
         criteria: str | None = None,
         kind: str = "deliverable",
         tags: Sequence[str] = (),
+        made_at: int | None = None,
     ) -> Promise:
+        """Record a promise. `made_at` is when it was made, if earlier than now (an inbound
+        request that arrived before it was recorded); its deadline may then already be past."""
         title = _required_text(title, "title")
         criteria = _optional_text(criteria, "criteria")
         handle = normalise_handle(client)
         kind = _kind(kind)
         tags = _tags(tags)
-        if due < self.now:
+        if made_at is not None and made_at > self.now:
+            raise BadInput("a promise cannot have been made in the future; check --at")
+        if made_at is None and due < self.now:
             raise BadInput("that deadline is already past; give a later one (e.g. tomorrow, fri 5pm, 3d)")
+        if made_at is not None and due < made_at:
+            raise BadInput("the deadline is before the promise was made")
         with self.store.write() as tx:
             client_id = self._client_id(tx, handle, create=True)
             promise_id = tx.insert(
@@ -125,12 +139,12 @@ class Ledger:
                     "criteria": criteria,
                     "kind": kind,
                     "tags": json.dumps(list(tags)),
-                    "now": self.now,
+                    "now": self.now if made_at is None else made_at,
                     "due": due,
                     "state": ACTIVE,
                 },
             )
-            self._append(tx, "promised", promise_id, due=due)
+            self._append(tx, "promised", promise_id, due=due, effective_at=made_at)
             return self._promise(tx, promise_id)
 
     def deliver(self, ids: Iterable[int], at: int | None = None, note: str | None = None) -> list[Promise]:
@@ -181,17 +195,44 @@ class Ledger:
     def undo(self) -> Event:
         """Void the last live event; returns that event as it was."""
         with self.store.write() as tx:
-            last = tx.scalar(
-                "SELECT MAX(e.id) FROM event e WHERE e.kind <> 'voided'"
-                " AND NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
-            )
+            last = tx.scalar(f"SELECT MAX(e.id) FROM event e WHERE e.kind <> 'voided' AND {LIVE}")
             if last is None:
                 raise BadInput("nothing to undo")
             event = self._event(tx, last)
             self._append(tx, "voided", event.promise_id, voids=event.id)
             if event.promise_id is not None:
                 self._refold(tx, event.promise_id)
+            if event.kind == "terms":
+                self._refold_terms(tx, event.client)
             return event
+
+    def set_terms(self, handle: str, changes: dict[str, str | None]) -> None:
+        """Change a client's terms (keys of TERMS; None clears one), as a journal event."""
+        handle = normalise_handle(handle)
+        unknown = set(changes) - set(TERMS)
+        if unknown:
+            raise ValueError(f"unknown terms {sorted(unknown)}")
+        with self.store.write() as tx:
+            client_id = self._client_id(tx, handle, create=True)
+            current = self._terms(tx, client_id)
+            terms = {**current, **changes}
+            self._append(tx, "terms", None, client_id=client_id, text=json.dumps(terms, sort_keys=True))
+            self._store_terms(tx, client_id, terms, set_at=self.now)
+
+    def add_feedback(self, handle: str, score: int, note: str | None = None) -> Event:
+        if not 0 <= score <= 10:
+            raise BadInput(f"a feedback score is 0 to 10 (how likely to refer you), not {score}")
+        note = _optional_text(note, "note")
+        handle = normalise_handle(handle)
+        with self.store.write() as tx:
+            client_id = self._client_id(tx, handle, create=False)
+            return self._event(tx, self._append(tx, "feedback", None, client_id=client_id, score=score, text=note))
+
+    def mark_update_sent(self, handle: str) -> Event:
+        handle = normalise_handle(handle)
+        with self.store.write() as tx:
+            client_id = self._client_id(tx, handle, create=False)
+            return self._event(tx, self._append(tx, "update-sent", None, client_id=client_id))
 
     def add_client(self, handle: str, name: str | None = None) -> ClientSummary:
         handle = normalise_handle(handle)
@@ -295,8 +336,7 @@ class Ledger:
     def _refold(self, tx: Tx, promise_id: int) -> None:
         rows = tx.all(
             "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
-            " AND e.kind <> 'voided' AND NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
-            " ORDER BY e.id",
+            f" AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
             {"id": promise_id},
         )
         state = outcomes.fold(Step(*row) for row in rows)
@@ -368,8 +408,30 @@ class Ledger:
             "INSERT INTO client (handle, created_at) VALUES (:h, :now)", {"h": handle, "now": self.now}
         )
 
+    def _terms(self, tx: Tx, client_id: int) -> dict[str, str | None]:
+        row = tx.one(f"SELECT {', '.join(TERMS)} FROM client WHERE id = :id", {"id": client_id})
+        return dict(zip(TERMS, row))
+
+    def _store_terms(self, tx: Tx, client_id: int, terms: dict, set_at: int | None) -> None:
+        assignments = ", ".join(f"{key} = :{key}" for key in TERMS)
+        tx.execute(
+            f"UPDATE client SET {assignments}, terms_set_at = :set_at WHERE id = :id",
+            {**{key: terms.get(key) for key in TERMS}, "set_at": set_at, "id": client_id},
+        )
+
+    def _refold_terms(self, tx: Tx, handle: str) -> None:
+        """A client's terms are those of its last live `terms` event."""
+        client_id = self._client_id(tx, handle, create=False)
+        row = tx.one(
+            f"SELECT e.text, e.recorded_at FROM event e WHERE e.client_id = :c AND e.kind = 'terms' AND {LIVE}"
+            " ORDER BY e.id DESC LIMIT 1",
+            {"c": client_id},
+        )
+        terms, set_at = (json.loads(row[0]), row[1]) if row else ({}, None)
+        self._store_terms(tx, client_id, terms, set_at)
+
     def _client_summary(self, tx: Tx, handle: str) -> ClientSummary:
-        row = tx.one("SELECT id, handle, name, created_at FROM client WHERE handle = :h", {"h": handle})
+        row = tx.one("SELECT id, handle, name, created_at, terms_set_at FROM client WHERE handle = :h", {"h": handle})
         client_id = row[0]
         counts = dict.fromkeys(outcomes.OUTCOMES, 0)
         for outcome, count in tx.all(
@@ -381,7 +443,13 @@ class Ledger:
         active, next_due = tx.one(
             "SELECT COUNT(*), MIN(due) FROM promise WHERE client_id = :c AND state = 'active'", {"c": client_id}
         )
-        return ClientSummary(row[1], row[2], row[3], counts, int(active), next_due)
+        last_update = tx.scalar(
+            f"SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = :c AND e.kind = 'update-sent' AND {LIVE}",
+            {"c": client_id},
+        )
+        return ClientSummary(
+            row[1], row[2], row[3], counts, int(active), next_due, self._terms(tx, client_id), row[4], last_update
+        )
 
 
 def normalise_handle(handle: str) -> str:

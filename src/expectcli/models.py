@@ -41,6 +41,11 @@ class Client(SQLModel, table=True):
     handle: str = Field(unique=True)
     name: Optional[str] = None
     created_at: int = _time()
+    respond_within: Optional[str] = None  # a duration such as 4h or 1bd
+    update_every: Optional[str] = None  # a duration such as 1w
+    work_hours: Optional[str] = None  # 09:00-17:00
+    timezone: Optional[str] = None  # an IANA zone name
+    terms_set_at: Optional[int] = _time(nullable=True)
 
 
 class Promise(SQLModel, table=True):
@@ -77,3 +82,4 @@ class Event(SQLModel, table=True):
     effective_at: Optional[int] = _time(nullable=True)
     text: Optional[str] = None
     voids: Optional[int] = Field(default=None, foreign_key="event.id")
+    score: Optional[int] = None  # feedback: 0-10 would-refer score

@@ -35,7 +35,7 @@ class Step:
     kind: str  # promised, moved, delivered, released, reopened (others are ignored)
     recorded_at: int
     due: int | None = None  # promised, moved: the deadline from now on
-    effective_at: int | None = None  # delivered: when the work was delivered
+    effective_at: int | None = None  # delivered: when the work was delivered; promised: when made
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ def fold(steps: Iterable[Step]) -> PromiseState | None:
     moved_broken_at = None
     settled: Step | None = None
     for step in steps:
-        if step.kind == "promised":
-            promised_at, first_due, due = step.recorded_at, step.due, step.due
+        if step.kind == "promised":  # effective_at: when it was made, if before it was recorded
+            promised_at, first_due, due = step.effective_at or step.recorded_at, step.due, step.due
         elif due is None:
             continue
         elif step.kind == "moved":

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import outcomes, periods
 from .config import Settings
-from .ledger import OUTCOME_SQL, Ledger, normalise_handle
+from .ledger import LIVE, OUTCOME_SQL, Ledger, normalise_handle
 from .periods import Period
 
 TREND_PERIODS = 8
@@ -183,8 +183,7 @@ def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
         " FROM event e JOIN promise p ON p.id = e.promise_id JOIN client c ON c.id = p.client_id"
         " WHERE e.kind = 'moved' AND e.recorded_at >= :start AND e.recorded_at < :end"
         f" AND p.state <> 'voided'{_narrow(scope)}"
-        " AND NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
-        " ORDER BY e.recorded_at, e.id",
+        f" AND {LIVE} ORDER BY e.recorded_at, e.id",
         {**scope, "start": period.start, "end": period.end},
     )
     return [

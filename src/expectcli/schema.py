@@ -76,8 +76,19 @@ def _initial(tx: Tx) -> None:
         tx.execute(statement)
 
 
+def _client_terms(tx: Tx) -> None:
+    """Client terms (response window, update cadence, working hours, zone) and feedback scores."""
+    t = _types(tx.dialect)
+    for column in ("respond_within TEXT", "update_every TEXT", "work_hours TEXT", "timezone TEXT"):
+        tx.execute(f"ALTER TABLE client ADD COLUMN {column}")
+    tx.execute(f"ALTER TABLE client ADD COLUMN terms_set_at {t['int']}")
+    tx.execute(f"ALTER TABLE event ADD COLUMN score {t['int']}")
+    tx.execute("CREATE INDEX event_client_kind ON event (client_id, kind, recorded_at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
+    ("0002_client_terms", _client_terms),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

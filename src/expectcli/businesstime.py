@@ -1,0 +1,105 @@
+"""Business time: deadlines that count only working hours.
+
+A client's response window ("we answer within 4 working hours", "within 1 business day")
+runs on the client's working hours in the client's time zone, and skips nights, the days
+that are not working days and, when configured, the country's public holidays.
+
+- minutes and hours (`90m`, `4h`) are working time: a request at 16:00 with a 4h window on
+  a 09:00–17:00 day is due at 12:00 the next working day;
+- business days (`1bd`) are that many full working days of working time: 1bd from Monday
+  14:00 is Tuesday 14:00; from Friday 20:00 it is Monday 17:00 (the window starts when the
+  next working day does);
+- calendar days and weeks (`2d`, `1w`) are calendar time, DST-aware, as everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from .dates import Duration
+from .errors import BadInput
+
+MAX_DAYS = 3660  # a window longer than ten years of working days is a typo
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    zone: str
+    start: time
+    end: time
+    workdays: frozenset[int]
+    holidays: str | None = None  # a country code the `holidays` package knows, e.g. DE or DE-BY
+
+    @property
+    def day_length(self) -> timedelta:
+        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.workdays and not is_holiday(self.holidays, day)
+
+
+def after(start: datetime, window: Duration, hours: WorkingTime) -> datetime:
+    """The deadline `window` after `start` (aware), as an aware UTC datetime."""
+    if window.unit in ("d", "w"):
+        from .config import Settings
+
+        return window.add_to(start, Settings(timezone=hours.zone))
+    per_unit = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "bd": hours.day_length}[window.unit]
+    return add_working_time(start, window.amount * per_unit, hours)
+
+
+def add_working_time(start: datetime, amount: timedelta, hours: WorkingTime) -> datetime:
+    """Walk forward from `start`, spending `amount` only inside working hours."""
+    if not hours.workdays:
+        raise BadInput("no working days are configured, so business time cannot pass")
+    zone = ZoneInfo(hours.zone)
+    local = start.astimezone(zone)
+    day, clock = local.date(), local.time().replace(tzinfo=None)
+    remaining = amount
+    for _ in range(MAX_DAYS * 7 // max(len(hours.workdays), 1) + 7):
+        if hours.is_working_day(day) and clock < hours.end:
+            opens = max(clock, hours.start)
+            available = _between(opens, hours.end)
+            if remaining <= available:
+                return _instant(day, (datetime.combine(day, opens) + remaining).time(), zone)
+            remaining -= available
+        day, clock = day + timedelta(days=1), time(0, 0)
+    raise BadInput("that response window is longer than ten years of working time")
+
+
+def is_holiday(country: str | None, day: date) -> bool:
+    if not country:
+        return False
+    return day in _holiday_calendar(country, day.year)
+
+
+def check_country(country: str) -> str:
+    """`country` if the holidays package knows it (e.g. DE, US, GB, DE-BY), else BadInput."""
+    _holiday_calendar(country, 2000)
+    return country
+
+
+@lru_cache(maxsize=64)
+def _holiday_calendar(country: str, year: int):
+    import holidays
+
+    code, _, subdivision = country.upper().partition("-")
+    try:
+        return holidays.country_holidays(code, subdiv=subdivision or None, years=year)
+    except (NotImplementedError, KeyError):
+        raise BadInput(
+            f"unknown country {country!r} for public holidays; use an ISO code such as DE, US, GB or DE-BY"
+        ) from None
+    except Exception as exc:  # an unknown subdivision raises other types across versions
+        raise BadInput(f"unknown holidays region {country!r}: {exc}") from None
+
+
+def _between(a: time, b: time) -> timedelta:
+    return max(datetime.combine(date.min, b) - datetime.combine(date.min, a), timedelta(0))
+
+
+def _instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(timezone.utc)
