@@ -183,7 +183,7 @@ def test_due_shows_overdue_and_soon_and_exits_1_when_overdue(cli):
     count = cli("due", "--count", now="2026-11-25T18:00:00+01:00")
     assert (count.exit_code, count.stdout) == (1, "1 overdue, 1 due\n")
     counted = cli("due", "--count", "--json", now="2026-11-25T18:00:00+01:00")
-    assert counted.json() == {"overdue": 1, "due": 1, "within": "2d"}
+    assert counted.json() == {"overdue": 1, "due": 1, "within": "2d", "updates_overdue": 0}
     wide = cli.json("due", "--within", "4w", now="2026-11-25T11:00:00+01:00")
     assert [p["title"] for p in wide] == ["Overdue", "Soon", "Far"]
 

@@ -269,6 +269,86 @@ def reopen_command(
     _announce(env, [reopened], "Reopened")
 
 
+@command(app, "inbound")
+def inbound_command(
+    env: Env,
+    client: Annotated[str, typer.Argument(help="The client who asked.", metavar="CLIENT")],
+    title: Annotated[str, typer.Argument(help="What they asked for.", metavar="TITLE")],
+    at: Annotated[Optional[str], typer.Option("--at", help="When the request arrived (default: now).", metavar="WHEN")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeat for several.", metavar="TAG")] = None,
+) -> None:
+    """A client asked for something: record a reply promise due by the client's response terms."""
+    from . import clients
+
+    ledger = env.ledger()
+    arrived = env.when(at) if at else env.now
+    if arrived > env.now:
+        raise BadInput("a request cannot arrive in the future; check --at")
+    known = ledger.known_client(client)
+    terms = clients.terms_of(known, env.settings) if known else clients.default_terms(env.settings)
+    due = clients.response_due(arrived, terms, env.settings)
+    created = ledger.promise(title, client, due, kind="reply", tags=tag or (), made_at=arrived)
+    _announce(env, [created], "Promised")
+
+
+@command(app, "brief")
+def brief_command(
+    env: Env,
+    client: Annotated[str, typer.Argument(help="The client to brief.", metavar="CLIENT")],
+    since: Annotated[Optional[str], typer.Option("--since", help="Cover changes since WHEN (default: the last update sent).", metavar="WHEN")] = None,
+    sent: Annotated[bool, typer.Option("--sent", help="Record that this update was sent to the client.")] = False,
+) -> None:
+    """A ready-to-paste status update (Markdown) for one client; --sent records that it went out."""
+    from datetime import datetime, timezone
+
+    from . import brief, dates, serialize
+
+    ledger = env.ledger()
+    start = None
+    if since is not None:
+        now = datetime.fromtimestamp(env.now, timezone.utc)
+        start = int(dates.parse_bound(since, now, env.settings, end=False).timestamp())
+    built = brief.build(ledger, client, env.settings, start)
+    text = brief.to_markdown(built, env.settings)
+    if sent:
+        ledger.mark_update_sent(built.client)
+    if env.json:
+        to_json = lambda items: [serialize.promise(p, env.settings) for p in items]  # noqa: E731
+        env.emit({
+            "client": built.client, "since": serialize.iso(built.since, env.settings),
+            "as_of": serialize.iso(built.as_of, env.settings), "delivered": to_json(built.delivered),
+            "overdue": to_json(built.overdue), "upcoming": to_json(built.upcoming), "released": to_json(built.released),
+            "moved": [{"id": m.promise_id, "title": m.title, "moved_at": serialize.iso(m.recorded_at, env.settings),
+                       "from": serialize.iso(m.previous_due, env.settings), "to": serialize.iso(m.due, env.settings),
+                       "reason": m.reason} for m in built.moved],
+            "markdown": text, "sent": sent,
+        })  # fmt: skip
+        return
+    sys.stdout.write(text)
+    if sent:
+        sys.stderr.write(f"Recorded the update as sent to {built.client}.\n")
+
+
+@command(app, "feedback")
+def feedback_command(
+    env: Env,
+    client: Annotated[str, typer.Argument(help="The client.", metavar="CLIENT")],
+    score: Annotated[str, typer.Argument(help="How likely they are to refer you, 0 to 10.", metavar="SCORE")],
+    note: Annotated[Optional[str], typer.Option("--note", help="What they said.", metavar="TEXT")] = None,
+) -> None:
+    """Record a client's 0-10 would-refer score (for the NPS in reports)."""
+    from . import render, serialize
+
+    if not score.strip().isdigit():
+        raise BadInput(f"{score[:20]!r} is not a score; give a whole number from 0 to 10")
+    recorded = env.ledger().add_feedback(client, int(score), note)
+    if env.json:
+        env.emit(serialize.event(recorded, env.settings))
+        return
+    line = render.user(f"Recorded feedback {recorded.score}/10 from {recorded.client}")
+    env.console().print(line)
+
+
 @command(app, "list")
 def list_command(
     env: Env,
@@ -296,20 +376,30 @@ def due_command(
 
     window = dates.parse_duration(within)
     end = int(window.add_to(datetime.fromtimestamp(env.now, timezone.utc), env.settings).timestamp())
+    from . import clients
+
     ledger = env.ledger()
+    owed = [status for status in clients.updates_owed(ledger, env.settings) if status.overdue]
     if count:
         overdue, soon = ledger.due_counts(end)
         if env.json:
-            env.emit({"overdue": overdue, "due": soon, "within": str(window)})
+            env.emit({"overdue": overdue, "due": soon, "within": str(window), "updates_overdue": len(owed)})
         else:
-            line = ", ".join(part for part in (f"{overdue} overdue" if overdue else "", f"{soon} due" if soon else "") if part)
+            parts = (f"{overdue} overdue" if overdue else "", f"{soon} due" if soon else "",
+                     f"{len(owed)} update{'s' if len(owed) > 1 else ''} owed" if owed else "")  # fmt: skip
+            line = ", ".join(part for part in parts if part)
             if line:
                 typer.echo(line)
     else:
         promises = ledger.promises(due_before=end)
         overdue = sum(1 for p in promises if p.outcome == "missed")
-        _listing(env, promises, f"Nothing overdue or due within {window}.")
-    if overdue:
+        if promises or env.json or not owed:
+            _listing(env, promises, f"Nothing overdue or due within {window}.")
+        if owed and not env.json:
+            from . import render
+
+            render.updates_owed(env.console(), owed, env.settings, env.now)
+    if overdue or owed:
         raise typer.Exit(1)
 
 
@@ -504,17 +594,60 @@ def client_list_command(env: Env) -> None:
 @command(client_app, "show")
 def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="The client's handle.", metavar="CLIENT")]) -> None:
     """One client: outcomes so far and promises still active."""
+    from . import clients, serialize
+
     ledger = env.ledger()
     summary = ledger.client(handle)
     active = ledger.promises(client=handle)
+    terms = clients.terms_of(summary, env.settings)
+    update = clients.update_status(summary, env.settings, env.now)
     if env.json:
-        from . import serialize
-
-        env.emit({**serialize.client(summary, env.settings), "promises": [serialize.promise(p, env.settings) for p in active]})
+        env.emit({
+            **serialize.client(summary, env.settings), "terms": _terms_json(summary.handle, terms),
+            "update_due": serialize.iso(update.due, env.settings) if update else None,
+            "update_overdue": bool(update and update.overdue),
+            "promises": [serialize.promise(p, env.settings) for p in active],
+        })  # fmt: skip
         return
     from . import render
 
-    render.client_detail(env.console(), summary, active, env.settings, env.now)
+    render.client_detail(env.console(), summary, terms, update, active, env.settings, env.now)
+
+
+@command(client_app, "terms")
+def client_terms_command(
+    env: Env,
+    handle: Annotated[str, typer.Argument(help="The client's handle.", metavar="CLIENT")],
+    respond_within: Annotated[Optional[str], typer.Option("--respond-within", help="Response window for inbound requests: 4h, 1bd (working time), 2d.", metavar="DURATION")] = None,
+    update_every: Annotated[Optional[str], typer.Option("--update-every", help="How often the client expects a status update: 1w, 2w, 3d, or none.", metavar="DURATION")] = None,
+    hours: Annotated[Optional[str], typer.Option("--hours", help="The client's working hours, e.g. 09:00-17:00.", metavar="HH:MM-HH:MM")] = None,
+    zone: Annotated[Optional[str], typer.Option("--timezone", help="The client's time zone, e.g. Europe/Berlin.", metavar="ZONE")] = None,
+) -> None:
+    """Show a client's terms, or set them (a client is created on first use)."""
+    from . import clients
+
+    changes = clients.parse_terms(respond_within, update_every, hours, zone)
+    ledger = env.ledger()
+    if changes:
+        ledger.set_terms(handle, changes)
+    terms = clients.terms_of(ledger.client(handle), env.settings)
+    if env.json:
+        env.emit(_terms_json(handle, terms))
+        return
+    from . import render
+
+    render.terms(env.console(), ledger.client(handle).handle, terms, changed=bool(changes))
+
+
+def _terms_json(handle: str, terms) -> dict:
+    return {
+        "client": handle.strip().lower(),
+        "respond_within": str(terms.respond_within),
+        "update_every": str(terms.update_every) if terms.update_every else None,
+        "hours": terms.hours,
+        "timezone": terms.timezone,
+        "agreed": sorted(terms.agreed),
+    }
 
 
 @command(db_app, "path")

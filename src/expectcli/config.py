@@ -71,7 +71,7 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     if unknown:
         raise BadInput(f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
     timezone = data.get("timezone") or _system_timezone()
-    _check_timezone(timezone, source)
+    check_timezone(timezone, source)
     day_start = _clock(data.get("day_start", "09:00"), "day_start", source)
     day_end = _clock(data.get("day_end", "17:00"), "day_end", source)
     if day_end <= day_start:
@@ -129,7 +129,7 @@ def _is_zone(name: str) -> bool:
     return True
 
 
-def _check_timezone(name: object, source: str) -> None:
+def check_timezone(name: object, source: str) -> None:
     if not isinstance(name, str) or not _is_zone(name):
         raise BadInput(f"{source}: unknown time zone {name!r} (use an IANA name like Europe/Berlin)")
 

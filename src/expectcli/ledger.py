@@ -301,7 +301,7 @@ class Ledger:
                 f" WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
                 params,
             )
-        return [self._from_row(row) for row in rows]
+        return [self.promise_from_row(row) for row in rows]
 
     def due_counts(self, within_end: int) -> tuple[int, int]:
         """(overdue, due by `within_end`) among active promises."""
@@ -318,6 +318,14 @@ class Ledger:
         with self.store.read() as tx:
             handles = [row[0] for row in tx.all("SELECT handle FROM client ORDER BY handle")]
             return [self._client_summary(tx, handle) for handle in handles]
+
+    def known_client(self, handle: str) -> ClientSummary | None:
+        """The client, or None if there is none by that handle yet."""
+        handle = normalise_handle(handle)
+        with self.store.read() as tx:
+            if tx.scalar("SELECT id FROM client WHERE handle = :h", {"h": handle}) is None:
+                return None
+            return self._client_summary(tx, handle)
 
     def client(self, handle: str) -> ClientSummary:
         handle = normalise_handle(handle)
@@ -362,10 +370,10 @@ class Ledger:
         )
         if row is None:
             raise BadInput(f"no promise {promise_id}; see `expect list --all`")
-        return self._from_row(row)
+        return self.promise_from_row(row)
 
     @staticmethod
-    def _from_row(row: tuple) -> Promise:
+    def promise_from_row(row: tuple) -> Promise:
         (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
          delivered_at, released_at, _stored, broken_at, outcome) = row  # fmt: skip
         if state == VOIDED:

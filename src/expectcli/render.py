@@ -160,7 +160,9 @@ def clients_table(console: Console, clients: list[ClientSummary], settings: Sett
     console.print(table)
 
 
-def client_detail(console: Console, c: ClientSummary, open_promises: list[Promise], settings: Settings, now: int) -> None:
+def client_detail(
+    console: Console, c: ClientSummary, terms, update, open_promises: list[Promise], settings: Settings, now: int
+) -> None:
     head = user(c.handle, "bold")
     if c.name:
         head.append("  ")
@@ -169,6 +171,14 @@ def client_detail(console: Console, c: ClientSummary, open_promises: list[Promis
     counts = "  ".join(f"{outcome} {count}" for outcome, count in c.counts.items())
     console.print(Text(f"client since {timefmt.short(c.created_at, settings, now)}", style="dim"))
     console.print(counts)
+    console.print(terms_grid(terms))
+    last = Text("last update  ", style="dim")
+    last.append(timefmt.short(c.last_update, settings, now) if c.last_update else "none sent")
+    if update is not None:
+        last.append(f"  next due {timefmt.short(update.due, settings, now)}")
+        if update.overdue:
+            last.append("  update overdue", style="bold red")
+    console.print(last)
     if open_promises:
         console.print()
         promise_table(console, open_promises, settings, now)
@@ -194,7 +204,10 @@ def report(console: Console, rep, settings: Settings) -> None:
     t = rep.totals
     summary = Text()
     summary.append(f"Kept rate {fmt.percent(t.kept_rate)}", style="bold")
-    summary.append(f"   on-time rate {fmt.percent(t.on_time_rate)}\n")
+    summary.append(f"   on-time rate {fmt.percent(t.on_time_rate)}")
+    if rep.nps is not None:
+        summary.append(f"   NPS {rep.nps}")
+    summary.append("\n")
     for outcome in fmt.COLUMNS:
         summary.append(f"{outcome} ", style=OUTCOME_STYLE[outcome])
         summary.append(f"{getattr(t, outcome)}   ")
@@ -210,8 +223,8 @@ def report(console: Console, rep, settings: Settings) -> None:
         c = s.counts
         scores.add_row(
             user(s.client), str(c.kept), str(c.renegotiated), str(c.late), str(c.missed), str(c.released),
-            str(c.open), fmt.percent(c.kept_rate), fmt.percent(c.on_time_rate), "—" if s.nps is None else str(s.nps),
-            when(s.last_update) if s.last_update else "—",
+            str(c.open), fmt.percent(c.kept_rate), fmt.percent(c.on_time_rate), fmt.score(s.nps),
+            Text(fmt.last_update(s, settings, rep.as_of), style="red" if s.update_overdue else ""),
         )  # fmt: skip
     console.print()
     console.print(scores)
@@ -254,3 +267,37 @@ def report(console: Console, rep, settings: Settings) -> None:
             trend.add_row(label, Text(fmt.bar(rate, 20), style="green"), fmt.percent(rate))
         console.print()
         console.print(trend)
+
+
+def terms_grid(terms) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    grid.add_column(style="dim")
+    rows = [
+        ("respond within", str(terms.respond_within), "respond_within"),
+        ("update every", str(terms.update_every) if terms.update_every else "no cadence", "update_every"),
+        ("working hours", terms.hours, "work_hours"),
+        ("time zone", terms.timezone, "timezone"),
+    ]
+    for label, value, key in rows:
+        grid.add_row(label, value, "agreed" if key in terms.agreed else "default")
+    return grid
+
+
+def terms(console: Console, handle: str, terms, changed: bool) -> None:
+    head = Text("Terms for " if not changed else "New terms for ", style="bold")
+    head.append_text(user(handle, "bold"))
+    console.print(head)
+    console.print(terms_grid(terms))
+
+
+def updates_owed(console: Console, owed, settings: Settings, now: int) -> None:
+    console.print()
+    for status in owed:
+        line = Text("Status update owed to ", style="bold red")
+        line.append_text(user(status.client, "bold red"))
+        last = timefmt.short(status.last_update, settings, now) if status.last_update else "none sent yet"
+        line.append(f" — every {status.every}, last: {last}, due {timefmt.short(status.due, settings, now)}"
+                    f" ({timefmt.relative(status.due, now)}); `expect brief {status.client}`")  # fmt: skip
+        console.print(line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import outcomes, periods
+from . import clients, outcomes, periods
 from .config import Settings
 from .ledger import LIVE, OUTCOME_SQL, Ledger, normalise_handle
 from .periods import Period
@@ -52,8 +52,9 @@ class Counts:
 class ClientScore:
     client: str
     counts: Counts
-    nps: int | None = None
-    last_update: int | None = None
+    nps: int | None = None  # over the client's feedback recorded in the period
+    last_update: int | None = None  # the last status update sent, up to now
+    update_overdue: bool = False  # under the client's update cadence
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Report:
     renegotiations: list[Renegotiation]
     trend: list[TrendPoint] = field(default_factory=list)
     ledger_empty: bool = False
+    nps: int | None = None  # over all feedback recorded in the period
 
 
 def build(ledger: Ledger, period: Period, settings: Settings, client: str | None = None) -> Report:
@@ -110,13 +112,22 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
         renegotiations = _renegotiations(tx, period, scope)
+        feedback = _feedback(tx, period, scope)
+        last_updates = _last_updates(tx, scope)
         ledger_empty = tx.scalar("SELECT 1 FROM promise WHERE state <> 'voided' LIMIT 1") is None
+    owed = {status.client for status in clients.updates_owed(ledger, settings) if status.overdue}
+    names = set(by_client) | set(feedback)
     scores = sorted(
-        (ClientScore(name, counts) for name, counts in by_client.items()),
+        (
+            ClientScore(name, by_client.get(name, Counts()), clients.nps(*feedback.get(name, (0, 0, 0))),
+                        last_updates.get(name), name in owed)  # fmt: skip
+            for name in names
+        ),
         key=lambda s: (s.counts.kept_rate is None, s.counts.kept_rate or 0.0, s.client),
     )
     totals = sum((s.counts for s in scores), Counts())
-    return Report(period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty)
+    overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
+    return Report(period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall)
 
 
 def _narrow(scope: dict) -> str:
@@ -190,3 +201,26 @@ def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
         Renegotiation(pid, title, handle, at, before, after, reason, at <= before)
         for pid, title, handle, at, before, after, reason in rows
     ]
+
+
+def _feedback(tx, period: Period, scope: dict) -> dict[str, tuple[int, int, int]]:
+    """(promoters, detractors, scores) per client, over feedback recorded in the period."""
+    narrow = " AND e.client_id = :client" if "client" in scope else ""
+    rows = tx.all(
+        "SELECT c.handle, SUM(CASE WHEN e.score >= 9 THEN 1 ELSE 0 END), SUM(CASE WHEN e.score <= 6 THEN 1 ELSE 0 END),"
+        " COUNT(*) FROM event e JOIN client c ON c.id = e.client_id"
+        f" WHERE e.kind = 'feedback' AND e.recorded_at >= :start AND e.recorded_at < :end AND {LIVE}{narrow}"
+        " GROUP BY c.handle",
+        {**scope, "start": period.start, "end": period.end},
+    )
+    return {handle: (int(p), int(d), int(n)) for handle, p, d, n in rows}
+
+
+def _last_updates(tx, scope: dict) -> dict[str, int]:
+    narrow = " AND e.client_id = :client" if "client" in scope else ""
+    rows = tx.all(
+        "SELECT c.handle, MAX(e.recorded_at) FROM event e JOIN client c ON c.id = e.client_id"
+        f" WHERE e.kind = 'update-sent' AND e.recorded_at <= :now AND {LIVE}{narrow} GROUP BY c.handle",
+        scope,
+    )
+    return {handle: int(moment) for handle, moment in rows}

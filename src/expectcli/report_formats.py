@@ -10,7 +10,7 @@ from . import periods, timefmt
 from .config import Settings
 from .report import Counts, Report
 from .serialize import iso
-from .textsafe import printable
+from .textsafe import markdown_literal
 
 COLUMNS = ("kept", "renegotiated", "late", "missed", "released", "open")
 TOTAL_ROW = "(total)"  # cannot clash with a client handle
@@ -44,7 +44,7 @@ def to_csv(report: Report, settings: Settings) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["client", *COLUMNS, "kept_rate", "on_time_rate", "nps", "last_update"])
     rows = [(s.client, s.counts, s.nps, s.last_update) for s in report.clients]
-    rows.append((TOTAL_ROW, report.totals, None, None))
+    rows.append((TOTAL_ROW, report.totals, report.nps, None))
     for client, counts, nps, last_update in rows:
         writer.writerow([
             client, *(getattr(counts, key) for key in COLUMNS), _fraction(counts.kept_rate),
@@ -61,29 +61,30 @@ def to_markdown(report: Report, settings: Settings) -> str:
     lines += [
         f"**Kept rate {percent(t.kept_rate)}** · on-time rate {percent(t.on_time_rate)} · "
         f"{t.kept} kept, {t.renegotiated} renegotiated, {t.late} late, {t.missed} missed, "
-        f"{t.released} released, {t.open} open",
+        f"{t.released} released, {t.open} open{'' if report.nps is None else f' · NPS {report.nps}'}",
         "",
-        "| Client | Kept | Renegotiated | Late | Missed | Released | Open | Kept rate | On time |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| Client | Kept | Renegotiated | Late | Missed | Released | Open | Kept rate | On time | NPS | Last update |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for s in report.clients:
         c = s.counts
-        lines.append(f"| {_md(s.client)} | {c.kept} | {c.renegotiated} | {c.late} | {c.missed} | {c.released} "
-                     f"| {c.open} | {percent(c.kept_rate)} | {percent(c.on_time_rate)} |")  # fmt: skip
+        lines.append(f"| {markdown_literal(s.client)} | {c.kept} | {c.renegotiated} | {c.late} | {c.missed} | {c.released} "
+                     f"| {c.open} | {percent(c.kept_rate)} | {percent(c.on_time_rate)} | {score(s.nps)} "
+                     f"| {last_update(s, settings, report.as_of)} |")  # fmt: skip
     if report.broken:
         lines += ["", "### Broken promises", "", "| # | Client | Promise | Deadline | Delivered | Slip |",
                   "|--:|---|---|---|---|--:|"]  # fmt: skip
         for b in report.broken:
             delivered = timefmt.short(b.delivered, settings, report.as_of) if b.delivered else "not delivered"
-            lines.append(f"| {b.id} | {_md(b.client)} | {_md(b.title)} | "
+            lines.append(f"| {b.id} | {markdown_literal(b.client)} | {markdown_literal(b.title)} | "
                          f"{timefmt.short(b.break_point, settings, report.as_of)} | {delivered} | {slip(b.slip_hours)} |")  # fmt: skip
     if report.renegotiations:
         lines += ["", "### Renegotiated dates", "", "| # | Client | Promise | Moved on | From | To | Reason |",
                   "|--:|---|---|---|---|---|---|"]  # fmt: skip
         for r in report.renegotiations:
             when = lambda moment: timefmt.short(moment, settings, report.as_of)  # noqa: E731
-            lines.append(f"| {r.id} | {_md(r.client)} | {_md(r.title)} | {when(r.recorded_at)} | {when(r.previous_due)}"
-                         f" | {when(r.due)} | {_md(r.reason)}{'' if r.in_time else ' (after the deadline)'} |")  # fmt: skip
+            lines.append(f"| {r.id} | {markdown_literal(r.client)} | {markdown_literal(r.title)} | {when(r.recorded_at)} | {when(r.previous_due)}"
+                         f" | {when(r.due)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} |")  # fmt: skip
     if report.trend:
         lines += ["", f"### Kept rate, previous {len(report.trend)} {noun(report)}s", ""]
         lines += [f"    {label:<14} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in trend_rows(report, settings)]
@@ -129,6 +130,15 @@ def trend_rows(report: Report, settings: Settings) -> list[tuple[str, float | No
     return rows
 
 
+def score(nps: int | None) -> str:
+    return "—" if nps is None else str(nps)
+
+
+def last_update(s, settings: Settings, now: int) -> str:
+    text = timefmt.short(s.last_update, settings, now) if s.last_update else "—"
+    return text + (" (update overdue)" if s.update_overdue else "")
+
+
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)}%"
 
@@ -155,11 +165,3 @@ def _day(day: date, year: bool = True) -> str:
 
 def _fraction(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.4f}"
-
-
-def _md(text: str) -> str:
-    """User text in a Markdown table cell: literal, no pipes or markup breaking out."""
-    cleaned = printable(text).replace("\\", "\\\\")
-    for char in "|*_`[]<>#":
-        cleaned = cleaned.replace(char, "\\" + char)
-    return cleaned

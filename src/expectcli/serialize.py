@@ -48,6 +48,7 @@ def event(e: Event, settings: Settings) -> dict:
         "text": e.text,
         "voids": e.voids,
         "voided_by": e.voided_by,
+        "score": e.score,
     }
 
 
@@ -59,4 +60,6 @@ def client(c: ClientSummary, settings: Settings) -> dict:
         "outcomes": c.counts,
         "active": c.active,
         "next_due": iso(c.next_due, settings),
+        "terms": {key: value for key, value in c.terms.items() if value},
+        "last_update": iso(c.last_update, settings),
     }

@@ -14,3 +14,11 @@ def printable(text: str | None) -> str:
     if not text:
         return ""
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def markdown_literal(text: str | None) -> str:
+    """User text for Markdown (and its table cells): literal, no markup or pipes breaking out."""
+    cleaned = printable(text).replace("\\", "\\\\")
+    for char in "|*_`[]<>#":
+        cleaned = cleaned.replace(char, "\\" + char)
+    return cleaned

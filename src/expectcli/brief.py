@@ -1,0 +1,113 @@
+"""A status update for one client, ready to paste: what was delivered since the last update,
+what is coming and when, which dates moved and why, and what is overdue, said plainly.
+
+Dates are written in the client's time zone (from its terms), so the client reads its own
+clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import timefmt
+from .config import Settings
+from .ledger import LIVE, PROMISE_COLUMNS, OUTCOME_SQL, Ledger, Promise, normalise_handle
+from .textsafe import markdown_literal
+
+
+@dataclass(frozen=True)
+class Move:
+    promise_id: int
+    title: str
+    recorded_at: int
+    previous_due: int
+    due: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    client: str
+    name: str | None
+    since: int | None  # None: everything so far
+    as_of: int
+    timezone: str
+    delivered: list[Promise]
+    released: list[Promise]
+    upcoming: list[Promise]
+    overdue: list[Promise]
+    moved: list[Move]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.delivered or self.released or self.upcoming or self.overdue or self.moved)
+
+
+def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) -> Brief:
+    """The brief for `handle`, covering changes since `since` (default: the last update sent)."""
+    from .clients import terms_of
+
+    summary = ledger.client(normalise_handle(handle))
+    since = summary.last_update if since is None else since
+    floor = since if since is not None else -(2**62)
+    with ledger.store.read() as tx:
+        client_id = ledger.client_id(tx, summary.handle)
+
+        def promises(where: str) -> list[Promise]:
+            rows = tx.all(
+                f"SELECT {PROMISE_COLUMNS}, {OUTCOME_SQL} FROM promise p JOIN client c ON c.id = p.client_id"
+                f" WHERE p.client_id = :client AND {where} ORDER BY p.due, p.id",
+                {"client": client_id, "now": ledger.now, "since": floor},
+            )
+            return [ledger.promise_from_row(row) for row in rows]
+
+        delivered = promises("p.state = 'delivered' AND p.delivered_at >= :since")
+        released = promises("p.state = 'released' AND p.released_at >= :since")
+        active = promises("p.state = 'active'")
+        moves = [
+            Move(*row)
+            for row in tx.all(
+                "SELECT p.id, p.title, e.recorded_at, e.previous_due, e.due, e.text FROM event e"
+                " JOIN promise p ON p.id = e.promise_id"
+                f" WHERE p.client_id = :client AND e.kind = 'moved' AND e.recorded_at >= :since AND {LIVE}"
+                " AND p.state <> 'voided' ORDER BY e.recorded_at, e.id",
+                {"client": client_id, "since": floor},
+            )
+        ]
+    overdue = [p for p in active if p.outcome == "missed"]
+    upcoming = [p for p in active if p.outcome != "missed"]
+    zone = terms_of(summary, settings).timezone
+    return Brief(summary.handle, summary.name, since, ledger.now, zone, delivered, released, upcoming, overdue, moves)
+
+
+def to_markdown(brief: Brief, settings: Settings) -> str:
+    shown = Settings(**{**settings.__dict__, "timezone": brief.timezone})
+    when = lambda moment: timefmt.short(moment, shown, brief.as_of)  # noqa: E731
+    today = timefmt.local(brief.as_of, shown)
+    who = markdown_literal(brief.name or brief.client)
+    lines = [f"**Status update for {who}** · {today:%a} {today.day} {today:%b %Y}", ""]
+    if brief.timezone != settings.timezone:
+        lines[0] += f" (times in {brief.timezone})"
+    lines.append(f"Since our last update on {when(brief.since)}:" if brief.since is not None else "Where things stand:")
+    if brief.is_empty:
+        return "\n".join(lines + ["", "Nothing is open, and nothing has changed.", ""])
+    sections = [
+        ("Delivered", [f"{title(p)} — delivered {when(p.delivered_at)}" for p in brief.delivered]),
+        ("Overdue", [f"{title(p)} — was due {when(p.due)}, now {timefmt.span(brief.as_of - p.due)} late"
+                     for p in brief.overdue]),  # fmt: skip
+        ("Coming up", [f"{title(p)} — by {when(p.due)}" for p in brief.upcoming]),
+        ("Dates that moved", [f"{markdown_literal(m.title)}: {when(m.previous_due)} → {when(m.due)}, because "
+                              f"{markdown_literal(m.reason)}" for m in brief.moved]),  # fmt: skip
+        ("Cancelled by agreement", [title(p) for p in brief.released]),
+    ]
+    for heading, items in sections:
+        if items:
+            lines += ["", f"**{heading}**", *(f"- {item}" for item in items)]
+    return "\n".join(lines) + "\n"
+
+
+def title(p: Promise) -> str:
+    text = markdown_literal(p.title)
+    if p.criteria:
+        text += f" ({markdown_literal(p.criteria)})"
+    return text

@@ -1,0 +1,137 @@
+"""Client terms in force, status-update cadence, and NPS.
+
+Terms a client agreed (`expect client terms`) override the defaults of the config file:
+the response window for inbound requests, how often the client expects a status update,
+working hours and time zone.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+
+from .businesstime import WorkingTime, after, check_country
+from .config import Settings, check_timezone
+from .dates import Duration, parse_duration
+from .errors import BadInput
+from .ledger import ClientSummary
+
+NONE_WORDS = ("none", "never", "-")
+
+
+@dataclass(frozen=True)
+class Terms:
+    respond_within: Duration
+    update_every: Duration | None
+    start: time
+    end: time
+    timezone: str
+    agreed: frozenset[str]  # which of the terms the client agreed (the rest are defaults)
+
+    @property
+    def hours(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class UpdateStatus:
+    client: str
+    every: Duration
+    last_update: int | None
+    due: int  # when the next update is expected
+    overdue: bool
+
+
+def terms_of(client: ClientSummary, settings: Settings) -> Terms:
+    return _terms(client.terms, settings)
+
+
+def default_terms(settings: Settings) -> Terms:
+    """The terms of a client who has agreed none: the config file's defaults."""
+    return _terms(dict.fromkeys(("respond_within", "update_every", "work_hours", "timezone")), settings)
+
+
+def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
+    start, end = parse_hours(agreed["work_hours"]) if agreed["work_hours"] else (settings.day_start, settings.day_end)
+    every = agreed["update_every"] or settings.update_every
+    return Terms(
+        respond_within=parse_duration(agreed["respond_within"] or settings.respond_within),
+        update_every=None if every in (None, *NONE_WORDS) else parse_duration(every),
+        start=start,
+        end=end,
+        timezone=agreed["timezone"] or settings.timezone,
+        agreed=frozenset(key for key, value in agreed.items() if value),
+    )
+
+
+def working_time(terms: Terms, settings: Settings) -> WorkingTime:
+    if settings.holidays:
+        check_country(settings.holidays)
+    return WorkingTime(terms.timezone, terms.start, terms.end, frozenset(settings.workdays), settings.holidays)
+
+
+def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
+    """When a reply to a request that arrived at `arrived` is due under `terms`."""
+    moment = after(datetime.fromtimestamp(arrived, timezone.utc), terms.respond_within, working_time(terms, settings))
+    return int(moment.timestamp())
+
+
+def update_status(client: ClientSummary, settings: Settings, now: int) -> UpdateStatus | None:
+    """Whether the client is owed a status update: only with a cadence and work in hand.
+
+    The cadence runs from the last update sent, else from when the terms were agreed, else
+    from when the client was added.
+    """
+    terms = terms_of(client, settings)
+    if terms.update_every is None or client.active == 0:
+        return None
+    basis = client.last_update or client.terms_set_at or client.created_at
+    due = int(after(datetime.fromtimestamp(basis, timezone.utc), terms.update_every, working_time(terms, settings))
+              .timestamp())  # fmt: skip
+    return UpdateStatus(client.handle, terms.update_every, client.last_update, due, now > due)
+
+
+def parse_terms(
+    respond_within: str | None, update_every: str | None, hours: str | None, zone: str | None
+) -> dict[str, str | None]:
+    """The changes a `client terms` call asks for, checked and in canonical form."""
+    changes: dict[str, str | None] = {}
+    if respond_within is not None:
+        changes["respond_within"] = str(parse_duration(respond_within))
+    if update_every is not None:
+        cleared = update_every.strip().lower() in NONE_WORDS
+        changes["update_every"] = "none" if cleared else str(parse_duration(update_every))
+    if hours is not None:
+        start, end = parse_hours(hours)
+        changes["work_hours"] = f"{start:%H:%M}-{end:%H:%M}"
+    if zone is not None:
+        check_timezone(zone, "--timezone")
+        changes["timezone"] = zone
+    return changes
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    try:
+        first, last = (part.strip() for part in text.split("-"))
+        start, end = (time(*map(int, clock.split(":"))) for clock in (first, last))
+    except (ValueError, TypeError):
+        raise BadInput(f"can't read {text!r} as working hours; write them like 09:00-17:00") from None
+    if end <= start:
+        raise BadInput(f"working hours {text!r} end before they start")
+    return start, end
+
+
+def nps(promoters: int, detractors: int, total: int) -> int | None:
+    """Net promoter score: % promoters (9-10) minus % detractors (0-6), rounded half away
+    from zero; None without scores."""
+    if not total:
+        return None
+    value = 100 * (promoters - detractors) / total
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def updates_owed(ledger, settings: Settings) -> list[UpdateStatus]:
+    """Every client with an update cadence and work in hand, with when its update is due."""
+    statuses = (update_status(client, settings, ledger.now) for client in ledger.clients())
+    return [status for status in statuses if status is not None]
