@@ -630,13 +630,14 @@ def client_terms_command(
     ledger = env.ledger()
     if changes:
         ledger.set_terms(handle, changes)
-    terms = clients.terms_of(ledger.client(handle), env.settings)
+    known = ledger.known_client(handle)
+    terms = clients.terms_of(known, env.settings) if known else clients.default_terms(env.settings)
     if env.json:
         env.emit(_terms_json(handle, terms))
         return
     from . import render
 
-    render.terms(env.console(), ledger.client(handle).handle, terms, changed=bool(changes))
+    render.terms(env.console(), handle.strip().lower(), terms, changed=bool(changes))
 
 
 def _terms_json(handle: str, terms) -> dict:

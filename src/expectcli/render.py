@@ -198,6 +198,10 @@ def report(console: Console, rep, settings: Settings) -> None:
 
     when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
     console.print(Text(fmt.title(rep, settings), style="bold"), Text(f"  as of {when(rep.as_of)}", style="dim"))
+    if rep.updates_owed:
+        owed = Text("Status update owed to ", style="bold red")
+        owed.append_text(user(", ".join(s.client for s in rep.updates_owed), "bold red"))
+        console.print(owed)
     if rep.totals.total == 0:
         console.print(fmt.empty_line(rep, settings), soft_wrap=True)
         return

@@ -99,6 +99,7 @@ class Report:
     trend: list[TrendPoint] = field(default_factory=list)
     ledger_empty: bool = False
     nps: int | None = None  # over all feedback recorded in the period
+    updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
 
 
 def build(ledger: Ledger, period: Period, settings: Settings, client: str | None = None) -> Report:
@@ -115,7 +116,8 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
         feedback = _feedback(tx, period, scope)
         last_updates = _last_updates(tx, scope)
         ledger_empty = tx.scalar("SELECT 1 FROM promise WHERE state <> 'voided' LIMIT 1") is None
-    owed = {status.client for status in clients.updates_owed(ledger, settings) if status.overdue}
+    updates_owed = [s for s in clients.updates_owed(ledger, settings) if s.overdue and handle in (None, s.client)]
+    owed = {status.client for status in updates_owed}
     names = set(by_client) | set(feedback)
     scores = sorted(
         (
@@ -127,7 +129,9 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
     )
     totals = sum((s.counts for s in scores), Counts())
     overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
-    return Report(period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall)
+    return Report(
+        period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed
+    )
 
 
 def _narrow(scope: dict) -> str:

@@ -55,6 +55,8 @@ def to_csv(report: Report, settings: Settings) -> str:
 
 def to_markdown(report: Report, settings: Settings) -> str:
     lines = [f"## {title(report, settings)}", "", f"*As of {timefmt.short(report.as_of, settings, report.as_of)}.*", ""]
+    owed = [f"**Status update owed** to {', '.join(markdown_literal(s.client) for s in report.updates_owed)}.", ""]
+    lines += owed if report.updates_owed else []
     if report.totals.total == 0:
         return "\n".join(lines + [empty_line(report, settings), ""])
     t = report.totals

@@ -1,0 +1,93 @@
+"""Business-time arithmetic: working hours, weekends, public holidays, DST."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from expectcli.businesstime import WorkingTime, add_working_time, after, check_country, is_holiday
+from expectcli.dates import parse_duration
+from expectcli.errors import BadInput
+
+BERLIN = ZoneInfo("Europe/Berlin")
+OFFICE = WorkingTime("Europe/Berlin", time(9), time(17), frozenset(range(5)))
+OFFICE_DE = WorkingTime("Europe/Berlin", time(9), time(17), frozenset(range(5)), holidays="DE")
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)
+
+
+def due(start: datetime, window: str, hours: WorkingTime = OFFICE) -> datetime:
+    return after(start, parse_duration(window), hours).astimezone(BERLIN)
+
+
+@pytest.mark.parametrize(
+    "start, window, expected",
+    [
+        (local(2026, 11, 25, 10), "4h", local(2026, 11, 25, 14)),  # inside the day
+        (local(2026, 11, 25, 16), "4h", local(2026, 11, 26, 12)),  # one hour today, three tomorrow
+        (local(2026, 11, 25, 20), "4h", local(2026, 11, 26, 13)),  # after hours: starts next morning
+        (local(2026, 11, 25, 6), "90m", local(2026, 11, 25, 10, 30)),  # before hours
+        (local(2026, 11, 27, 16), "2h", local(2026, 11, 30, 10)),  # Friday afternoon → Monday
+        (local(2026, 11, 28, 11), "1h", local(2026, 11, 30, 10)),  # Saturday → Monday
+        (local(2026, 11, 25, 17), "8h", local(2026, 11, 26, 17)),  # at closing time: a whole day
+        (local(2026, 11, 25, 10), "0h", local(2026, 11, 25, 10)),
+        (local(2026, 11, 23, 14), "1bd", local(2026, 11, 24, 14)),  # one working day
+        (local(2026, 11, 27, 14), "1bd", local(2026, 11, 30, 14)),  # over the weekend
+        (local(2026, 11, 27, 20), "1bd", local(2026, 11, 30, 17)),  # from Friday night
+        (local(2026, 11, 23, 14), "5bd", local(2026, 11, 30, 14)),
+        (local(2026, 11, 27, 14), "2d", local(2026, 11, 29, 14)),  # calendar days ignore hours
+        (local(2026, 11, 27, 14), "1w", local(2026, 12, 4, 14)),
+    ],
+)
+def test_working_time(start, window, expected):
+    assert due(start, window) == expected
+
+
+def test_public_holidays_are_skipped_when_configured():
+    christmas_eve = local(2026, 12, 24, 16)  # Thursday; 25th and 26th are holidays in Germany
+    assert due(christmas_eve, "2h", OFFICE) == local(2026, 12, 25, 10)
+    assert due(christmas_eve, "2h", OFFICE_DE) == local(2026, 12, 28, 10)
+    easter = local(2026, 4, 2, 12)  # Thursday before Good Friday; Easter Monday follows
+    assert due(easter, "1bd", OFFICE_DE) == local(2026, 4, 7, 12)
+    assert is_holiday("DE", local(2027, 1, 1).date())
+    assert not is_holiday("DE", local(2026, 11, 25).date())
+
+
+def test_regional_holidays():
+    epiphany = local(2026, 1, 6, 10).date()
+    assert is_holiday("DE-BY", epiphany) and not is_holiday("DE", epiphany)
+
+
+def test_unknown_country_is_refused():
+    with pytest.raises(BadInput, match="unknown country 'XX'"):
+        check_country("XX")
+
+
+@pytest.mark.parametrize(
+    "start, window, expected_utc",
+    [
+        # Friday 16:00 CET before the spring change (Sun 28 Mar 2027): Monday 12:00 CEST = 10:00 UTC.
+        (local(2027, 3, 26, 16), "4h", datetime(2027, 3, 29, 10, tzinfo=timezone.utc)),
+        # Friday 16:00 CEST before the autumn change (Sun 25 Oct 2026): Monday 12:00 CET = 11:00 UTC.
+        (local(2026, 10, 23, 16), "4h", datetime(2026, 10, 26, 11, tzinfo=timezone.utc)),
+        (local(2026, 10, 23, 14), "1bd", datetime(2026, 10, 26, 13, tzinfo=timezone.utc)),
+    ],
+)
+def test_working_hours_follow_the_wall_clock_across_dst(start, window, expected_utc):
+    assert after(start, parse_duration(window), OFFICE) == expected_utc
+
+
+def test_client_hours_in_another_zone():
+    london = WorkingTime("Europe/London", time(9), time(17), frozenset(range(5)))
+    arrived = local(2026, 11, 20, 16)  # Friday 15:00 in London
+    assert after(arrived, parse_duration("4h"), london) == datetime(2026, 11, 23, 11, tzinfo=timezone.utc)
+
+
+def test_no_working_days_is_an_error_not_a_hang():
+    closed = WorkingTime("Europe/Berlin", time(9), time(17), frozenset())
+    with pytest.raises(BadInput):
+        add_working_time(local(2026, 11, 25, 10), timedelta(hours=1), closed)
