@@ -304,4 +304,4 @@ def updates_owed(console: Console, owed, settings: Settings, now: int) -> None:
         last = timefmt.short(status.last_update, settings, now) if status.last_update else "none sent yet"
         line.append(f" — every {status.every}, last: {last}, due {timefmt.short(status.due, settings, now)}"
                     f" ({timefmt.relative(status.due, now)}); `expect brief {status.client}`")  # fmt: skip
-        console.print(line)
+        console.print(line, soft_wrap=True)
