@@ -2,6 +2,7 @@
 
 import functools
 import inspect
+from contextlib import contextmanager
 import json
 import os
 import sys
@@ -561,6 +562,101 @@ def _report_period(env: Env, week, last_week, month, last_month, since, until):
     return periods.previous(period, env.settings) if last_week else period
 
 
+# -- data in and out --------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("json", "csv", "ics")
+
+
+@command(app, "export")
+def export_command(
+    env: Env,
+    format_: Annotated[str, typer.Option("--format", help="json (the whole ledger), csv (promises) or ics (open promises for a calendar).", metavar="FORMAT")] = "json",
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of standard output.", metavar="FILE")] = None,
+) -> None:
+    """Write the ledger out: the whole of it as JSON, promises as CSV, open promises as iCalendar."""
+    from . import exporting
+
+    if format_ not in EXPORT_FORMATS:
+        raise BadInput(f"unknown format {format_!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    ledger = env.ledger()
+    if format_ == "json":
+        data = exporting.to_json(ledger, env.settings).encode()
+    elif format_ == "csv":
+        data = exporting.to_csv(ledger, env.settings).encode()
+    else:
+        data = exporting.to_ics(ledger, env.settings)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    from .store import write_private
+
+    write_private(output, data)
+    sys.stderr.write(f"Exported to {output}\n")
+
+
+@command(app, "import")
+def import_command(
+    env: Env,
+    file: Annotated[str, typer.Argument(help="The file to import (- for standard input).", metavar="FILE")],
+    from_: Annotated[Optional[str], typer.Option("--from", help="expect, csv or taskwarrior (default: guessed from the file).", metavar="FORMAT")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, but write nothing.")] = False,
+    client: Annotated[str, typer.Option("--client", help="Client for rows that name none (Taskwarrior tasks without a project).", metavar="CLIENT")] = "unassigned",
+) -> None:
+    """Bring promises in from an expect export, a CSV file or Taskwarrior's `task export` (all or nothing)."""
+    from . import importing
+
+    text = _read_input(file)
+    kind = from_ or importing.guess_format(file, text)
+    if kind not in importing.FORMATS:
+        raise BadInput(f"unknown format {kind!r}; use one of {', '.join(importing.FORMATS)}")
+    ledger = env.ledger()
+    with _progress(env, "Importing") as advance:
+        result = importing.run(ledger, kind, text, env.settings, dry_run, client, advance)
+    if env.json:
+        env.emit({"added": result.added, "skipped": result.skipped, "ignored": result.ignored, "dry_run": dry_run,
+                  "rejected": [{"line": line, "error": why} for line, why in result.rejected]})  # fmt: skip
+    if result.rejected:
+        from .textsafe import printable
+
+        for line, why in result.rejected[:50]:
+            sys.stderr.write(f"expect: {'task' if kind == 'taskwarrior' else 'line' if kind == 'csv' else 'promise'} "
+                             f"{line}: {printable(why)}\n")  # fmt: skip
+        more = len(result.rejected) - 50
+        raise BadInput(f"{len(result.rejected)} rejected{f' ({more} not shown)' if more > 0 else ''}; nothing was imported")
+    if not env.json:
+        verb = "Would add" if dry_run else "Added"
+        ignored = f", {result.ignored} left out (no due date)" if result.ignored else ""
+        tail = "; nothing written (dry run)" if dry_run else ""
+        typer.echo(f"{verb} {result.added} promises, skipped {result.skipped} already in the ledger{ignored}{tail}.")
+
+
+def _read_input(file: str) -> str:
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else open(file, "rb").read()
+    except OSError as exc:
+        raise BadInput(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput(f"{file} is not UTF-8 text") from None
+
+
+@contextmanager
+def _progress(env: Env, what: str):
+    """A transient Rich progress bar on a terminal (stderr); a no-op otherwise."""
+    if env.json or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True),
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task(what, total=None)
+        yield lambda n: bar.advance(task, n)
+
+
 # -- clients and the ledger itself ----------------------------------------------------------
 
 
@@ -661,6 +757,55 @@ def db_path_command(env: Env) -> None:
         env.emit({"ledger": location})
     else:
         typer.echo(location)
+
+
+@command(db_app, "check")
+def db_check_command(env: Env) -> None:
+    """Check the ledger: database integrity, foreign keys, and that every promise's state
+    matches its journal. Exit status 1 when anything is wrong."""
+    from . import checks
+
+    problems = checks.run(env.ledger())
+    if env.json:
+        env.emit({"ok": not problems, "problems": problems})
+    else:
+        for problem in problems:
+            sys.stderr.write(f"expect: {problem}\n")
+        if not problems:
+            typer.echo("The ledger is sound.")
+    if problems:
+        raise typer.Exit(1)
+
+
+@command(db_app, "backup")
+def db_backup_command(
+    env: Env,
+    file: Annotated[Optional[str], typer.Argument(help="Where to write the copy (default: a dated file beside the ledger).", metavar="FILE")] = None,
+) -> None:
+    """A consistent copy of a SQLite ledger, taken online (safe while others write)."""
+    from .store import backup
+
+    target = backup(env.ledger().store, file, env.now)
+    if env.json:
+        env.emit({"backup": str(target)})
+    else:
+        typer.echo(f"Backed up to {target}")
+
+
+@command(db_app, "migrate")
+def db_migrate_command(env: Env) -> None:
+    """Upgrade the ledger's schema to this version of expect (commands also do it on first use)."""
+    from . import schema
+    from .store import open_store
+
+    store = open_store(env.location)
+    applied = schema.migrate(store, env.now)
+    if env.json:
+        env.emit({"applied": applied, "version": schema.SCHEMA_VERSION})
+    elif applied:
+        typer.echo(f"Applied {', '.join(applied)}; the ledger is at schema version {schema.SCHEMA_VERSION}.")
+    else:
+        typer.echo(f"The ledger is already at schema version {schema.SCHEMA_VERSION}.")
 
 
 def main() -> None:

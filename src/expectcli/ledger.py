@@ -199,11 +199,12 @@ class Ledger:
             if last is None:
                 raise BadInput("nothing to undo")
             event = self._event(tx, last)
-            self._append(tx, "voided", event.promise_id, voids=event.id)
+            client_id = tx.scalar("SELECT client_id FROM event WHERE id = :id", {"id": last})
+            self._append(tx, "voided", event.promise_id, client_id=client_id, voids=event.id)
             if event.promise_id is not None:
                 self._refold(tx, event.promise_id)
             if event.kind == "terms":
-                self._refold_terms(tx, event.client)
+                self.refold_terms(tx, client_id)
             return event
 
     def set_terms(self, handle: str, changes: dict[str, str | None]) -> None:
@@ -217,7 +218,7 @@ class Ledger:
             current = self._terms(tx, client_id)
             terms = {**current, **changes}
             self._append(tx, "terms", None, client_id=client_id, text=json.dumps(terms, sort_keys=True))
-            self._store_terms(tx, client_id, terms, set_at=self.now)
+            self.store_terms(tx, client_id, terms, set_at=self.now)
 
     def add_feedback(self, handle: str, score: int, note: str | None = None) -> Event:
         if not 0 <= score <= 10:
@@ -351,10 +352,10 @@ class Ledger:
         if state is None:
             tx.execute("UPDATE promise SET state = :voided WHERE id = :id", {"voided": VOIDED, "id": promise_id})
             return
-        self._store_state(tx, promise_id, state)
+        self.store_state(tx, promise_id, state)
 
     @staticmethod
-    def _store_state(tx: Tx, promise_id: int, state: PromiseState) -> None:
+    def store_state(tx: Tx, promise_id: int, state: PromiseState) -> None:
         tx.execute(
             "UPDATE promise SET promised_at = :promised_at, first_due = :first_due, due = :due,"
             " moves = :moves, state = :state, delivered_at = :delivered_at, released_at = :released_at,"
@@ -420,23 +421,24 @@ class Ledger:
         row = tx.one(f"SELECT {', '.join(TERMS)} FROM client WHERE id = :id", {"id": client_id})
         return dict(zip(TERMS, row))
 
-    def _store_terms(self, tx: Tx, client_id: int, terms: dict, set_at: int | None) -> None:
+    @staticmethod
+    def store_terms(tx: Tx, client_id: int, terms: dict, set_at: int | None) -> None:
         assignments = ", ".join(f"{key} = :{key}" for key in TERMS)
         tx.execute(
             f"UPDATE client SET {assignments}, terms_set_at = :set_at WHERE id = :id",
             {**{key: terms.get(key) for key in TERMS}, "set_at": set_at, "id": client_id},
         )
 
-    def _refold_terms(self, tx: Tx, handle: str) -> None:
+    @staticmethod
+    def refold_terms(tx: Tx, client_id: int) -> None:
         """A client's terms are those of its last live `terms` event."""
-        client_id = self._client_id(tx, handle, create=False)
         row = tx.one(
             f"SELECT e.text, e.recorded_at FROM event e WHERE e.client_id = :c AND e.kind = 'terms' AND {LIVE}"
             " ORDER BY e.id DESC LIMIT 1",
             {"c": client_id},
         )
         terms, set_at = (json.loads(row[0]), row[1]) if row else ({}, None)
-        self._store_terms(tx, client_id, terms, set_at)
+        Ledger.store_terms(tx, client_id, terms, set_at)
 
     def _client_summary(self, tx: Tx, handle: str) -> ClientSummary:
         row = tx.one("SELECT id, handle, name, created_at, terms_set_at FROM client WHERE handle = :h", {"h": handle})

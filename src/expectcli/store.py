@@ -180,6 +180,15 @@ class Tx:
         """Run an INSERT … and return the new row's id."""
         return int(self.scalar(sql + " RETURNING id", params))
 
+    def sync_ids(self, table: str) -> None:
+        """After rows were inserted with explicit ids, make the next generated id follow them
+        (SQLite's AUTOINCREMENT does so by itself; a PostgreSQL identity does not)."""
+        if self.dialect == "postgresql":
+            self.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}),"
+                " false)"
+            )
+
 
 def open_store(location: str) -> Store:
     path = sqlite_path(location)
@@ -209,3 +218,49 @@ def _sqlite_error(path: Path, exc: sqlite3.OperationalError) -> ExpectError:
     if "locked" in message or "busy" in message:
         return ExpectError(f"the ledger {path} stayed locked by another process; nothing was written")
     return ExpectError(f"the ledger {path} failed: {message}")
+
+
+def write_private(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` atomically, readable by its owner only."""
+    target = Path(path).expanduser()
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ExpectError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def backup(store: Store, file: str | None, now: int) -> Path:
+    """Copy a SQLite ledger with SQLite's online backup API: a consistent snapshot, taken
+    while other processes may be writing; the copy is created with mode 0600."""
+    if not isinstance(store, SQLiteStore):
+        raise ExpectError("db backup copies SQLite ledgers; back up a PostgreSQL ledger with pg_dump")
+    if file is None:
+        import time
+
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
+        target = store.path.parent / "backups" / f"{store.path.stem}-{stamp}.db"
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+    else:
+        target = Path(file).expanduser()
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise ExpectError(f"{target} already exists; give another file name") from None
+    except OSError as exc:
+        raise ExpectError(f"cannot create {target}: {exc.strerror}") from None
+    try:
+        copy = sqlite3.connect(target)
+        with copy:
+            store.conn.backup(copy)
+        copy.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise ExpectError(f"the backup failed: {exc}; nothing was kept") from None
+    return target
