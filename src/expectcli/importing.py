@@ -299,7 +299,7 @@ class _Writer:
         self._remember(incoming.client, incoming.title, incoming.due, promised_at)
         for event in incoming.events or self._events(incoming, promised_at):
             self._event(event, promise_id=promise_id)
-        self._refold(promise_id)
+        Ledger.refold(self.tx, promise_id)
 
     @staticmethod
     def _events(incoming: Incoming, promised_at: int) -> list[dict]:
@@ -339,16 +339,6 @@ class _Writer:
         names = ", ".join(columns)
         values = ", ".join(f":{name}" for name in columns)
         return self.tx.insert(f"INSERT INTO {table} ({names}) VALUES ({values})", columns)
-
-    def _refold(self, promise_id: int) -> None:
-        from .ledger import LIVE
-
-        rows = self.tx.all(
-            "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
-            f" AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
-            {"id": promise_id},
-        )
-        Ledger.store_state(self.tx, promise_id, outcomes.fold(outcomes.Step(*row) for row in rows))
 
     def finish(self) -> None:
         if self.keep_ids:

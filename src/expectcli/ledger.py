@@ -160,7 +160,7 @@ class Ledger:
                     raise BadInput(f"promise {promise_id} was made after that delivery time")
             for promise_id in ids:
                 self._append(tx, "delivered", promise_id, effective_at=at, text=note)
-                self._refold(tx, promise_id)
+                self.refold(tx, promise_id)
             return [self._promise(tx, promise_id) for promise_id in ids]
 
     def move(self, promise_id: int, due: int, reason: str) -> Promise:
@@ -172,7 +172,7 @@ class Ledger:
             if due < self.now:
                 raise BadInput("the new deadline is already past; give a later one")
             self._append(tx, "moved", promise_id, due=due, previous_due=current.due, text=reason)
-            self._refold(tx, promise_id)
+            self.refold(tx, promise_id)
             return self._promise(tx, promise_id)
 
     def release(self, promise_id: int, reason: str) -> Promise:
@@ -180,7 +180,7 @@ class Ledger:
         with self.store.write() as tx:
             self._active(tx, promise_id, "release")
             self._append(tx, "released", promise_id, text=reason)
-            self._refold(tx, promise_id)
+            self.refold(tx, promise_id)
             return self._promise(tx, promise_id)
 
     def reopen(self, promise_id: int) -> Promise:
@@ -189,7 +189,7 @@ class Ledger:
             if current.state not in (DELIVERED, RELEASED):
                 raise BadInput(f"promise {promise_id} is neither delivered nor released; nothing to reopen")
             self._append(tx, "reopened", promise_id)
-            self._refold(tx, promise_id)
+            self.refold(tx, promise_id)
             return self._promise(tx, promise_id)
 
     def undo(self) -> Event:
@@ -202,7 +202,7 @@ class Ledger:
             client_id = tx.scalar("SELECT client_id FROM event WHERE id = :id", {"id": last})
             self._append(tx, "voided", event.promise_id, client_id=client_id, voids=event.id)
             if event.promise_id is not None:
-                self._refold(tx, event.promise_id)
+                self.refold(tx, event.promise_id)
             if event.kind == "terms":
                 self.refold_terms(tx, client_id)
             return event
@@ -342,7 +342,9 @@ class Ledger:
         values = ", ".join(f":{name}" for name in columns)
         return tx.insert(f"INSERT INTO event ({names}) VALUES ({values})", columns)
 
-    def _refold(self, tx: Tx, promise_id: int) -> None:
+    @staticmethod
+    def refold(tx: Tx, promise_id: int) -> None:
+        """Store the state a promise's live events fold to (undone if none is left)."""
         rows = tx.all(
             "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
             f" AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
@@ -352,7 +354,7 @@ class Ledger:
         if state is None:
             tx.execute("UPDATE promise SET state = :voided WHERE id = :id", {"voided": VOIDED, "id": promise_id})
             return
-        self.store_state(tx, promise_id, state)
+        Ledger.store_state(tx, promise_id, state)
 
     @staticmethod
     def store_state(tx: Tx, promise_id: int, state: PromiseState) -> None:
