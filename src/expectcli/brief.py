@@ -106,6 +106,20 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_json(brief: Brief, settings: Settings) -> dict:
+    from .serialize import iso, promise
+
+    promises = lambda items: [promise(p, settings) for p in items]  # noqa: E731
+    return {
+        "client": brief.client, "since": iso(brief.since, settings), "as_of": iso(brief.as_of, settings),
+        "delivered": promises(brief.delivered), "overdue": promises(brief.overdue),
+        "upcoming": promises(brief.upcoming), "released": promises(brief.released),
+        "moved": [{"id": m.promise_id, "title": m.title, "moved_at": iso(m.recorded_at, settings),
+                   "from": iso(m.previous_due, settings), "to": iso(m.due, settings), "reason": m.reason}
+                  for m in brief.moved],
+    }  # fmt: skip
+
+
 def title(p: Promise) -> str:
     text = markdown_literal(p.title)
     if p.criteria:

@@ -281,14 +281,8 @@ def inbound_command(
     """A client asked for something: record a reply promise due by the client's response terms."""
     from . import clients
 
-    ledger = env.ledger()
     arrived = env.when(at) if at else env.now
-    if arrived > env.now:
-        raise BadInput("a request cannot arrive in the future; check --at")
-    known = ledger.known_client(client)
-    terms = clients.terms_of(known, env.settings) if known else clients.default_terms(env.settings)
-    due = clients.response_due(arrived, terms, env.settings)
-    created = ledger.promise(title, client, due, kind="reply", tags=tag or (), made_at=arrived)
+    created = clients.record_inbound(env.ledger(), client, title, arrived, env.settings, tags=tag or ())
     _announce(env, [created], "Promised")
 
 
@@ -302,7 +296,7 @@ def brief_command(
     """A ready-to-paste status update (Markdown) for one client; --sent records that it went out."""
     from datetime import datetime, timezone
 
-    from . import brief, dates, serialize
+    from . import brief, dates
 
     ledger = env.ledger()
     start = None
@@ -314,16 +308,7 @@ def brief_command(
     if sent:
         ledger.mark_update_sent(built.client)
     if env.json:
-        to_json = lambda items: [serialize.promise(p, env.settings) for p in items]  # noqa: E731
-        env.emit({
-            "client": built.client, "since": serialize.iso(built.since, env.settings),
-            "as_of": serialize.iso(built.as_of, env.settings), "delivered": to_json(built.delivered),
-            "overdue": to_json(built.overdue), "upcoming": to_json(built.upcoming), "released": to_json(built.released),
-            "moved": [{"id": m.promise_id, "title": m.title, "moved_at": serialize.iso(m.recorded_at, env.settings),
-                       "from": serialize.iso(m.previous_due, env.settings), "to": serialize.iso(m.due, env.settings),
-                       "reason": m.reason} for m in built.moved],
-            "markdown": text, "sent": sent,
-        })  # fmt: skip
+        env.emit({**brief.to_json(built, env.settings), "markdown": text, "sent": sent})
         return
     sys.stdout.write(text)
     if sent:

@@ -15,7 +15,7 @@ from .businesstime import WorkingTime, after, check_country
 from .config import Settings, check_timezone
 from .dates import Duration, parse_duration
 from .errors import BadInput
-from .ledger import ClientSummary
+from .ledger import ClientSummary, Promise
 
 NONE_WORDS = ("none", "never", "-")
 
@@ -75,6 +75,16 @@ def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
     """When a reply to a request that arrived at `arrived` is due under `terms`."""
     moment = after(datetime.fromtimestamp(arrived, timezone.utc), terms.respond_within, working_time(terms, settings))
     return int(moment.timestamp())
+
+
+def record_inbound(ledger, client: str, title: str, arrived: int, settings: Settings, tags=()) -> Promise:
+    """A client asked for something at `arrived`: a `reply` promise due by their response window."""
+    if arrived > ledger.now:
+        raise BadInput("a request cannot arrive in the future; check --at")
+    known = ledger.known_client(client)
+    terms = terms_of(known, settings) if known else default_terms(settings)
+    due = response_due(arrived, terms, settings)
+    return ledger.promise(title, client, due, kind="reply", tags=tags, made_at=arrived)
 
 
 def update_status(client: ClientSummary, settings: Settings, now: int) -> UpdateStatus | None:
