@@ -101,14 +101,15 @@ class SQLiteStore(Store):
             raise _sqlite_error(self.path, exc) from None
         try:
             yield Tx(self.conn.execute, self.dialect)
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.conn.rollback()
+            if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+                raise  # a bug in expect, not a state of the user's disk
+            raise _sqlite_error(self.path, exc) from None  # read-only, disk full, I/O, corrupt
         except BaseException:
             self.conn.rollback()
             raise
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self.conn.rollback()
-            raise _sqlite_error(self.path, exc) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -209,7 +210,7 @@ def _create_private_file(path: Path) -> None:
         raise ExpectError(f"cannot create the ledger {path}: {exc.strerror}") from None
 
 
-def _sqlite_error(path: Path, exc: sqlite3.OperationalError) -> ExpectError:
+def _sqlite_error(path: Path, exc: sqlite3.DatabaseError) -> ExpectError:
     message = str(exc)
     if "readonly" in message or "read-only" in message:
         return ExpectError(f"the ledger {path} is read-only; nothing was written")

@@ -1,0 +1,70 @@
+"""A ledger that cannot be written: read-only, or a full disk. One clear line, a documented
+exit status, and nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW
+
+pytestmark = pytest.mark.skipif(os.environ.get("EXPECT_TEST_PG"), reason="SQLite files and processes")
+
+
+def expect(env, *args, preexec_fn=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "expectcli", *args], env=env, capture_output=True, text=True,
+                          timeout=120, preexec_fn=preexec_fn)  # fmt: skip
+
+
+@pytest.fixture
+def env(tmp_path: Path, config_file: Path) -> dict:
+    env = {**os.environ, "EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
+    assert expect(env, "promise", "Existing", "--to", "acme", "--due", "fri").returncode == 0
+    return env
+
+
+def test_a_read_only_ledger_refuses_writes_and_still_reads(env, tmp_path):
+    ledger = Path(env["EXPECT_DB"])
+    before = ledger.read_bytes()
+    if os.geteuid() == 0:  # root ignores file modes; an immutable file stops even root
+        locked = subprocess.run(["chattr", "+i", str(ledger)], capture_output=True)
+        if locked.returncode != 0:
+            pytest.skip("running as root without chattr +i: cannot make the ledger read-only")
+        unlock = lambda: subprocess.run(["chattr", "-i", str(ledger)], check=True)  # noqa: E731
+    else:
+        ledger.chmod(0o400)
+        unlock = lambda: ledger.chmod(0o600)  # noqa: E731
+    try:
+        write = expect(env, "promise", "New", "--to", "acme", "--due", "fri")
+        assert write.returncode == 1, write
+        assert write.stderr.count("\n") == 1 and "read-only" in write.stderr and "Traceback" not in write.stderr
+        read = expect(env, "list", "--json")
+        assert read.returncode == 0 and "Existing" in read.stdout, read
+    finally:
+        unlock()
+    assert ledger.read_bytes() == before
+
+
+def test_a_full_disk_writes_nothing(env, tmp_path):
+    ledger = Path(env["EXPECT_DB"])
+    source = tmp_path / "rows.csv"
+    source.write_text("title,client,due\n" + "".join(f"Promise {n},acme,2026-12-{n % 28 + 1:02d}\n" for n in range(3000)))
+    limit = ledger.stat().st_size + 8192
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = expect(env, "import", str(source), preexec_fn=small_disk)
+    assert out.returncode == 1, out
+    assert out.stderr.count("\n") == 1 and "nothing was written" in out.stderr and "Traceback" not in out.stderr
+    check = expect(env, "db", "check")
+    assert check.returncode == 0, check.stderr
+    assert '"Existing"' in expect(env, "list", "--json").stdout
+    assert expect(env, "list", "--all", "--json").stdout.count('"id"') == 1
