@@ -10,6 +10,7 @@ through SQLAlchemy. Both speak the same SQL with `:name` parameters.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, Iterator
 from .errors import ExpectError
 
 BUSY_TIMEOUT_MS = 30_000
+POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a postgresql+psycopg:// URL"
 
 
 def default_ledger_path() -> Path:
@@ -47,8 +49,12 @@ def describe(location: str) -> str:
     if path is not None:
         return str(path)
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(location).render_as_string(hide_password=True)
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy can read: hide what may be a password
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 class Store:
@@ -119,15 +125,20 @@ class SQLAlchemyStore(Store):
         from sqlalchemy import create_engine
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+        self.url = url
         try:
             self.engine = create_engine(url, pool_pre_ping=False)
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-            raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}") from None
+            hint = POSTGRES_HINT if isinstance(exc, ImportError) and url.startswith("postgres") else ""
+            raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}{hint}") from None
         self.dialect = self.engine.dialect.name
 
     @contextmanager
     def read(self) -> Iterator["Tx"]:
         with self._transaction() as tx:
+            if self.dialect == "postgresql":
+                # One snapshot for every query of a read, as a SQLite read transaction gives.
+                tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield tx
 
     @contextmanager
@@ -136,6 +147,9 @@ class SQLAlchemyStore(Store):
             if self.dialect == "postgresql":
                 # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: the journal is
                 # short transactions, and serialising them keeps undo's "last event" exact.
+                # READ COMMITTED (whatever the server's default) so that, once it holds the
+                # lock, a writer sees everything the writers before it committed.
+                tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 tx.execute("SELECT pg_advisory_xact_lock(7306541)")
             yield tx
 
@@ -147,9 +161,12 @@ class SQLAlchemyStore(Store):
         try:
             conn = self.engine.connect()
         except OperationalError as exc:
-            raise ExpectError(f"cannot reach the ledger: {str(exc.orig).strip().splitlines()[0]}") from None
-        with conn, conn.begin():
-            yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
+            raise ExpectError(f"cannot reach the ledger {describe(self.url)}: {_first_line(exc.orig)}") from None
+        try:
+            with conn, conn.begin():
+                yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
+        except OperationalError as exc:  # the server went away, or stopped this transaction
+            raise ExpectError(f"the ledger {describe(self.url)} failed: {_first_line(exc.orig)}") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -209,3 +226,8 @@ def _sqlite_error(path: Path, exc: sqlite3.OperationalError) -> ExpectError:
     if "locked" in message or "busy" in message:
         return ExpectError(f"the ledger {path} stayed locked by another process; nothing was written")
     return ExpectError(f"the ledger {path} failed: {message}")
+
+
+def _first_line(error: BaseException | None) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
