@@ -19,6 +19,7 @@ from typing import Any, Iterator
 from .errors import ExpectError
 
 BUSY_TIMEOUT_MS = 30_000
+SETUP_SQLSTATES = {"42501", "3F000"}  # PostgreSQL's insufficient_privilege, invalid_schema_name
 POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a postgresql+psycopg:// URL"
 
 
@@ -156,7 +157,7 @@ class SQLAlchemyStore(Store):
     @contextmanager
     def _transaction(self) -> Iterator["Tx"]:
         from sqlalchemy import text
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError, OperationalError
 
         try:
             conn = self.engine.connect()
@@ -165,8 +166,12 @@ class SQLAlchemyStore(Store):
         try:
             with conn, conn.begin():
                 yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
-        except OperationalError as exc:  # the server went away, or stopped this transaction
-            raise ExpectError(f"the ledger {describe(self.url)} failed: {_first_line(exc.orig)}") from None
+        except DBAPIError as exc:
+            # The server went away or stopped the transaction, or the database is not set up
+            # for the ledger (no privilege, no such schema): the user's to fix. Others are bugs.
+            if isinstance(exc, OperationalError) or getattr(exc.orig, "sqlstate", None) in SETUP_SQLSTATES:
+                raise ExpectError(f"the ledger {describe(self.url)} failed: {_first_line(exc.orig)}") from None
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
