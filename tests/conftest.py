@@ -37,6 +37,18 @@ def sqlite_only(reason: str):
     return pytest.mark.skipif(ON_POSTGRES, reason=f"SQLite only: {reason}")
 
 
+def postgres_only(reason: str):
+    return pytest.mark.skipif(not ON_POSTGRES, reason=f"PostgreSQL only: {reason}")
+
+
+def pg_url(schema: str) -> str:
+    """The test server's URL with `schema` as the search_path."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(TEST_PG).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
 @functools.cache
 def _pg_server():
     from sqlalchemy import create_engine
@@ -51,14 +63,12 @@ def fresh_ledger(folder: Path) -> Iterator[str]:
         yield str(folder / "ledger.db")
         return
     from sqlalchemy import text
-    from sqlalchemy.engine import make_url
 
     schema = f"t_{uuid.uuid4().hex[:16]}"
     with _pg_server().begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        url = make_url(TEST_PG).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
+        yield pg_url(schema)
     finally:
         with _pg_server().begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from conftest import ON_POSTGRES, sqlite_only
+from conftest import postgres_only, sqlite_only
 from expectcli import models
 
 
@@ -42,7 +41,7 @@ def test_journal_ids_are_never_reused(cli):
     assert "AUTOINCREMENT" in sql
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only: identity columns")
+@postgres_only("identity columns are its guard against reusing ids")
 def test_journal_ids_come_from_identity_columns_on_postgresql(cli):
     cli.promise()
     with create_engine(cli.url).connect() as conn:

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conftest import NOW, run_expect, sqlite_only
+from conftest import NOW, pg_url, postgres_only, run_expect, sqlite_only
 from expectcli import schema
 from expectcli.store import open_store
 
@@ -83,6 +83,13 @@ def test_an_unreachable_server_is_one_line_without_the_password(cli):
     assert out.exit_code == 1 and out.stdout == "" and out.stderr.count("\n") == 1
     assert out.stderr.startswith("expect: cannot reach the ledger postgresql+psycopg://ann:***@127.0.0.1:1/ledger: ")
     assert "secret" not in out.stderr
+
+
+@postgres_only("a search_path naming no schema")
+def test_a_database_not_set_up_for_the_ledger_is_one_line(cli):
+    out = cli("list", "--db", pg_url("no_such_schema"))
+    assert out.exit_code == 1 and out.stdout == "" and out.stderr.count("\n") == 1
+    assert out.stderr.endswith("failed: no schema has been selected to create in\n")
 
 
 def test_config_sets_the_end_of_the_working_day_and_the_zone(cli):
