@@ -87,8 +87,8 @@ class Outcome:
 class Cli:
     """Runs `expect` in-process (CliRunner) against one temporary ledger."""
 
-    def __init__(self, location: str, config: Path):
-        self.location = location  # a SQLite file's path, or a PostgreSQL URL
+    def __init__(self, location: str | Path, config: Path):
+        self.location = str(location)  # a SQLite file's path, or a PostgreSQL URL
         self.config = config
         self.runner = CliRunner()
 
