@@ -1,22 +1,77 @@
-"""Shared fixtures: every test gets its own ledger, config and fixed clock."""
+"""Shared fixtures: every test gets its own ledger, config and fixed clock.
+
+Ledgers are SQLite files, or, when `EXPECT_TEST_PG` holds a PostgreSQL URL
+(`postgresql+psycopg://user@127.0.0.1:5432/db`), each test's ledger is an empty schema of
+its own on that server, named in the URL's search_path and dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
 import subprocess
 import sys
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
 from expectcli.cli import app
+from expectcli.store import sqlite_path
 
 # A Wednesday morning in Berlin: 2026-11-25 10:00 CET (09:00 UTC).
 NOW = "2026-11-25T10:00:00+01:00"
+
+TEST_PG = os.environ.get("EXPECT_TEST_PG") or None
+ON_POSTGRES = TEST_PG is not None
+
+
+def sqlite_only(reason: str):
+    """Skip a test about the SQLite file itself when the suite runs on PostgreSQL."""
+    return pytest.mark.skipif(ON_POSTGRES, reason=f"SQLite only: {reason}")
+
+
+def postgres_only(reason: str):
+    return pytest.mark.skipif(not ON_POSTGRES, reason=f"PostgreSQL only: {reason}")
+
+
+def pg_url(schema: str) -> str:
+    """The test server's URL with `schema` as the search_path."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(TEST_PG).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+@functools.cache
+def _pg_server():
+    from sqlalchemy import create_engine
+
+    return create_engine(TEST_PG)
+
+
+@contextmanager
+def fresh_ledger(folder: Path) -> Iterator[str]:
+    """The location of a new, empty ledger: a file in `folder`, or a schema on PostgreSQL."""
+    if not ON_POSTGRES:
+        yield str(folder / "ledger.db")
+        return
+    from sqlalchemy import text
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with _pg_server().begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield pg_url(schema)
+    finally:
+        with _pg_server().begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 @dataclass
@@ -32,14 +87,26 @@ class Outcome:
 class Cli:
     """Runs `expect` in-process (CliRunner) against one temporary ledger."""
 
-    def __init__(self, ledger: Path, config: Path):
-        self.ledger = ledger
+    def __init__(self, location: str | Path, config: Path):
+        self.location = str(location)  # a SQLite file's path, or a PostgreSQL URL
         self.config = config
         self.runner = CliRunner()
 
+    @property
+    def path(self) -> Path:
+        """The SQLite ledger's file (for the tests about the file itself)."""
+        path = sqlite_path(self.location)
+        assert path is not None, f"{self.location} is not a SQLite ledger"
+        return path
+
+    @property
+    def url(self) -> str:
+        """The ledger as a SQLAlchemy URL."""
+        return self.location if "://" in self.location else f"sqlite:///{self.location}"
+
     def env(self, now: str | None = NOW) -> dict[str, str]:
         env = {
-            "EXPECT_DB": str(self.ledger),
+            "EXPECT_DB": self.location,
             "EXPECT_CONFIG": str(self.config),
             "NO_COLOR": "1",
             "COLUMNS": "160",
@@ -79,8 +146,14 @@ def config_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, config_file: Path) -> Cli:
-    return Cli(tmp_path / "ledger.db", config_file)
+def ledger_location(tmp_path: Path) -> Iterator[str]:
+    with fresh_ledger(tmp_path) as location:
+        yield location
+
+
+@pytest.fixture
+def cli(ledger_location: str, config_file: Path) -> Cli:
+    return Cli(ledger_location, config_file)
 
 
 def run_expect(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:

@@ -228,7 +228,7 @@ def test_clients_are_created_on_first_use_and_listed(cli):
 
 
 def test_db_path_names_the_ledger(cli):
-    assert cli.ok("db", "path").stdout.strip() == str(cli.ledger)
+    assert cli.ok("db", "path").stdout.strip() == cli.location
 
 
 @pytest.mark.parametrize("where", ["before", "after"])

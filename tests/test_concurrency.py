@@ -13,8 +13,8 @@ from conftest import NOW
 WRITERS, PROMISES_EACH, READS = 3, 8, 12
 
 
-def test_concurrent_writers_and_prompt_readers_all_succeed(tmp_path, config_file):
-    env = {**os.environ, "EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
+def test_concurrent_writers_and_prompt_readers_all_succeed(ledger_location, config_file):
+    env = {**os.environ, "EXPECT_DB": ledger_location, "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
     command = [sys.executable, "-m", "expectcli"]
 
     def writer(n: int) -> list[subprocess.CompletedProcess]:

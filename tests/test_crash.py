@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, sqlite_only
 
-pytestmark = pytest.mark.skipif(os.environ.get("EXPECT_TEST_PG"), reason="SQLite files and processes")
+pytestmark = sqlite_only("kills processes writing a SQLite file")
 
 
 def expect(env: dict, *args: str, **options) -> subprocess.CompletedProcess:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, sqlite_only
 
-pytestmark = pytest.mark.skipif(os.environ.get("EXPECT_TEST_PG"), reason="SQLite files and processes")
+pytestmark = sqlite_only("file permissions and file sizes of a SQLite ledger")
 
 
 def expect(env, *args, preexec_fn=None) -> subprocess.CompletedProcess:

@@ -9,6 +9,7 @@ moves and deliveries often coincide exactly: the boundaries are exercised.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +18,7 @@ import tempfile
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from conftest import Cli
+from conftest import Cli, fresh_ledger
 
 BASE = int(datetime(2026, 3, 20, tzinfo=timezone.utc).timestamp())  # spans the March DST change
 HOURS = st.integers(min_value=0, max_value=24 * 6)
@@ -57,16 +58,16 @@ class ModelPromise:
 class LedgerMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
-        self.dir = tempfile.TemporaryDirectory()
-        folder = Path(self.dir.name)
+        self.resources = ExitStack()
+        folder = Path(self.resources.enter_context(tempfile.TemporaryDirectory()))
         config = folder / "config.toml"
         config.write_text('timezone = "Europe/Berlin"\n')
-        self.cli = Cli(folder / "ledger.db", config)
+        self.cli = Cli(self.resources.enter_context(fresh_ledger(folder)), config)
         self.ops: list[tuple] = []  # live operations, oldest first; undo pops the last one
         self.next_id = 1
 
     def teardown(self):
-        self.dir.cleanup()
+        self.resources.close()
 
     # -- the model ------------------------------------------------------------------------
 

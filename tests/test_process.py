@@ -13,8 +13,8 @@ from expectcli import __version__
 
 
 @pytest.fixture
-def env(tmp_path, config_file):
-    return {"EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
+def env(ledger_location, config_file):
+    return {"EXPECT_DB": ledger_location, "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
 
 
 def test_python_dash_m_and_version(env):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from conftest import Cli
+from conftest import Cli, fresh_ledger
 
 BASE = int(datetime(2026, 10, 1, tzinfo=timezone.utc).timestamp())
 HOUR = 3600
@@ -55,10 +55,10 @@ promise_plan = st.tuples(
     client=st.sampled_from([None, "acme"]),
 )
 def test_report_totals_equal_list_outcomes_in_the_period(plans, now_hours, period, client):
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, fresh_ledger(Path(folder)) as location:
         config = Path(folder) / "config.toml"
         config.write_text('timezone = "Europe/Berlin"\n')
-        cli = Cli(Path(folder) / "ledger.db", config)
+        cli = Cli(location, config)
         for n, (made, due_after, action, act_after, new_due_after) in enumerate(plans):
             made_at = BASE + made * HOUR
             pid = cli.promise(f"P{n}", to=("acme", "globex")[n % 2], due=iso(made_at + due_after * HOUR), now=iso(made_at))

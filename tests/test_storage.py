@@ -5,8 +5,11 @@ from __future__ import annotations
 import sqlite3
 import stat
 
-from conftest import NOW, run_expect
+import pytest
+
+from conftest import NOW, pg_url, postgres_only, run_expect, sqlite_only
 from expectcli import schema
+from expectcli.store import open_store
 
 
 def test_default_ledger_is_created_in_the_user_data_folder_with_mode_0600(tmp_path, config_file):
@@ -22,11 +25,19 @@ def test_default_ledger_is_created_in_the_user_data_folder_with_mode_0600(tmp_pa
     assert path.stdout.strip() == str(ledger)
 
 
-def test_ledger_uses_wal_and_records_its_schema(cli):
+@sqlite_only("the WAL journal is a SQLite file setting")
+def test_sqlite_ledger_uses_wal(cli):
     cli.promise()
-    with sqlite3.connect(cli.ledger) as conn:
+    with sqlite3.connect(cli.path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        names = [row[0] for row in conn.execute("SELECT name FROM expect_schema ORDER BY name")]
+
+
+def test_ledger_records_its_schema(cli):
+    cli.promise()
+    store = open_store(cli.location)
+    with store.read() as tx:
+        names = [row[0] for row in tx.all("SELECT name FROM expect_schema ORDER BY name")]
+    store.close()
     assert names == [name for name, _ in schema.MIGRATIONS]
 
 
@@ -45,23 +56,40 @@ def test_db_path_hides_a_password_in_a_url(cli):
 
 def test_a_newer_ledger_is_refused_with_one_line(cli):
     cli.promise()
-    with sqlite3.connect(cli.ledger) as conn:
-        conn.execute("INSERT INTO expect_schema (name, applied_at) VALUES ('0999_from_the_future', 0)")
-    before = cli.ledger.read_bytes()
+    store = open_store(cli.location)
+    with store.write() as tx:
+        tx.execute("INSERT INTO expect_schema (name, applied_at) VALUES ('0999_from_the_future', 0)")
     for args in (["list"], ["promise", "Y", "--to", "acme", "--due", "fri"]):
         out = cli(*args)
         assert out.exit_code == 1
         assert out.stderr.count("\n") == 1
         assert "newer than this expect understands" in out.stderr
-    with sqlite3.connect(cli.ledger) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM promise").fetchone()[0] == 1
+    with store.read() as tx:
+        assert tx.scalar("SELECT COUNT(*) FROM promise") == 1
+    store.close()
 
 
+@sqlite_only("a file that is not a database")
 def test_a_file_that_is_not_a_ledger_is_refused(cli):
-    cli.ledger.write_text("this is not a database\n" * 100)
+    cli.path.write_text("this is not a database\n" * 100)
     out = cli("list")
     assert out.exit_code == 1
     assert "not a usable expect ledger" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(cli):
+    pytest.importorskip("psycopg", reason="PostgreSQL support is the optional extra expectcli[postgres]")
+    out = cli("list", "--db", "postgresql+psycopg://ann:secret@127.0.0.1:1/ledger")
+    assert out.exit_code == 1 and out.stdout == "" and out.stderr.count("\n") == 1
+    assert out.stderr.startswith("expect: cannot reach the ledger postgresql+psycopg://ann:***@127.0.0.1:1/ledger: ")
+    assert "secret" not in out.stderr
+
+
+@postgres_only("a search_path naming no schema")
+def test_a_database_not_set_up_for_the_ledger_is_one_line(cli):
+    out = cli("list", "--db", pg_url("no_such_schema"))
+    assert out.exit_code == 1 and out.stdout == "" and out.stderr.count("\n") == 1
+    assert out.stderr.endswith("failed: no schema has been selected to create in\n")
 
 
 def test_config_sets_the_end_of_the_working_day_and_the_zone(cli):

@@ -13,9 +13,18 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import Cli, run_expect
+from conftest import Cli, fresh_ledger, run_expect, sqlite_only
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def other(tmp_path, config_file):
+    """A second, empty ledger to import into."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    with fresh_ledger(folder) as location:
+        yield Cli(location, config_file)
 
 
 def without_stamp(document: dict) -> dict:
@@ -49,12 +58,11 @@ def busy(cli):
     return cli
 
 
-def test_json_round_trip_is_exact(busy, tmp_path):
+def test_json_round_trip_is_exact(busy, other, tmp_path):
     exported = busy.json("export")
     assert exported["format"] == "expect-ledger" and exported["version"] == 1
     path = tmp_path / "ledger.json"
     path.write_text(json.dumps(exported))
-    other = Cli(tmp_path / "other.db", busy.config)
     out = other.ok("import", str(path))
     assert out.stdout == "Added 5 promises, skipped 0 already in the ledger.\n"
     assert without_stamp(other.json("export")) == without_stamp(exported)
@@ -65,10 +73,9 @@ def test_json_round_trip_is_exact(busy, tmp_path):
     assert other.json("promise", "Next", "--to", "acme", "--due", "fri")["id"] == 6  # ids continue
 
 
-def test_importing_twice_adds_nothing(busy, tmp_path):
+def test_importing_twice_adds_nothing(busy, other, tmp_path):
     path = tmp_path / "ledger.json"
     path.write_text(busy.ok("export").stdout)
-    other = Cli(tmp_path / "other.db", busy.config)
     other.ok("import", str(path))
     size = other.journal_size()
     assert other.ok("import", str(path)).stdout == "Added 0 promises, skipped 5 already in the ledger.\n"
@@ -108,10 +115,9 @@ def test_tab_and_carriage_return_prefixes_are_neutralised_too():
     assert (safe_cell("\tx"), safe_cell("\rx"), safe_cell("plain"), safe_cell("")) == ("'\tx", "'\rx", "plain", "")
 
 
-def test_csv_round_trip_keeps_the_promise_fields(busy, tmp_path):
+def test_csv_round_trip_keeps_the_promise_fields(busy, other, tmp_path):
     path = tmp_path / "promises.csv"
     path.write_text(busy.ok("export", "--format", "csv").stdout, encoding="utf-8")
-    other = Cli(tmp_path / "other.db", busy.config)
     other.ok("import", str(path))
     # A CSV row has no history, so a renegotiated promise comes back kept: outcomes are
     # compared for the promises that were never moved.
@@ -163,10 +169,9 @@ def test_rejections_list_every_bad_line(cli, tmp_path):
     assert cli.json("list") == []
 
 
-def test_dry_run_writes_nothing(busy, tmp_path):
+def test_dry_run_writes_nothing(busy, other, tmp_path):
     path = tmp_path / "ledger.json"
     path.write_text(busy.ok("export").stdout)
-    other = Cli(tmp_path / "other.db", busy.config)
     out = other.ok("import", str(path), "--dry-run")
     assert out.stdout == "Would add 5 promises, skipped 0 already in the ledger; nothing written (dry run).\n"
     assert other.json("list", "--all") == [] and other.journal_size() == 0
@@ -235,15 +240,20 @@ def test_ics_has_one_event_per_open_promise_at_its_deadline(busy):
 
 
 def test_db_check_finds_a_tampered_ledger(busy):
+    from expectcli.store import open_store
+
     assert busy("db", "check").exit_code == 0
-    with sqlite3.connect(busy.ledger) as conn:
-        conn.execute("UPDATE promise SET outcome = 'kept' WHERE id = 2")
+    store = open_store(busy.location)
+    with store.write() as tx:
+        tx.execute("UPDATE promise SET outcome = 'kept' WHERE id = 2")
+    store.close()
     out = busy("db", "check")
     assert out.exit_code == 1
     assert "promise 2: stored outcome 'kept' but its journal gives 'open'" in out.stderr
     assert busy("db", "check", "--json").json()["ok"] is False
 
 
+@sqlite_only("SQLite's backup API")
 def test_db_backup_is_a_private_consistent_copy(busy, tmp_path):
     target = tmp_path / "copy.db"
     assert busy.ok("db", "backup", str(target)).stdout == f"Backed up to {target}\n"
@@ -256,12 +266,13 @@ def test_db_backup_is_a_private_consistent_copy(busy, tmp_path):
     assert "/backups/ledger-20261125-090000.db" in default
 
 
+@sqlite_only("SQLite's backup API")
 def test_db_backup_while_another_process_writes(cli, tmp_path, config_file):
     import subprocess
     import sys
 
     cli.promise("First")
-    env = {"EXPECT_DB": str(cli.ledger), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": "2026-11-25T10:00:00+01:00"}
+    env = {"EXPECT_DB": str(cli.path), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": "2026-11-25T10:00:00+01:00"}
     script = ("import subprocess, sys\n"
               "for n in range(30):\n"
               "    subprocess.run([sys.executable, '-m', 'expectcli', 'promise', f'W{n}', '--to', 'acme', '--due', "
@@ -279,6 +290,7 @@ def test_db_backup_while_another_process_writes(cli, tmp_path, config_file):
         assert check.returncode == 0, check.stderr
 
 
+@sqlite_only("the first-version ledger is a SQLite dump")
 def test_a_first_version_ledger_is_upgraded(tmp_path, config_file):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
@@ -295,6 +307,7 @@ def test_a_first_version_ledger_is_upgraded(tmp_path, config_file):
     assert old.json("client", "terms", "initech")["respond_within"] == "1bd"
 
 
+@sqlite_only("the first-version ledger is a SQLite dump")
 def test_commands_upgrade_an_old_ledger_on_first_use(tmp_path, config_file):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
@@ -316,21 +329,26 @@ def test_round_trip_of_generated_ledgers(ops):
         folder = Path(folder)
         config = folder / "config.toml"
         config.write_text('timezone = "Europe/Berlin"\n')
-        cli = Cli(folder / "a.db", config)
-        for n, (op, target, hours) in enumerate(ops):
-            now = f"2026-11-{1 + hours // 24:02d}T{hours % 24:02d}:00:00Z"
-            args = {
-                "promise": ["promise", f"P{n}", "--to", ("acme", "globex")[n % 2], "--due", "dec 24"],
-                "done": ["done", str(target)], "move": ["move", str(target), "dec 25", "--reason", f"r{n}"],
-                "release": ["release", str(target), "--reason", "no"], "reopen": ["reopen", str(target)],
-                "undo": ["undo"], "feedback": ["feedback", "acme", str(target + 3)],
-                "terms": ["client", "terms", "acme", "--respond-within", f"{target}h"],
-            }[op]  # fmt: skip
-            cli(*args, now=now)  # refusals are fine: they write nothing
-        exported = cli.ok("export").stdout
-        path = folder / "out.json"
-        path.write_text(exported)
-        other = Cli(folder / "b.db", config)
-        other.ok("import", str(path))
-        assert without_stamp(json.loads(other.ok("export").stdout)) == without_stamp(json.loads(exported))
-        assert other.ok("db", "check").exit_code == 0
+        (folder / "a").mkdir()
+        (folder / "b").mkdir()
+        with fresh_ledger(folder / "a") as first, fresh_ledger(folder / "b") as second:
+            _generate_and_round_trip(Cli(first, config), Cli(second, config), ops, folder)
+
+
+def _generate_and_round_trip(cli: Cli, other: Cli, ops, folder: Path) -> None:
+    for n, (op, target, hours) in enumerate(ops):
+        now = f"2026-11-{1 + hours // 24:02d}T{hours % 24:02d}:00:00Z"
+        args = {
+            "promise": ["promise", f"P{n}", "--to", ("acme", "globex")[n % 2], "--due", "dec 24"],
+            "done": ["done", str(target)], "move": ["move", str(target), "dec 25", "--reason", f"r{n}"],
+            "release": ["release", str(target), "--reason", "no"], "reopen": ["reopen", str(target)],
+            "undo": ["undo"], "feedback": ["feedback", "acme", str(target + 3)],
+            "terms": ["client", "terms", "acme", "--respond-within", f"{target}h"],
+        }[op]  # fmt: skip
+        cli(*args, now=now)  # refusals are fine: they write nothing
+    exported = cli.ok("export").stdout
+    path = folder / "out.json"
+    path.write_text(exported)
+    other.ok("import", str(path))
+    assert without_stamp(json.loads(other.ok("export").stdout)) == without_stamp(json.loads(exported))
+    assert other.ok("db", "check").exit_code == 0

@@ -117,6 +117,12 @@ class Env:
             self._cache["ledger"] = open_ledger(self.location, self.now)
         return self._cache["ledger"]
 
+    def close(self) -> None:
+        """Close the ledger if one was opened (a server connection is not left to the garbage collector)."""
+        ledger = self._cache.pop("ledger", None)
+        if ledger is not None:
+            ledger.store.close()
+
     def when(self, text: str) -> int:
         """A user's date/time expression as UTC epoch seconds."""
         from datetime import datetime, timezone
@@ -168,7 +174,10 @@ def command(group: typer.Typer, name: Optional[str] = None, **options) -> Callab
                 now_text=now or outer.now_text,
                 debug=debug or outer.debug,
             )
-            return fn(env, *args, **kwargs)
+            try:
+                return fn(env, *args, **kwargs)
+            finally:
+                env.close()
 
         params = own + [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)] + _COMMON
         run.__signature__ = signature.replace(parameters=params)

@@ -317,7 +317,8 @@ class Ledger:
 
     def clients(self) -> list[ClientSummary]:
         with self.store.read() as tx:
-            handles = [row[0] for row in tx.all("SELECT handle FROM client ORDER BY handle")]
+            # Sorted here, not in SQL: a PostgreSQL server's collation may order '-', '.', '_' differently.
+            handles = sorted(row[0] for row in tx.all("SELECT handle FROM client"))
             return [self._client_summary(tx, handle) for handle in handles]
 
     def known_client(self, handle: str) -> ClientSummary | None:
@@ -518,5 +519,9 @@ def open_ledger(location: str, now: int) -> Ledger:
     from .store import open_store
 
     store = open_store(location)
-    schema.migrate(store, now)
+    try:
+        schema.migrate(store, now)
+    except BaseException:
+        store.close()
+        raise
     return Ledger(store, now)

@@ -99,7 +99,10 @@ def applied(tx: Tx) -> list[str] | None:
     if tx.dialect == "sqlite":
         exists = tx.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'expect_schema'")
     else:
-        exists = tx.scalar("SELECT 1 FROM information_schema.tables WHERE table_name = 'expect_schema'")
+        exists = tx.scalar(
+            "SELECT 1 FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_name = 'expect_schema'"
+        )
     if not exists:
         return None
     return [row[0] for row in tx.all("SELECT name FROM expect_schema ORDER BY name")]

@@ -10,6 +10,7 @@ through SQLAlchemy. Both speak the same SQL with `:name` parameters.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any, Iterator
 from .errors import ExpectError
 
 BUSY_TIMEOUT_MS = 30_000
+SETUP_SQLSTATES = {"42501", "3F000"}  # PostgreSQL's insufficient_privilege, invalid_schema_name
+POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a postgresql+psycopg:// URL"
 
 
 def default_ledger_path() -> Path:
@@ -47,8 +50,12 @@ def describe(location: str) -> str:
     if path is not None:
         return str(path)
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(location).render_as_string(hide_password=True)
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy can read: hide what may be a password
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 class Store:
@@ -120,15 +127,20 @@ class SQLAlchemyStore(Store):
         from sqlalchemy import create_engine
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+        self.url = url
         try:
             self.engine = create_engine(url, pool_pre_ping=False)
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-            raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}") from None
+            hint = POSTGRES_HINT if isinstance(exc, ImportError) and url.startswith("postgres") else ""
+            raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}{hint}") from None
         self.dialect = self.engine.dialect.name
 
     @contextmanager
     def read(self) -> Iterator["Tx"]:
         with self._transaction() as tx:
+            if self.dialect == "postgresql":
+                # One snapshot for every query of a read, as a SQLite read transaction gives.
+                tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield tx
 
     @contextmanager
@@ -137,20 +149,30 @@ class SQLAlchemyStore(Store):
             if self.dialect == "postgresql":
                 # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: the journal is
                 # short transactions, and serialising them keeps undo's "last event" exact.
+                # READ COMMITTED (whatever the server's default) so that, once it holds the
+                # lock, a writer sees everything the writers before it committed.
+                tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 tx.execute("SELECT pg_advisory_xact_lock(7306541)")
             yield tx
 
     @contextmanager
     def _transaction(self) -> Iterator["Tx"]:
         from sqlalchemy import text
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError, OperationalError
 
         try:
             conn = self.engine.connect()
         except OperationalError as exc:
-            raise ExpectError(f"cannot reach the ledger: {str(exc.orig).strip().splitlines()[0]}") from None
-        with conn, conn.begin():
-            yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
+            raise ExpectError(f"cannot reach the ledger {describe(self.url)}: {_first_line(exc.orig)}") from None
+        try:
+            with conn, conn.begin():
+                yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
+        except DBAPIError as exc:
+            # The server went away or stopped the transaction, or the database is not set up
+            # for the ledger (no privilege, no such schema): the user's to fix. Others are bugs.
+            if isinstance(exc, OperationalError) or getattr(exc.orig, "sqlstate", None) in SETUP_SQLSTATES:
+                raise ExpectError(f"the ledger {describe(self.url)} failed: {_first_line(exc.orig)}") from None
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -219,6 +241,11 @@ def _sqlite_error(path: Path, exc: sqlite3.DatabaseError) -> ExpectError:
     if "locked" in message or "busy" in message:
         return ExpectError(f"the ledger {path} stayed locked by another process; nothing was written")
     return ExpectError(f"the ledger {path} failed: {message}")
+
+
+def _first_line(error: BaseException | None) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def write_private(path: str | Path, data: bytes) -> None:
