@@ -61,3 +61,46 @@ def test_any_text_arguments_never_cause_a_traceback(cli, title, when, client):
     assert out.exit_code in (0, 2), out
     if out.exit_code == 2:
         assert out.stderr.count("\n") == 1 and out.stdout == ""
+
+
+TEXT = st.text(max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from([
+    ["move", "1", "{}", "--reason", "{}"], ["done", "1", "--at", "{}", "--note", "{}"],
+    ["release", "1", "--reason", "{}"], ["client", "add", "{}", "--name", "{}"], ["feedback", "acme", "{}"],
+    ["client", "terms", "acme", "--respond-within", "{}", "--hours", "{}"], ["report", "--since", "{}", "--until", "{}"],
+    ["due", "--within", "{}"], ["inbound", "acme", "{}", "--at", "{}"], ["brief", "acme", "--since", "{}"],
+    ["list", "--client", "{}", "--status", "{}"], ["show", "{}"], ["log", "--limit", "{}"],
+]), values=st.lists(TEXT, min_size=2, max_size=2))  # fmt: skip
+def test_every_text_argument_is_fuzzed_without_a_traceback(cli, command, values):
+    if cli.journal_size() == 0:
+        cli.promise()
+    filled, pending = [], list(values)
+    for arg in command:
+        filled.append(pending.pop(0) if arg == "{}" else arg)
+    out = cli(*filled)
+    assert out.exit_code in (0, 1, 2), out
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr, out.stderr
+    if out.exit_code == 2:
+        assert out.stderr.count("\n") == 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["csv", "taskwarrior", "expect"]), body=st.one_of(
+    st.text(max_size=200),
+    st.lists(st.lists(TEXT, min_size=1, max_size=4), max_size=5).map(
+        lambda rows: "title,client,due\n" + "\n".join(",".join(row) for row in rows)),
+    st.lists(st.dictionaries(st.sampled_from(["description", "due", "entry", "end", "status", "project", "tags"]),
+                             st.one_of(TEXT, st.integers(), st.none()), max_size=6), max_size=4).map(__import__("json").dumps),
+    st.dictionaries(st.sampled_from(["format", "version", "clients", "promises"]),
+                    st.one_of(TEXT, st.integers(), st.lists(st.dictionaries(TEXT, TEXT, max_size=3), max_size=2)),
+                    max_size=4).map(lambda d: __import__("json").dumps({**d, "format": "expect-ledger", "version": 1})),
+))  # fmt: skip
+def test_import_parsers_are_fuzzed_without_a_traceback(cli, tmp_path, kind, body):
+    path = tmp_path / "fuzz.txt"
+    path.write_text(body, encoding="utf-8")
+    out = cli("import", str(path), "--from", kind, "--dry-run")
+    assert out.exit_code in (0, 2), out
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr, out.stderr

@@ -92,8 +92,11 @@ def parse(kind: str, text: str, settings: Settings, now: int, default_client: st
 def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> Parsed:
     """Rows with at least `title`, `client` and `due`; any other column of `expect export
     --format csv` is read too (tags separated by `;`), and unknown columns are ignored."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = {name.strip().lower() for name in reader.fieldnames or ()}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        columns = {name.strip().lower() for name in reader.fieldnames or ()}
+    except csv.Error as exc:
+        raise BadInput(f"not a CSV file: {exc}") from None
     missing = [name for name in ("title", "due") if name not in columns]
     if missing:
         raise BadInput(f"the CSV has no {' or '.join(missing)} column; it needs title, client and due")
@@ -106,7 +109,7 @@ def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> P
         value = _unformula(value)
         return int(dates.parse_when(value, moment, settings).timestamp()) if value else None
 
-    for row in reader:
+    for row in _rows(reader):
         line = reader.line_num
         cells = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items() if key}
         try:
@@ -128,6 +131,13 @@ def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> P
             continue
         parsed.promises.append(incoming)
     return parsed
+
+
+def _rows(reader: csv.DictReader):
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise BadInput(f"line {reader.line_num}: not valid CSV: {exc}") from None
 
 
 def parse_taskwarrior(text: str, default_client: str) -> Parsed:
@@ -175,8 +185,11 @@ def parse_document(text: str) -> Parsed:
         raise BadInput(f"not an expect export (no \"format\": \"{FORMAT}\")")
     if document.get("version") != 1:
         raise BadInput(f"this export is format version {document.get('version')}; this expect reads version 1")
-    parsed = Parsed(clients=list(document.get("clients") or []))
-    for number, item in enumerate(document.get("promises") or [], start=1):
+    parsed = Parsed(clients=_document_clients(document.get("clients")))
+    promises = document.get("promises") or []
+    if not isinstance(promises, list):
+        raise BadInput("not an expect export: \"promises\" is not a list")
+    for number, item in enumerate(promises, start=1):
         try:
             events = [_document_event(event) for event in item["events"]]
             promised = next(event for event in events if event["kind"] == "promised")
@@ -192,7 +205,7 @@ def parse_document(text: str) -> Parsed:
                 events=events,
                 original_id=int(item["id"]),
             )
-        except (KeyError, TypeError, ValueError, StopIteration) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
             parsed.rejected.append((number, f"promise {item.get('id', '?') if isinstance(item, dict) else '?'} is "
                                             f"malformed ({type(exc).__name__}: {exc})"))  # fmt: skip
             continue
@@ -200,9 +213,19 @@ def parse_document(text: str) -> Parsed:
             parsed.rejected.append((number, str(exc)))
             continue
         parsed.promises.append(incoming)
-    for client in parsed.clients:
-        client["events"] = [_document_event(event) for event in client.get("events") or []]
     return parsed
+
+
+def _document_clients(clients: object) -> list[dict]:
+    """The clients of an expect export, checked: a handle each, events as journal events."""
+    checked = []
+    try:
+        for client in clients or []:
+            checked.append({**client, "client": normalise_handle(client["client"]),
+                            "events": [_document_event(event) for event in client.get("events") or []]})  # fmt: skip
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadInput(f"not an expect export: a client entry is malformed ({type(exc).__name__}: {exc})") from None
+    return checked
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -420,6 +443,8 @@ def _handle_from_project(project: object, default_client: str) -> str:
 
 
 def _document_event(event: dict) -> dict:
+    if not isinstance(event, dict):
+        raise BadInput("an event is not an object")
     converted = {key: event.get(key) for key in EVENT_FIELDS}
     if not isinstance(converted["kind"], str) or converted["recorded_at"] is None:
         raise BadInput(f"event {event.get('id', '?')} has no kind or time")
@@ -431,7 +456,10 @@ def _document_event(event: dict) -> dict:
 def _epoch(text: str | None) -> int | None:
     if text is None:
         return None
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise BadInput(f"{str(text)[:40]!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         raise BadInput(f"{text} has no UTC offset")
     return int(moment.timestamp())
