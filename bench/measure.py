@@ -41,8 +41,12 @@ def environment(db: Path) -> dict[str, str]:
     config = LEDGERS / "config.toml"
     LEDGERS.mkdir(exist_ok=True)
     config.write_text('timezone = "Europe/Berlin"\n')
-    return {**os.environ, "EXPECT_DB": str(db), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW,
-            "NO_COLOR": "1", "COLUMNS": "120"}  # fmt: skip
+    env = {**os.environ, "EXPECT_DB": str(db), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW,
+           "NO_COLOR": "1", "COLUMNS": "120"}  # fmt: skip
+    # Byte-code is cached as in any installation (pip compiles it; an editable install writes it
+    # on first use): a shell that disables it would time the compiler, not the program.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> Sample:
