@@ -15,7 +15,7 @@ from .businesstime import WorkingTime, after, check_country
 from .config import Settings, check_timezone
 from .dates import Duration, parse_duration
 from .errors import BadInput
-from .ledger import ClientSummary
+from .ledger import ClientCadence, ClientSummary
 
 NONE_WORDS = ("none", "never", "-")
 
@@ -43,7 +43,7 @@ class UpdateStatus:
     overdue: bool
 
 
-def terms_of(client: ClientSummary, settings: Settings) -> Terms:
+def terms_of(client: ClientSummary | ClientCadence, settings: Settings) -> Terms:
     return _terms(client.terms, settings)
 
 
@@ -77,7 +77,7 @@ def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
     return int(moment.timestamp())
 
 
-def update_status(client: ClientSummary, settings: Settings, now: int) -> UpdateStatus | None:
+def update_status(client: ClientSummary | ClientCadence, settings: Settings, now: int) -> UpdateStatus | None:
     """Whether the client is owed a status update: only with a cadence and work in hand.
 
     The cadence runs from the last update sent, else from when the terms were agreed, else
@@ -132,6 +132,10 @@ def nps(promoters: int, detractors: int, total: int) -> int | None:
 
 
 def updates_owed(ledger, settings: Settings) -> list[UpdateStatus]:
-    """Every client with an update cadence and work in hand, with when its update is due."""
-    statuses = (update_status(client, settings, ledger.now) for client in ledger.clients())
+    """Every client with an update cadence and work in hand, with when its update is due.
+
+    Without a default cadence in the config only clients that agreed one can owe an update,
+    so the others are not even read: this runs on every `expect due --count` in a prompt."""
+    candidates = ledger.clients_with_work(agreed_cadence_only=settings.update_every is None)
+    statuses = (update_status(client, settings, ledger.now) for client in candidates)
     return [status for status in statuses if status is not None]

@@ -76,6 +76,18 @@ class ClientSummary:
     last_update: int | None  # the last status update sent
 
 
+@dataclass(frozen=True)
+class ClientCadence:
+    """What a client's status-update cadence depends on (a `ClientSummary` without the counts)."""
+
+    handle: str
+    created_at: int
+    active: int  # neither delivered nor released
+    terms: dict[str, str | None]
+    terms_set_at: int | None
+    last_update: int | None
+
+
 PROMISE_COLUMNS = (
     "p.id, p.title, c.handle, p.kind, p.tags, p.criteria, p.promised_at, p.first_due, p.due, "
     "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at"
@@ -318,6 +330,20 @@ class Ledger:
         with self.store.read() as tx:
             handles = [row[0] for row in tx.all("SELECT handle FROM client ORDER BY handle")]
             return [self._client_summary(tx, handle) for handle in handles]
+
+    def clients_with_work(self, agreed_cadence_only: bool = False) -> list[ClientCadence]:
+        """Clients with active promises, by handle, with what their update cadence depends on;
+        with `agreed_cadence_only`, only those that agreed a cadence of their own."""
+        agreed = " WHERE c.update_every IS NOT NULL" if agreed_cadence_only else ""
+        with self.store.read() as tx:
+            rows = tx.all(
+                f"SELECT c.handle, c.created_at, a.active, {', '.join('c.' + key for key in TERMS)}, c.terms_set_at,"
+                " (SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = c.id AND e.kind = 'update-sent'"
+                f" AND {LIVE})"
+                " FROM (SELECT client_id, COUNT(*) AS active FROM promise WHERE state = 'active' GROUP BY client_id) a"
+                f" JOIN client c ON c.id = a.client_id{agreed} ORDER BY c.handle"
+            )
+        return [ClientCadence(row[0], row[1], int(row[2]), dict(zip(TERMS, row[3:7])), row[7], row[8]) for row in rows]
 
     def known_client(self, handle: str) -> ClientSummary | None:
         """The client, or None if there is none by that handle yet."""
