@@ -8,8 +8,8 @@ working hours and time zone.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, time, timezone
+from typing import NamedTuple
 
 from .businesstime import WorkingTime, after, check_country
 from .config import Settings, check_timezone
@@ -20,8 +20,7 @@ from .ledger import ClientCadence, ClientSummary
 NONE_WORDS = ("none", "never", "-")
 
 
-@dataclass(frozen=True)
-class Terms:
+class Terms(NamedTuple):
     respond_within: Duration
     update_every: Duration | None
     start: time
@@ -34,8 +33,7 @@ class Terms:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-@dataclass(frozen=True)
-class UpdateStatus:
+class UpdateStatus(NamedTuple):
     client: str
     every: Duration
     last_update: int | None

@@ -16,17 +16,16 @@ Read from a TOML file in the platform's config folder (or the file named by
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import BadInput
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     timezone: str = "UTC"
     day_start: time = time(9, 0)
     day_end: time = time(17, 0)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from . import outcomes
 from .errors import BadInput
@@ -27,8 +26,7 @@ MAX_TEXT = 1000
 TERMS = ("respond_within", "update_every", "work_hours", "timezone")
 
 
-@dataclass(frozen=True)
-class Promise:
+class Promise(NamedTuple):
     id: int
     title: str
     client: str
@@ -46,8 +44,7 @@ class Promise:
     break_at: int | None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     id: int
     kind: str
     recorded_at: int
@@ -63,8 +60,7 @@ class Event:
     score: int | None
 
 
-@dataclass(frozen=True)
-class ClientSummary:
+class ClientSummary(NamedTuple):
     handle: str
     name: str | None
     created_at: int
@@ -76,8 +72,7 @@ class ClientSummary:
     last_update: int | None  # the last status update sent
 
 
-@dataclass(frozen=True)
-class ClientCadence:
+class ClientCadence(NamedTuple):
     """What a client's status-update cadence depends on (a `ClientSummary` without the counts)."""
 
     handle: str
@@ -385,7 +380,7 @@ class Ledger:
             "UPDATE promise SET promised_at = :promised_at, first_due = :first_due, due = :due,"
             " moves = :moves, state = :state, delivered_at = :delivered_at, released_at = :released_at,"
             " broken_at = :broken_at, outcome = :outcome, reckon_at = :reckon_at WHERE id = :id",
-            {**state.__dict__, "id": promise_id},
+            {**state._asdict(), "id": promise_id},
         )
 
     def _promise(self, tx: Tx, promise_id: int) -> Promise:
