@@ -3,7 +3,6 @@ ledger, each worked out (and its modules imported) only when a command first ask
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any, Optional
@@ -65,6 +64,8 @@ class Env:
         return Console(highlight=False, emoji=False, soft_wrap=False)
 
     def emit(self, payload: Any) -> None:
+        import json
+
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
     def say(self, line: str) -> None:

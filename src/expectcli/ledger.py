@@ -10,7 +10,6 @@ Times are integer UTC epoch seconds throughout; `now` is fixed when the ledger i
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Iterable, NamedTuple, Sequence
 
@@ -145,7 +144,7 @@ class Ledger:
                     "title": title,
                     "criteria": criteria,
                     "kind": kind,
-                    "tags": json.dumps(list(tags)),
+                    "tags": _json().dumps(list(tags)),
                     "now": self.now if made_at is None else made_at,
                     "due": due,
                     "state": ACTIVE,
@@ -223,7 +222,7 @@ class Ledger:
             client_id = self._client_id(tx, handle, create=True)
             current = self._terms(tx, client_id)
             terms = {**current, **changes}
-            self._append(tx, "terms", None, client_id=client_id, text=json.dumps(terms, sort_keys=True))
+            self._append(tx, "terms", None, client_id=client_id, text=_json().dumps(terms, sort_keys=True))
             self._store_terms(tx, client_id, terms, set_at=self.now)
 
     def add_feedback(self, handle: str, score: int, note: str | None = None) -> Event:
@@ -400,7 +399,7 @@ class Ledger:
         if state == VOIDED:
             outcome = "voided"
         return Promise(
-            pid, title, client, kind, tuple(json.loads(tags)), criteria, promised_at, first_due, due, moves,
+            pid, title, client, kind, _tags_from(tags), criteria, promised_at, first_due, due, moves,
             state, delivered_at, released_at, outcome, outcomes.break_point(outcome, broken_at, due),
         )  # fmt: skip
 
@@ -456,7 +455,7 @@ class Ledger:
             " ORDER BY e.id DESC LIMIT 1",
             {"c": client_id},
         )
-        terms, set_at = (json.loads(row[0]), row[1]) if row else ({}, None)
+        terms, set_at = (_json().loads(row[0]), row[1]) if row else ({}, None)
         self._store_terms(tx, client_id, terms, set_at)
 
     def _client_summary(self, tx: Tx, handle: str) -> ClientSummary:
@@ -479,6 +478,18 @@ class Ledger:
         return ClientSummary(
             row[1], row[2], row[3], counts, int(active), next_due, self._terms(tx, client_id), row[4], last_update
         )
+
+
+def _tags_from(stored: str) -> tuple[str, ...]:
+    """Tags as stored, a JSON array (most often empty)."""
+    return () if stored == "[]" else tuple(_json().loads(stored))
+
+
+def _json():
+    """The json module, imported on first use: a prompt's `due --count` has no use for it."""
+    import json
+
+    return json
 
 
 def normalise_handle(handle: str) -> str:

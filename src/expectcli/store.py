@@ -12,15 +12,19 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import ExpectError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000
 
 
 def default_ledger_path() -> Path:
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_data_dir("expect", appauthor=False)) / "ledger.db"
@@ -34,10 +38,19 @@ def resolve_location(db: str | None) -> str:
 
 def sqlite_path(location: str) -> Path | None:
     """The file path if `location` names a SQLite ledger, else None."""
+    from pathlib import Path
+
+    file = sqlite_file(location)
+    return None if file is None else Path(file)
+
+
+def sqlite_file(location: str) -> str | None:
+    """`sqlite_path` as a plain string: what opening a ledger needs, without importing
+    pathlib (with what it imports, several milliseconds of a prompt's `due --count`)."""
     if "://" not in location:
-        return Path(location).expanduser()
+        return os.path.expanduser(location)
     if location.startswith("sqlite:///"):
-        return Path(location[len("sqlite:///") :]).expanduser()
+        return os.path.expanduser(location[len("sqlite:///") :])
     return None
 
 
@@ -69,7 +82,7 @@ class Store:
 class SQLiteStore(Store):
     dialect = "sqlite"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: str):
         self.path = path
         _create_private_file(path)
         try:
@@ -182,25 +195,25 @@ class Tx:
 
 
 def open_store(location: str) -> Store:
-    path = sqlite_path(location)
+    path = sqlite_file(location)
     if path is not None:
         return SQLiteStore(path)
     return SQLAlchemyStore(location)
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: str) -> None:
     """Create the ledger file (and its folder) readable by its owner only."""
-    if path.exists():
+    if os.path.exists(path):
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
     except OSError as exc:
         raise ExpectError(f"cannot create the ledger {path}: {exc.strerror}") from None
 
 
-def _sqlite_error(path: Path, exc: sqlite3.OperationalError) -> ExpectError:
+def _sqlite_error(path: str, exc: sqlite3.OperationalError) -> ExpectError:
     message = str(exc)
     if "readonly" in message or "read-only" in message:
         return ExpectError(f"the ledger {path} is read-only; nothing was written")
