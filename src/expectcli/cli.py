@@ -109,6 +109,17 @@ def _exit(status: Optional[int]) -> None:
         raise typer.Exit(status)
 
 
+def _drawn_by(table: str, env: Env) -> Callable[[list], None]:
+    """Draws items with the `render` table named `table`, importing Rich only when drawing."""
+
+    def draw(items: list) -> None:
+        from . import render
+
+        getattr(render, table)(env.console(), items, env.settings, env.now)
+
+    return draw
+
+
 def promise_id(text: str) -> int:
     cleaned = text.strip().lstrip("#")
     if not cleaned.isdigit() or not 0 < int(cleaned) < 2**63:
@@ -324,7 +335,7 @@ def log_command(
     """The journal of every change, newest first."""
     from . import serialize
 
-    commands.present(env, env.ledger().log(limit), serialize.event, "log_table", "The journal is empty.")
+    commands.present(env, env.ledger().log(limit), serialize.event, _drawn_by("log_table", env), "The journal is empty.")
 
 
 @command(app, "undo")
@@ -396,7 +407,7 @@ def client_list_command(env: Env) -> None:
     from . import serialize
 
     empty = "No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one."
-    commands.present(env, env.ledger().clients(), serialize.client, "clients_table", empty)
+    commands.present(env, env.ledger().clients(), serialize.client, _drawn_by("clients_table", env), empty)
 
 
 @command(client_app, "show")
@@ -419,7 +430,7 @@ def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="Th
         return
     from . import render
 
-    render.client_detail(env.console(), summary, terms, update, active, env.settings, env.now)
+    render.client_detail(env.out, summary, terms, update, active, env.settings, env.now)
 
 
 @command(client_app, "terms")

@@ -56,9 +56,9 @@ def due(env: Env, within: str = "2d", count: bool = False) -> int:
         if promises or env.json or not owed:
             listing(env, promises, f"Nothing overdue or due within {window}.")
         if owed and not env.json:
-            from . import render
+            from . import views
 
-            render.updates_owed(env.console(), owed, env.settings, env.now)
+            views.updates_owed(env.out, owed, env.settings, env.now)
     return 1 if overdue or owed else None
 
 
@@ -81,9 +81,9 @@ def report(
     elif fmt == "markdown":
         sys.stdout.write(report_formats.to_markdown(built, env.settings))
     else:
-        from . import render
+        from . import views
 
-        render.report(env.console(), built, env.settings)
+        views.report(env.out, built, env.settings)
 
 
 def report_period(env: Env, week, last_week, month, last_month, since, until):
@@ -113,45 +113,29 @@ def report_period(env: Env, week, last_week, month, last_month, since, until):
 
 def announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
     """Say what a write did: one line per promise, or its JSON (an object, or a list)."""
-    from . import serialize
+    from . import serialize, views
 
     if env.json:
         items = [serialize.promise(p, env.settings) for p in promises]
         env.emit(items[0] if single else items)
         return
-    from rich.text import Text
-
-    from . import render, timefmt
-
-    console = env.console()
     for p in promises:
-        line = Text(f"{verb} #{p.id} ")
-        line.append_text(render.user(p.title))
-        line.append(" for ")
-        line.append_text(render.user(p.client))
-        line.append(f" — due {timefmt.short(p.due, env.settings, env.now)}")
-        if p.state == "active":
-            line.append(f" ({timefmt.relative(p.due, env.now)})")
-        line.append(" — ")
-        line.append(p.outcome, style=render.OUTCOME_STYLE.get(p.outcome, ""))
-        console.print(line)
+        views.announce(env.out, p, verb, env.settings, env.now)
 
 
 def listing(env: Env, promises: list, empty: str) -> None:
-    from . import serialize
+    from . import serialize, views
 
-    present(env, promises, serialize.promise, "promise_table", empty)
+    draw = lambda items: views.promise_table(env.out, items, env.settings, env.now)  # noqa: E731
+    present(env, promises, serialize.promise, draw, empty)
 
 
-def present(env: Env, items: list, to_json: Callable, table: str, empty: str) -> None:
-    """A listing: a JSON array, a line saying it is empty, or the `render` table named `table`
-    (named rather than passed so that Rich is imported only when a table is drawn)."""
+def present(env: Env, items: list, to_json: Callable, draw: Callable[[list], None], empty: str) -> None:
+    """A listing: a JSON array, a line saying it is empty, or `draw(items)`."""
     if env.json:
         env.emit([to_json(item, env.settings) for item in items])
         return
     if not items:
         env.say(empty)
         return
-    from . import render
-
-    getattr(render, table)(env.console(), items, env.settings, env.now)
+    draw(items)

@@ -58,10 +58,18 @@ class Env:
         moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
         return int(moment.timestamp())
 
-    def console(self):
-        from rich.console import Console
+    @property
+    def out(self):
+        """Where lines and tables for people go (plain, or through Rich when it must)."""
+        if "out" not in self._cache:
+            from .output import Output
 
-        return Console(highlight=False, emoji=False, soft_wrap=False)
+            self._cache["out"] = Output()
+        return self._cache["out"]
+
+    def console(self):
+        """The Rich console, for the views that draw with Rich."""
+        return self.out.console
 
     def emit(self, payload: Any) -> None:
         import json
