@@ -72,7 +72,7 @@ class Table:
         if table_width > width:
             return None
         lines = []
-        if self.title is not None:
+        if self.title:
             title = cells(self.title)
             if title is None or title > table_width:
                 return None
