@@ -24,13 +24,18 @@ COMPLETION_VARIABLE = "_EXPECT_COMPLETE"  # set by the shell while completing: T
 class Form:
     """What one command accepts on the fast path."""
 
-    def __init__(self, function, values=(), flags=(), repeated=(), arguments=(), required=()):
-        self.function = function  # the name of its function in `commands`
-        self.values = {f"--{name.rstrip('_').replace('_', '-')}": name for name in values}
-        self.flags = {f"--{name.rstrip('_').replace('_', '-')}": name for name in flags}
-        self.repeated = {f"--{name}": name for name in repeated}
+    def __init__(self, function: str, values=(), flags=(), repeated=(), arguments=(), required=()):
+        self.function = function  # its function in `commands`, whose parameters are named below
+        self.values = {_option(name): name for name in values}  # options that take a value
+        self.flags = {_option(name): name for name in flags}
+        self.repeated = {_option(name): name for name in repeated}  # may be given several times
         self.arguments = arguments
         self.required = required
+
+
+def _option(parameter: str) -> str:
+    """The option Typer makes of a parameter: `last_week` → --last-week, `all_` → --all."""
+    return "--" + parameter.rstrip("_").replace("_", "-")
 
 
 FORMS = {

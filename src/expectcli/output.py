@@ -79,11 +79,11 @@ class Table:
             lines.append(([(self.title + " " * (table_width - title), self.title_style)], ""))
         for (row, style), sizes in zip(rows, measured):
             spans: Spans = []
-            for cell, size, column, (left, right), room in zip(row, sizes, self.columns, pads, widths):
+            for cell, size, column, (left, right), total in zip(row, sizes, self.columns, pads, widths):
                 if column.justify == "right":
                     cell = _rstrip(cell)
                     size = _width(cell)
-                room -= left + right + size
+                room = total - left - right - size
                 if room < 0:  # wider than a fixed-width column: Rich wraps it
                     return None
                 before, after = (room, 0) if column.justify == "right" else (0, room)
