@@ -1,6 +1,6 @@
-"""Timing helpers for the benchmarks: whole commands as real processes, in alternation with
-a baseline, reported as medians and ratios (this machine is noisy; absolute seconds are not
-comparable between runs, ratios measured in the same run are)."""
+"""Helpers for the benchmarks: cached ledgers, and whole commands timed as real processes in
+alternation with a baseline, reported as medians and ratios (this machine is noisy; absolute
+seconds are not comparable between runs, ratios measured in the same run are)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,43 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+HERE = Path(__file__).parent
+LEDGERS = HERE / ".ledgers"
 BASELINE = [sys.executable, "-c", "pass"]
+NOW = "2026-11-18T10:00:00+01:00"  # just after bench/ledger.py's fixed now
 
 
 @dataclass
 class Sample:
     seconds: float
     peak_kb: int
+
+
+def ledger(size: int) -> Path:
+    """A generated ledger of `size` promises over 50 clients, built once into bench/.ledgers/."""
+    path = LEDGERS / f"{size}.db"
+    if not path.exists():
+        LEDGERS.mkdir(exist_ok=True)
+        print(f"generating {size:,} promises …", file=sys.stderr)
+        # In a child process, so that this one stays small: a forked child's peak memory
+        # counts what it inherited before exec.
+        subprocess.run([sys.executable, str(HERE / "ledger.py"), str(path), str(size)], check=True)
+    return path
+
+
+def environment(db: Path) -> dict[str, str]:
+    """The environment commands run in: the ledger, a Berlin config, a fixed now, no colour."""
+    config = LEDGERS / "config.toml"
+    LEDGERS.mkdir(exist_ok=True)
+    config.write_text('timezone = "Europe/Berlin"\n')
+    env = {**os.environ, "EXPECT_DB": str(db), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW,
+           "NO_COLOR": "1", "COLUMNS": "120"}  # fmt: skip
+    # Byte-code is cached as in any installation (pip compiles it; an editable install writes it
+    # on first use): a shell that disables it would time the compiler, not the program.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> Sample:
@@ -34,13 +63,22 @@ def run_once(argv: list[str], env: dict[str, str]) -> Sample:
 
 
 def alternate(commands: dict[str, list[str]], env: dict[str, str], rounds: int) -> dict[str, list[Sample]]:
-    """Run every command once per round, the baseline between each, so drift hits all alike."""
+    """Run every command once per round, the baseline just before each, so drift hits all alike.
+
+    `baseline` lists the baseline runs in the order they ran: round by round, one per command."""
     samples: dict[str, list[Sample]] = {name: [] for name in ["baseline", *commands]}
     for _ in range(rounds):
         for name, argv in commands.items():
             samples["baseline"].append(run_once(BASELINE, env))
             samples[name].append(run_once(argv, env))
     return samples
+
+
+def ratios(samples: dict[str, list[Sample]], name: str) -> list[float]:
+    """Each run of `name` over the baseline run just before it (in `alternate`'s order)."""
+    names = [key for key in samples if key != "baseline"]
+    index, count = names.index(name), len(names)
+    return [s.seconds / samples["baseline"][r * count + index].seconds for r, s in enumerate(samples[name])]
 
 
 def median(samples: list[Sample]) -> float:

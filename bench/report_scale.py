@@ -10,16 +10,13 @@ ledger's time to the small one's. Ledgers are generated once into bench/.ledgers
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from measure import alternate, median, peak_mb  # noqa: E402
+from measure import alternate, environment, ledger, median, peak_mb  # noqa: E402
 
-HERE = Path(__file__).parent
 EXPECT = [sys.executable, "-m", "expectcli"]
 COMMANDS = {
     "report --month --format json": ["report", "--month", "--format", "json"],
@@ -28,29 +25,14 @@ COMMANDS = {
 }
 
 
-def ledger(size: int) -> Path:
-    path = HERE / ".ledgers" / f"{size}.db"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        print(f"generating {size} promises …", file=sys.stderr)
-        # In a child process, so that this one stays small: a forked child's peak memory
-        # counts what it inherited before exec.
-        subprocess.run([sys.executable, str(HERE / "ledger.py"), str(path), str(size)], check=True)
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--large", type=int, default=1_000_000)
     args = parser.parse_args()
-    config = HERE / ".ledgers" / "config.toml"
-    config.parent.mkdir(exist_ok=True)
-    config.write_text('timezone = "Europe/Berlin"\n')
     results = {}
     for size in (1000, args.large):
-        env = {**os.environ, "EXPECT_DB": str(ledger(size)), "EXPECT_CONFIG": str(config),
-               "EXPECT_NOW": "2026-11-18T10:00:00+01:00", "NO_COLOR": "1", "COLUMNS": "120"}  # fmt: skip
+        env = environment(ledger(size))
         results[size] = alternate({name: EXPECT + argv for name, argv in COMMANDS.items()}, env, args.rounds)
     small, large = results[1000], results[args.large]
     print(f"{'command':<30} {'1k s':>7} {'1k/py':>6} {'1k MB':>6} {'big s':>7} {'big/py':>7} {'big MB':>7} {'big/1k':>7}")

@@ -297,8 +297,8 @@ def test_a_first_version_ledger_is_upgraded(tmp_path, config_file):
         conn.executescript((FIXTURES / "ledger-v1.sql").read_text())
     old = Cli(path, config_file)
     out = old.ok("db", "migrate")
-    assert out.stdout == "Applied 0002_client_terms; the ledger is at schema version 2.\n"
-    assert old.ok("db", "migrate").stdout == "The ledger is already at schema version 2.\n"
+    assert out.stdout == "Applied 0002_client_terms, 0003_active_by_client; the ledger is at schema version 3.\n"
+    assert old.ok("db", "migrate").stdout == "The ledger is already at schema version 3.\n"
     assert old.ok("db", "check").stdout == "The ledger is sound.\n"
     listed = {p["title"]: (p["outcome"], p["moves"]) for p in old.json("list", "--all")}
     assert listed == {"Send the proposal": ("missed", 1), "Call back": ("late", 0), "Draft contract": ("released", 0)}

@@ -81,7 +81,7 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
 
 
 def to_markdown(brief: Brief, settings: Settings) -> str:
-    shown = Settings(**{**settings.__dict__, "timezone": brief.timezone})
+    shown = settings._replace(timezone=brief.timezone)
     when = lambda moment: timefmt.short(moment, shown, brief.as_of)  # noqa: E731
     today = timefmt.local(brief.as_of, shown)
     who = markdown_literal(brief.name or brief.client)

@@ -14,9 +14,9 @@ that are not working days and, when configured, the country's public holidays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .dates import Duration
@@ -25,8 +25,7 @@ from .errors import BadInput
 MAX_DAYS = 3660  # a window longer than ten years of working days is a typo
 
 
-@dataclass(frozen=True)
-class WorkingTime:
+class WorkingTime(NamedTuple):
     zone: str
     start: time
     end: time

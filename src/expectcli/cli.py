@@ -3,11 +3,8 @@
 import functools
 import inspect
 from contextlib import contextmanager
-import json
-import os
 import sys
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -17,8 +14,10 @@ try:  # typer ≥ 0.24 vendors click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors
 
-from . import __version__
-from .errors import BadInput, ExpectError
+from . import __version__, commands, edge
+from .edge import fail as _fail
+from .env import Env
+from .errors import BadInput
 
 
 # -- the edge: one line per error, exit statuses ------------------------------------------
@@ -29,34 +28,20 @@ class ExpectGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in args or bool(os.environ.get("EXPECT_DEBUG"))
-        try:
-            status = super().main(args, prog_name or "expect", complete_var, standalone_mode=False, **extra)
-        except click_errors.NoArgsIsHelpError as exc:
-            sys.stdout.write(exc.ctx.get_help() + "\n")
-            status = 0
-        except click_errors.UsageError as exc:
-            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-            _fail(exc.format_message().rstrip(".") + hint, 2)
-        except click_errors.ClickException as exc:
-            _fail(exc.format_message(), exc.exit_code)
-        except typer.Abort:
-            _fail("aborted", 1)
-        except ExpectError as exc:
-            _fail(str(exc), exc.exit_code)
-        except Exception as exc:
-            if debug:
-                raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 70)
+        with edge.reporting(edge.debugging(args)):
+            try:
+                status = super().main(args, prog_name or "expect", complete_var, standalone_mode=False, **extra)
+            except click_errors.NoArgsIsHelpError as exc:
+                sys.stdout.write(exc.ctx.get_help() + "\n")
+                status = 0
+            except click_errors.UsageError as exc:
+                hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+                _fail(exc.format_message().rstrip(".") + hint, 2)
+            except click_errors.ClickException as exc:
+                _fail(exc.format_message(), exc.exit_code)
+            except typer.Abort:
+                _fail("aborted", 1)
         sys.exit(status if isinstance(status, int) else 0)
-
-
-def _fail(message: str, status: int) -> None:
-    from .textsafe import printable
-
-    line = " ".join(printable(message).split())
-    sys.stderr.write(f"expect: {line}\n")
-    sys.exit(status)
 
 
 app = typer.Typer(
@@ -74,71 +59,6 @@ app.add_typer(db_app, name="db")
 
 
 # -- global options, accepted before or after the command name ----------------------------
-
-
-@dataclass
-class Env:
-    db: Optional[str] = None
-    json: bool = False
-    now_text: Optional[str] = None
-    debug: bool = False
-    _cache: dict = field(default_factory=dict)
-
-    @property
-    def settings(self):
-        if "settings" not in self._cache:
-            from .config import load_settings
-
-            self._cache["settings"] = load_settings()
-        return self._cache["settings"]
-
-    @property
-    def now(self) -> int:
-        """Now as UTC epoch seconds: `--now` / EXPECT_NOW, else the clock."""
-        if "now" not in self._cache:
-            from . import dates
-
-            real = dates.now_utc()
-            text = self.now_text or os.environ.get("EXPECT_NOW")
-            moment = dates.parse_when(text, real, self.settings) if text else real
-            self._cache["now"] = int(moment.timestamp())
-        return self._cache["now"]
-
-    @property
-    def location(self) -> str:
-        from .store import resolve_location
-
-        return resolve_location(self.db)
-
-    def ledger(self):
-        if "ledger" not in self._cache:
-            from .ledger import open_ledger
-
-            self._cache["ledger"] = open_ledger(self.location, self.now)
-        return self._cache["ledger"]
-
-    def close(self) -> None:
-        """Close the ledger if one was opened (a server connection is not left to the garbage collector)."""
-        ledger = self._cache.pop("ledger", None)
-        if ledger is not None:
-            ledger.store.close()
-
-    def when(self, text: str) -> int:
-        """A user's date/time expression as UTC epoch seconds."""
-        from datetime import datetime, timezone
-
-        from . import dates
-
-        moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
-        return int(moment.timestamp())
-
-    def console(self):
-        from rich.console import Console
-
-        return Console(highlight=False, emoji=False, soft_wrap=False)
-
-    def emit(self, payload: Any) -> None:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 DbOption = Annotated[
@@ -188,6 +108,22 @@ def command(group: typer.Typer, name: Optional[str] = None, **options) -> Callab
     return register
 
 
+def _exit(status: Optional[int]) -> None:
+    if status:
+        raise typer.Exit(status)
+
+
+def _drawn_by(table: str, env: Env) -> Callable[[list], None]:
+    """Draws items with the `render` table named `table`, importing Rich only when drawing."""
+
+    def draw(items: list) -> None:
+        from . import render
+
+        getattr(render, table)(env.console(), items, env.settings, env.now)
+
+    return draw
+
+
 def promise_id(text: str) -> int:
     cleaned = text.strip().lstrip("#")
     if not cleaned.isdigit() or not 0 < int(cleaned) < 2**63:
@@ -229,9 +165,7 @@ def promise_command(
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeat for several.", metavar="TAG")] = None,
 ) -> None:
     """Record a promise made to a client; prints its id."""
-    due_at = env.when(due)
-    created = env.ledger().promise(title, to, due_at, criteria=criteria, kind=kind, tags=tag or ())
-    _announce(env, [created], "Promised")
+    commands.promise(env, title, to, due, criteria, kind, tag)
 
 
 @command(app, "done")
@@ -244,7 +178,7 @@ def done_command(
     """Record delivery of one or more promises."""
     delivered_at = env.when(at) if at else None
     delivered = env.ledger().deliver([promise_id(text) for text in ids], delivered_at, note)
-    _announce(env, delivered, "Delivered", single=False)
+    commands.announce(env, delivered, "Delivered", single=False)
 
 
 @command(app, "move")
@@ -256,7 +190,7 @@ def move_command(
 ) -> None:
     """Renegotiate a deadline, with the reason given to the client."""
     moved = env.ledger().move(promise_id(id_), env.when(when), reason)
-    _announce(env, [moved], "Moved")
+    commands.announce(env, [moved], "Moved")
 
 
 @command(app, "release")
@@ -267,7 +201,7 @@ def release_command(
 ) -> None:
     """Cancel a promise by agreement with the client."""
     released = env.ledger().release(promise_id(id_), reason)
-    _announce(env, [released], "Released")
+    commands.announce(env, [released], "Released")
 
 
 @command(app, "reopen")
@@ -276,7 +210,7 @@ def reopen_command(
 ) -> None:
     """Take back a delivery or release recorded in error (as a new event)."""
     reopened = env.ledger().reopen(promise_id(id_))
-    _announce(env, [reopened], "Reopened")
+    commands.announce(env, [reopened], "Reopened")
 
 
 @command(app, "inbound")
@@ -292,7 +226,7 @@ def inbound_command(
 
     arrived = env.when(at) if at else env.now
     created = clients.record_inbound(env.ledger(), client, title, arrived, env.settings, tags=tag or ())
-    _announce(env, [created], "Promised")
+    commands.announce(env, [created], "Promised")
 
 
 @command(app, "brief")
@@ -354,8 +288,7 @@ def list_command(
     all_: Annotated[bool, typer.Option("--all", help="Include delivered and released promises.")] = False,
 ) -> None:
     """Promises, soonest due first (those not yet delivered or released, unless --all)."""
-    promises = env.ledger().promises(client=client, outcome=status, include_settled=all_)
-    _listing(env, promises, "No promises to show.")
+    commands.list_promises(env, client, status, all_)
 
 
 @command(app, "due")
@@ -365,37 +298,7 @@ def due_command(
     count: Annotated[bool, typer.Option("--count", help="One short line for a shell prompt.")] = False,
 ) -> None:
     """The daily view: overdue promises and those due soon. Exit status 1 when something is overdue."""
-    from datetime import datetime, timezone
-
-    from . import dates
-
-    window = dates.parse_duration(within)
-    end = int(window.add_to(datetime.fromtimestamp(env.now, timezone.utc), env.settings).timestamp())
-    from . import clients
-
-    ledger = env.ledger()
-    owed = [status for status in clients.updates_owed(ledger, env.settings) if status.overdue]
-    if count:
-        overdue, soon = ledger.due_counts(end)
-        if env.json:
-            env.emit({"overdue": overdue, "due": soon, "within": str(window), "updates_overdue": len(owed)})
-        else:
-            parts = (f"{overdue} overdue" if overdue else "", f"{soon} due" if soon else "",
-                     f"{len(owed)} update{'s' if len(owed) > 1 else ''} owed" if owed else "")  # fmt: skip
-            line = ", ".join(part for part in parts if part)
-            if line:
-                typer.echo(line)
-    else:
-        promises = ledger.promises(due_before=end)
-        overdue = sum(1 for p in promises if p.outcome == "missed")
-        if promises or env.json or not owed:
-            _listing(env, promises, f"Nothing overdue or due within {window}.")
-        if owed and not env.json:
-            from . import render
-
-            render.updates_owed(env.console(), owed, env.settings, env.now)
-    if overdue or owed:
-        raise typer.Exit(1)
+    _exit(commands.due(env, within, count))
 
 
 @command(app, "show")
@@ -421,7 +324,7 @@ def log_command(
     """The journal of every change, newest first."""
     from . import serialize
 
-    _present(env, env.ledger().log(limit), serialize.event, "log_table", "The journal is empty.")
+    commands.present(env, env.ledger().log(limit), serialize.event, _drawn_by("log_table", env), "The journal is empty.")
 
 
 @command(app, "undo")
@@ -448,56 +351,7 @@ def undo_command(env: Env) -> None:
     env.console().print(line)
 
 
-def _announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
-    """Say what a write did: one line per promise, or its JSON (an object, or a list)."""
-    from . import serialize
-
-    if env.json:
-        items = [serialize.promise(p, env.settings) for p in promises]
-        env.emit(items[0] if single else items)
-        return
-    from rich.text import Text
-
-    from . import render, timefmt
-
-    console = env.console()
-    for p in promises:
-        line = Text(f"{verb} #{p.id} ")
-        line.append_text(render.user(p.title))
-        line.append(" for ")
-        line.append_text(render.user(p.client))
-        line.append(f" — due {timefmt.short(p.due, env.settings, env.now)}")
-        if p.state == "active":
-            line.append(f" ({timefmt.relative(p.due, env.now)})")
-        line.append(" — ")
-        line.append(p.outcome, style=render.OUTCOME_STYLE.get(p.outcome, ""))
-        console.print(line)
-
-
-def _listing(env: Env, promises: list, empty: str) -> None:
-    from . import serialize
-
-    _present(env, promises, serialize.promise, "promise_table", empty)
-
-
-def _present(env: Env, items: list, to_json: Callable, table: str, empty: str) -> None:
-    """A listing: a JSON array, a line saying it is empty, or the `render` table named `table`
-    (named rather than passed so that Rich is imported only when a table is drawn)."""
-    if env.json:
-        env.emit([to_json(item, env.settings) for item in items])
-        return
-    if not items:
-        typer.echo(empty)
-        return
-    from . import render
-
-    getattr(render, table)(env.console(), items, env.settings, env.now)
-
-
 # -- the report ------------------------------------------------------------------------------
-
-REPORT_FORMATS = ("table", "json", "csv", "markdown")
-
 
 @command(app, "report")
 def report_command(
@@ -512,48 +366,7 @@ def report_command(
     format_: Annotated[str, typer.Option("--format", help="table, json, csv or markdown.", metavar="FORMAT")] = "table",
 ) -> None:
     """Kept versus broken: totals, rates, a scorecard per client, broken promises, renegotiations, trend."""
-    from . import report, report_formats
-
-    if format_ not in REPORT_FORMATS:
-        raise BadInput(f"unknown format {format_!r}; use one of {', '.join(REPORT_FORMATS)}")
-    period = _report_period(env, week, last_week, month, last_month, since, until)
-    built = report.build(env.ledger(), period, env.settings, client)
-    fmt = "json" if env.json else format_
-    if fmt == "json":
-        env.emit(report_formats.to_json(built, env.settings))
-    elif fmt == "csv":
-        sys.stdout.write(report_formats.to_csv(built, env.settings))
-    elif fmt == "markdown":
-        sys.stdout.write(report_formats.to_markdown(built, env.settings))
-    else:
-        from . import render
-
-        render.report(env.console(), built, env.settings)
-
-
-def _report_period(env: Env, week, last_week, month, last_month, since, until):
-    from datetime import datetime, timezone
-
-    from . import dates, periods
-
-    chosen = [name for name, on in (("--week", week), ("--last-week", last_week), ("--month", month),
-                                    ("--last-month", last_month), ("--since", since is not None)) if on]  # fmt: skip
-    if len(chosen) > 1:
-        raise BadInput(f"choose one period, not {' and '.join(chosen)}")
-    if until is not None and since is None:
-        raise BadInput("--until needs --since")
-    if since is not None:
-        now = datetime.fromtimestamp(env.now, timezone.utc)
-        start = int(dates.parse_bound(since, now, env.settings, end=False).timestamp())
-        end = int(dates.parse_bound(until, now, env.settings, end=True).timestamp()) if until else env.now
-        if end <= start:
-            raise BadInput("--until must be later than --since")
-        return periods.span(start, end)
-    if month or last_month:
-        period = periods.month_of(env.now, env.settings)
-        return periods.previous(period, env.settings) if last_month else period
-    period = periods.week_of(env.now, env.settings)
-    return periods.previous(period, env.settings) if last_week else period
+    commands.report(env, week, last_week, month, last_month, since, until, client, format_)
 
 
 # -- data in and out --------------------------------------------------------------------------
@@ -678,7 +491,7 @@ def client_list_command(env: Env) -> None:
     from . import serialize
 
     empty = "No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one."
-    _present(env, env.ledger().clients(), serialize.client, "clients_table", empty)
+    commands.present(env, env.ledger().clients(), serialize.client, _drawn_by("clients_table", env), empty)
 
 
 @command(client_app, "show")
@@ -701,7 +514,7 @@ def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="Th
         return
     from . import render
 
-    render.client_detail(env.console(), summary, terms, update, active, env.settings, env.now)
+    render.client_detail(env.out, summary, terms, update, active, env.settings, env.now)
 
 
 @command(client_app, "terms")
@@ -750,7 +563,7 @@ def db_path_command(env: Env) -> None:
     if env.json:
         env.emit({"ledger": location})
     else:
-        typer.echo(location)
+        env.say(location)
 
 
 @command(db_app, "check")

@@ -8,20 +8,19 @@ working hours and time zone.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, time, timezone
+from typing import NamedTuple
 
 from .businesstime import WorkingTime, after, check_country
 from .config import Settings, check_timezone
 from .dates import Duration, parse_duration
 from .errors import BadInput
-from .ledger import ClientSummary, Promise
+from .ledger import ClientCadence, ClientSummary, Promise
 
 NONE_WORDS = ("none", "never", "-")
 
 
-@dataclass(frozen=True)
-class Terms:
+class Terms(NamedTuple):
     respond_within: Duration
     update_every: Duration | None
     start: time
@@ -34,8 +33,7 @@ class Terms:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-@dataclass(frozen=True)
-class UpdateStatus:
+class UpdateStatus(NamedTuple):
     client: str
     every: Duration
     last_update: int | None
@@ -43,7 +41,7 @@ class UpdateStatus:
     overdue: bool
 
 
-def terms_of(client: ClientSummary, settings: Settings) -> Terms:
+def terms_of(client: ClientSummary | ClientCadence, settings: Settings) -> Terms:
     return _terms(client.terms, settings)
 
 
@@ -87,7 +85,7 @@ def record_inbound(ledger, client: str, title: str, arrived: int, settings: Sett
     return ledger.promise(title, client, due, kind="reply", tags=tags, made_at=arrived)
 
 
-def update_status(client: ClientSummary, settings: Settings, now: int) -> UpdateStatus | None:
+def update_status(client: ClientSummary | ClientCadence, settings: Settings, now: int) -> UpdateStatus | None:
     """Whether the client is owed a status update: only with a cadence and work in hand.
 
     The cadence runs from the last update sent, else from when the terms were agreed, else
@@ -142,6 +140,10 @@ def nps(promoters: int, detractors: int, total: int) -> int | None:
 
 
 def updates_owed(ledger, settings: Settings) -> list[UpdateStatus]:
-    """Every client with an update cadence and work in hand, with when its update is due."""
-    statuses = (update_status(client, settings, ledger.now) for client in ledger.clients())
+    """Every client with an update cadence and work in hand, with when its update is due.
+
+    Without a default cadence in the config only clients that agreed one can owe an update,
+    so the others are not even read: this runs on every `expect due --count` in a prompt."""
+    candidates = ledger.clients_with_work(agreed_cadence_only=settings.update_every is None)
+    statuses = (update_status(client, settings, ledger.now) for client in candidates)
     return [status for status in statuses if status is not None]

@@ -16,17 +16,15 @@ Read from a TOML file in the platform's config folder (or the file named by
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import time
-from pathlib import Path
+from typing import NamedTuple
 
 from .errors import BadInput
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     timezone: str = "UTC"
     day_start: time = time(9, 0)
     day_end: time = time(17, 0)
@@ -37,32 +35,65 @@ class Settings:
     holidays: str | None = None  # checked against the holidays package when first used
 
 
-def config_path() -> Path:
+def config_path() -> str:
+    """EXPECT_CONFIG, else config.toml in the platform's config folder (a string: importing
+    pathlib would cost a prompt's `due --count` several milliseconds)."""
     explicit = os.environ.get("EXPECT_CONFIG")
     if explicit:
-        return Path(explicit)
+        return explicit
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("expect", appauthor=False)) / "config.toml"
+    return os.path.join(platformdirs.user_config_dir("expect", appauthor=False), "config.toml")
 
 
 def load_settings() -> Settings:
     path = config_path()
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except FileNotFoundError:
         raw = b""
     except OSError as exc:
         raise BadInput(f"cannot read the config file {path}: {exc.strerror}") from None
     data: dict = {}
     if raw.strip():
-        import tomllib
-
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            text = raw.decode("utf-8")
+            data = _plain_toml(text)
+            if data is None:
+                import tomllib
+
+                data = tomllib.loads(text)
+        except ValueError as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
             raise BadInput(f"config file {path} is not valid TOML: {exc}") from None
     return settings_from_dict(data, source=str(path))
+
+
+# A config file is a few `key = "text"` lines (workdays a one-line array of them), and a prompt
+# reads it before every prompt: such a file is read here, as TOML reads it, anything else by
+# tomllib, whose import (with `typing`) costs more than the rest of `due --count` together.
+_TEXT = r'"[^"\\\x00-\x1f\x7f]*"'
+_PLAIN_LINE = (
+    rf"[ \t]*(?:(?P<key>[A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:(?P<text>{_TEXT})"
+    rf"|\[(?P<items>(?:[ \t]*{_TEXT}[ \t]*,)*(?:[ \t]*{_TEXT})?[ \t]*)\]))?"
+    r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
+)
+
+
+def _plain_toml(text: str) -> dict | None:
+    """`text` as tomllib would read it, if it holds only plain lines; else None."""
+    import re
+
+    data: dict = {}
+    for line in text.split("\n"):
+        match = re.fullmatch(_PLAIN_LINE, line.removesuffix("\r"))
+        if match is None or match["key"] in data:
+            return None
+        if match["text"] is not None:
+            data[match["key"]] = match["text"][1:-1]
+        elif match["key"] is not None:
+            data[match["key"]] = [item[1:-1] for item in re.findall(_TEXT, match["items"])]
+    return data
 
 
 def settings_from_dict(data: dict, source: str = "config") -> Settings:
@@ -111,7 +142,8 @@ def _system_timezone() -> str:
         if _is_zone(name):
             return name
     try:
-        name = Path("/etc/timezone").read_text().strip()
+        with open("/etc/timezone") as file:
+            name = file.read().strip()
     except OSError:
         name = ""
     if name and _is_zone(name):

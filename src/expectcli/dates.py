@@ -42,8 +42,8 @@ the standard library so that importing it stays cheap.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
@@ -142,16 +142,20 @@ def _match(pattern: str, text: str) -> re.Match | None:
 # --- public API -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Duration:
-    """A non-negative span: `amount` of minutes, hours, days, weeks or business days."""
-
+class _Span(NamedTuple):
     amount: int
     unit: str  # one of UNITS
 
-    def __post_init__(self) -> None:
-        if self.unit not in UNITS or not isinstance(self.amount, int) or self.amount < 0:
-            raise ValueError(f"invalid Duration({self.amount!r}, {self.unit!r})")
+
+class Duration(_Span):
+    """A non-negative span: `amount` of minutes, hours, days, weeks or business days."""
+
+    __slots__ = ()
+
+    def __new__(cls, amount: int, unit: str) -> Duration:
+        if unit not in UNITS or not isinstance(amount, int) or amount < 0:
+            raise ValueError(f"invalid Duration({amount!r}, {unit!r})")
+        return super().__new__(cls, amount, unit)
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"

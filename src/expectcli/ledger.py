@@ -10,10 +10,8 @@ Times are integer UTC epoch seconds throughout; `now` is fixed when the ledger i
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from . import outcomes
 from .errors import BadInput
@@ -27,8 +25,7 @@ MAX_TEXT = 1000
 TERMS = ("respond_within", "update_every", "work_hours", "timezone")
 
 
-@dataclass(frozen=True)
-class Promise:
+class Promise(NamedTuple):
     id: int
     title: str
     client: str
@@ -46,8 +43,7 @@ class Promise:
     break_at: int | None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     id: int
     kind: str
     recorded_at: int
@@ -63,8 +59,7 @@ class Event:
     score: int | None
 
 
-@dataclass(frozen=True)
-class ClientSummary:
+class ClientSummary(NamedTuple):
     handle: str
     name: str | None
     created_at: int
@@ -74,6 +69,17 @@ class ClientSummary:
     terms: dict[str, str | None]  # as agreed with the client; None where the config's default applies
     terms_set_at: int | None
     last_update: int | None  # the last status update sent
+
+
+class ClientCadence(NamedTuple):
+    """What a client's status-update cadence depends on (a `ClientSummary` without the counts)."""
+
+    handle: str
+    created_at: int
+    active: int  # neither delivered nor released
+    terms: dict[str, str | None]
+    terms_set_at: int | None
+    last_update: int | None
 
 
 PROMISE_COLUMNS = (
@@ -138,7 +144,7 @@ class Ledger:
                     "title": title,
                     "criteria": criteria,
                     "kind": kind,
-                    "tags": json.dumps(list(tags)),
+                    "tags": _json().dumps(list(tags)),
                     "now": self.now if made_at is None else made_at,
                     "due": due,
                     "state": ACTIVE,
@@ -217,7 +223,7 @@ class Ledger:
             client_id = self._client_id(tx, handle, create=True)
             current = self._terms(tx, client_id)
             terms = {**current, **changes}
-            self._append(tx, "terms", None, client_id=client_id, text=json.dumps(terms, sort_keys=True))
+            self._append(tx, "terms", None, client_id=client_id, text=_json().dumps(terms, sort_keys=True))
             self.store_terms(tx, client_id, terms, set_at=self.now)
 
     def add_feedback(self, handle: str, score: int, note: str | None = None) -> Event:
@@ -321,6 +327,20 @@ class Ledger:
             handles = sorted(row[0] for row in tx.all("SELECT handle FROM client"))
             return [self._client_summary(tx, handle) for handle in handles]
 
+    def clients_with_work(self, agreed_cadence_only: bool = False) -> list[ClientCadence]:
+        """Clients with active promises, by handle, with what their update cadence depends on;
+        with `agreed_cadence_only`, only those that agreed a cadence of their own."""
+        agreed = " WHERE c.update_every IS NOT NULL" if agreed_cadence_only else ""
+        with self.store.read() as tx:
+            rows = tx.all(
+                f"SELECT c.handle, c.created_at, a.active, {', '.join('c.' + key for key in TERMS)}, c.terms_set_at,"
+                " (SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = c.id AND e.kind = 'update-sent'"
+                f" AND {LIVE})"
+                " FROM (SELECT client_id, COUNT(*) AS active FROM promise WHERE state = 'active' GROUP BY client_id) a"
+                f" JOIN client c ON c.id = a.client_id{agreed} ORDER BY c.handle"
+            )
+        return [ClientCadence(row[0], row[1], int(row[2]), dict(zip(TERMS, row[3:7])), row[7], row[8]) for row in rows]
+
     def known_client(self, handle: str) -> ClientSummary | None:
         """The client, or None if there is none by that handle yet."""
         handle = normalise_handle(handle)
@@ -363,7 +383,7 @@ class Ledger:
             "UPDATE promise SET promised_at = :promised_at, first_due = :first_due, due = :due,"
             " moves = :moves, state = :state, delivered_at = :delivered_at, released_at = :released_at,"
             " broken_at = :broken_at, outcome = :outcome, reckon_at = :reckon_at WHERE id = :id",
-            {**state.__dict__, "id": promise_id},
+            {**state._asdict(), "id": promise_id},
         )
 
     def _promise(self, tx: Tx, promise_id: int) -> Promise:
@@ -383,7 +403,7 @@ class Ledger:
         if state == VOIDED:
             outcome = "voided"
         return Promise(
-            pid, title, client, kind, tuple(json.loads(tags)), criteria, promised_at, first_due, due, moves,
+            pid, title, client, kind, _tags_from(tags), criteria, promised_at, first_due, due, moves,
             state, delivered_at, released_at, outcome, outcomes.break_point(outcome, broken_at, due),
         )  # fmt: skip
 
@@ -440,7 +460,7 @@ class Ledger:
             " ORDER BY e.id DESC LIMIT 1",
             {"c": client_id},
         )
-        terms, set_at = (json.loads(row[0]), row[1]) if row else ({}, None)
+        terms, set_at = (_json().loads(row[0]), row[1]) if row else ({}, None)
         Ledger.store_terms(tx, client_id, terms, set_at)
 
     def _client_summary(self, tx: Tx, handle: str) -> ClientSummary:
@@ -463,6 +483,18 @@ class Ledger:
         return ClientSummary(
             row[1], row[2], row[3], counts, int(active), next_due, self._terms(tx, client_id), row[4], last_update
         )
+
+
+def _tags_from(stored: str) -> tuple[str, ...]:
+    """Tags as stored, a JSON array (most often empty)."""
+    return () if stored == "[]" else tuple(_json().loads(stored))
+
+
+def _json():
+    """The json module, imported on first use: a prompt's `due --count` has no use for it."""
+    import json
+
+    return json
 
 
 def normalise_handle(handle: str) -> str:

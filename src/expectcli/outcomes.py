@@ -19,8 +19,7 @@ step depends on *now*, so it is applied at read time (`outcome_at`), in SQL as i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 OUTCOMES = ("open", "kept", "renegotiated", "late", "missed", "released")
 BROKEN = ("late", "missed")
@@ -28,8 +27,7 @@ BROKEN = ("late", "missed")
 ACTIVE, DELIVERED, RELEASED, VOIDED = "active", "delivered", "released", "voided"
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One live journal event of a promise, as far as the outcome rules care."""
 
     kind: str  # promised, moved, delivered, released, reopened (others are ignored)
@@ -38,8 +36,7 @@ class Step:
     effective_at: int | None = None  # delivered: when the work was delivered; promised: when made
 
 
-@dataclass(frozen=True)
-class PromiseState:
+class PromiseState(NamedTuple):
     promised_at: int
     first_due: int
     due: int

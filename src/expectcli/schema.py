@@ -86,9 +86,16 @@ def _client_terms(tx: Tx) -> None:
     tx.execute("CREATE INDEX event_client_kind ON event (client_id, kind, recorded_at)")
 
 
+def _active_by_client(tx: Tx) -> None:
+    """Active promises by client: counted for every update cadence check (`due --count` in a
+    prompt) from this index alone, without reading the settled ones."""
+    tx.execute("CREATE INDEX promise_state_client ON promise (state, client_id, due)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
+    ("0003_active_by_client", _active_by_client),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

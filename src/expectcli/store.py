@@ -13,10 +13,12 @@ import os
 import re
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import ExpectError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000
 SETUP_SQLSTATES = {"42501", "3F000"}  # PostgreSQL's insufficient_privilege, invalid_schema_name
@@ -24,6 +26,8 @@ POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a p
 
 
 def default_ledger_path() -> Path:
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_data_dir("expect", appauthor=False)) / "ledger.db"
@@ -37,10 +41,19 @@ def resolve_location(db: str | None) -> str:
 
 def sqlite_path(location: str) -> Path | None:
     """The file path if `location` names a SQLite ledger, else None."""
+    from pathlib import Path
+
+    file = sqlite_file(location)
+    return None if file is None else Path(file)
+
+
+def sqlite_file(location: str) -> str | None:
+    """`sqlite_path` as a plain string: what opening a ledger needs, without importing
+    pathlib (with what it imports, several milliseconds of a prompt's `due --count`)."""
     if "://" not in location:
-        return Path(location).expanduser()
+        return os.path.expanduser(location)
     if location.startswith("sqlite:///"):
-        return Path(location[len("sqlite:///") :]).expanduser()
+        return os.path.expanduser(location[len("sqlite:///") :])
     return None
 
 
@@ -76,7 +89,7 @@ class Store:
 class SQLiteStore(Store):
     dialect = "sqlite"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: str):
         self.path = path
         _create_private_file(path)
         try:
@@ -88,6 +101,8 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # read-only, full, I/O, locked
+                raise _sqlite_error(path, exc) from None
             raise ExpectError(f"{path} is not a usable expect ledger: {exc}") from None
 
     @contextmanager
@@ -214,25 +229,25 @@ class Tx:
 
 
 def open_store(location: str) -> Store:
-    path = sqlite_path(location)
+    path = sqlite_file(location)
     if path is not None:
         return SQLiteStore(path)
     return SQLAlchemyStore(location)
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: str) -> None:
     """Create the ledger file (and its folder) readable by its owner only."""
-    if path.exists():
+    if os.path.exists(path):
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
     except OSError as exc:
         raise ExpectError(f"cannot create the ledger {path}: {exc.strerror}") from None
 
 
-def _sqlite_error(path: Path, exc: sqlite3.DatabaseError) -> ExpectError:
+def _sqlite_error(path: str, exc: sqlite3.DatabaseError) -> ExpectError:
     message = str(exc)
     if "readonly" in message or "read-only" in message:
         return ExpectError(f"the ledger {path} is read-only; nothing was written")
@@ -250,6 +265,8 @@ def _first_line(error: BaseException | None) -> str:
 
 def write_private(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` atomically, readable by its owner only."""
+    from pathlib import Path
+
     target = Path(path).expanduser()
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -267,13 +284,16 @@ def write_private(path: str | Path, data: bytes) -> None:
 def backup(store: Store, file: str | None, now: int) -> Path:
     """Copy a SQLite ledger with SQLite's online backup API: a consistent snapshot, taken
     while other processes may be writing; the copy is created with mode 0600."""
+    from pathlib import Path
+
     if not isinstance(store, SQLiteStore):
         raise ExpectError("db backup copies SQLite ledgers; back up a PostgreSQL ledger with pg_dump")
     if file is None:
         import time
 
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
-        target = store.path.parent / "backups" / f"{store.path.stem}-{stamp}.db"
+        ledger = Path(store.path)
+        target = ledger.parent / "backups" / f"{ledger.stem}-{stamp}.db"
         target.parent.mkdir(mode=0o700, exist_ok=True)
     else:
         target = Path(file).expanduser()

@@ -1,0 +1,88 @@
+"""What every command runs with: the global options resolved into settings, now and the
+ledger, each worked out (and its modules imported) only when a command first asks for it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Optional
+
+
+class Env:
+    def __init__(self, db: Optional[str] = None, json: bool = False, now_text: Optional[str] = None, debug: bool = False):
+        self.db = db
+        self.json = json
+        self.now_text = now_text
+        self.debug = debug
+        self._cache: dict = {}
+
+    @property
+    def settings(self):
+        if "settings" not in self._cache:
+            from .config import load_settings
+
+            self._cache["settings"] = load_settings()
+        return self._cache["settings"]
+
+    @property
+    def now(self) -> int:
+        """Now as UTC epoch seconds: `--now` / EXPECT_NOW, else the clock."""
+        if "now" not in self._cache:
+            from . import dates
+
+            real = dates.now_utc()
+            text = self.now_text or os.environ.get("EXPECT_NOW")
+            moment = dates.parse_when(text, real, self.settings) if text else real
+            self._cache["now"] = int(moment.timestamp())
+        return self._cache["now"]
+
+    @property
+    def location(self) -> str:
+        from .store import resolve_location
+
+        return resolve_location(self.db)
+
+    def ledger(self):
+        if "ledger" not in self._cache:
+            from .ledger import open_ledger
+
+            self._cache["ledger"] = open_ledger(self.location, self.now)
+        return self._cache["ledger"]
+
+    def close(self) -> None:
+        """Close the ledger if one was opened (a server connection is not left to the garbage collector)."""
+        ledger = self._cache.pop("ledger", None)
+        if ledger is not None:
+            ledger.store.close()
+
+    def when(self, text: str) -> int:
+        """A user's date/time expression as UTC epoch seconds."""
+        from datetime import datetime, timezone
+
+        from . import dates
+
+        moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
+        return int(moment.timestamp())
+
+    @property
+    def out(self):
+        """Where lines and tables for people go (plain, or through Rich when it must)."""
+        if "out" not in self._cache:
+            from .output import Output
+
+            self._cache["out"] = Output()
+        return self._cache["out"]
+
+    def console(self):
+        """The Rich console, for the views that draw with Rich."""
+        return self.out.console
+
+    def emit(self, payload: Any) -> None:
+        import json
+
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+    def say(self, line: str) -> None:
+        """One plain line on stdout (no styling, nothing to escape)."""
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()

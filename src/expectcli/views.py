@@ -1,0 +1,147 @@
+"""What people see of the everyday commands: a write's one-line answer, the promise list
+(`list`, `due`), owed updates, and the report; as `output` lines and tables, so that Rich is
+imported only when a terminal shows colour or a table needs Rich's wrapping. User text goes
+in through `user` (literal: control characters made visible, no markup)."""
+
+from __future__ import annotations
+
+from . import timefmt
+from .config import Settings
+from .ledger import Promise
+from .output import Column, Output, Spans, Table, styled
+from .textsafe import printable
+
+OUTCOME_STYLE = {
+    "open": "",
+    "kept": "green",
+    "renegotiated": "cyan",
+    "late": "red",
+    "missed": "bold red",
+    "released": "dim",
+    "voided": "dim strike",
+}
+REPORT_ROWS = 25  # a terminal shows this many broken promises or renegotiations; the rest are counted
+
+
+def user(text: str | None, style: str = "") -> Spans:
+    return styled(printable(text), style)
+
+
+def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -> None:
+    """'Promised #3 Send the proposal for acme — due Fri 27 Nov 17:00 (in 2 days) — open'."""
+    spans = [(f"{verb} #{p.id} ", ""), *user(p.title), (" for ", ""), *user(p.client),
+             (f" — due {timefmt.short(p.due, settings, now)}", "")]  # fmt: skip
+    if p.state == "active":
+        spans.append((f" ({timefmt.relative(p.due, now)})", ""))
+    spans += [(" — ", ""), (p.outcome, OUTCOME_STYLE.get(p.outcome, ""))]
+    out.line(*spans)
+
+
+def promise_table(out: Output, promises: list[Promise], settings: Settings, now: int) -> None:
+    table = Table(Column("ID", "right"), Column("Due"), Column(""), Column("Client"), Column("Promise"), Column("Status"))
+    for p in promises:
+        table.add_row(
+            str(p.id), timefmt.short(p.due, settings, now), due_note(p, now), user(p.client), title_cell(p),
+            styled(p.outcome, OUTCOME_STYLE.get(p.outcome, "")), style=row_style(p, settings, now),
+        )  # fmt: skip
+    out.table(table)
+
+
+def due_note(p: Promise, now: int) -> str:
+    if p.state != "active":
+        return ""
+    return timefmt.relative(p.due, now)
+
+
+def title_cell(p: Promise) -> Spans:
+    cell = user(p.title)
+    if p.tags:
+        cell.append(("  " + " ".join(f"+{printable(tag)}" for tag in p.tags), "dim"))
+    return cell
+
+
+def row_style(p: Promise, settings: Settings, now: int) -> str:
+    if p.state != "active":
+        return ""
+    if p.outcome == "missed":
+        return "red"
+    if timefmt.is_same_local_day(p.due, now, settings):
+        return "bold yellow"
+    return ""
+
+
+def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
+    out.blank()
+    for status in owed:
+        last = timefmt.short(status.last_update, settings, now) if status.last_update else "none sent yet"
+        out.line(("Status update owed to ", "bold red"), *user(status.client, "bold red"),
+                 (f" — every {status.every}, last: {last}, due {timefmt.short(status.due, settings, now)}"
+                  f" ({timefmt.relative(status.due, now)}); `expect brief {status.client}`", ""), soft_wrap=True)  # fmt: skip
+
+
+def report(out: Output, rep, settings: Settings) -> None:
+    from . import report_formats as fmt
+
+    when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
+    out.line((fmt.title(rep, settings), "bold"), (" ", ""), (f"  as of {when(rep.as_of)}", "dim"))
+    if rep.updates_owed:
+        out.line(("Status update owed to ", "bold red"), *user(", ".join(s.client for s in rep.updates_owed), "bold red"))
+    if rep.totals.total == 0:
+        out.line((fmt.empty_line(rep, settings), ""), soft_wrap=True)
+        return
+    t = rep.totals
+    summary = [(f"Kept rate {fmt.percent(t.kept_rate)}", "bold"), (f"   on-time rate {fmt.percent(t.on_time_rate)}", "")]
+    if rep.nps is not None:
+        summary.append((f"   NPS {rep.nps}", ""))
+    summary.append(("\n", ""))
+    for outcome in fmt.COLUMNS:
+        summary += [(f"{outcome} ", OUTCOME_STYLE[outcome]), (f"{getattr(t, outcome)}   ", "")]
+    out.line(*summary)
+
+    scores = Table(Column("Client"), *(Column(name, "right") for name in ("Kept", "Reneg.", "Late", "Missed", "Released",
+                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), title="Clients, worst kept rate first",
+                   title_style="bold")  # fmt: skip
+    for s in rep.clients:
+        c = s.counts
+        scores.add_row(
+            user(s.client), str(c.kept), str(c.renegotiated), str(c.late), str(c.missed), str(c.released),
+            str(c.open), fmt.percent(c.kept_rate), fmt.percent(c.on_time_rate), fmt.score(s.nps),
+            styled(fmt.last_update(s, settings, rep.as_of), "red" if s.update_overdue else ""),
+        )  # fmt: skip
+    out.blank()
+    out.table(scores)
+
+    if rep.broken:
+        broken = Table(*(Column(name, "right" if name in ("ID", "Slip") else "left") for name in ("ID", "Client",
+                       "Promise", "Deadline", "Delivered", "Slip")), title="Broken promises", title_style="bold red")  # fmt: skip
+        for b in rep.broken[:REPORT_ROWS]:
+            delivered = when(b.delivered) if b.delivered else ("released" if b.settled else "not delivered")
+            broken.add_row(str(b.id), user(b.client), user(b.title), when(b.break_point), delivered,
+                           fmt.slip(b.slip_hours), style="red" if b.outcome == "missed" else "")  # fmt: skip
+        out.blank()
+        out.table(broken)
+        _more(out, len(rep.broken), "broken promises")
+
+    if rep.renegotiations:
+        moves = Table(*(Column(name, "right" if name == "ID" else "left") for name in ("ID", "Client", "Promise",
+                      "Moved on", "From → to", "Reason")), title="Renegotiated dates", title_style="bold cyan")  # fmt: skip
+        for r in rep.renegotiations[:REPORT_ROWS]:
+            reason = user(r.reason) + ([] if r.in_time else [(" (after the deadline)", "red")])
+            moves.add_row(str(r.id), user(r.client), user(r.title), when(r.recorded_at),
+                          f"{when(r.previous_due)} → {when(r.due)}", reason)  # fmt: skip
+        out.blank()
+        out.table(moves)
+        _more(out, len(rep.renegotiations), "renegotiations")
+
+    if rep.trend:
+        trend = Table(Column(), Column(width=20), Column(justify="right"), show_header=False,
+                      title=f"Kept rate, previous {len(rep.trend)} {fmt.noun(rep)}s", title_style="bold")  # fmt: skip
+        for label, rate in fmt.trend_rows(rep, settings):
+            trend.add_row(label, styled(fmt.bar(rate, 20), "green"), fmt.percent(rate))
+        out.blank()
+        out.table(trend)
+
+
+def _more(out: Output, count: int, what: str) -> None:
+    if count > REPORT_ROWS:
+        out.line((f"… and {count - REPORT_ROWS} more {what} (--format markdown or json lists them all)", "dim"))
