@@ -41,9 +41,9 @@ def config_path() -> str:
     explicit = os.environ.get("EXPECT_CONFIG")
     if explicit:
         return explicit
-    import platformdirs
+    from .paths import user_dir
 
-    return os.path.join(platformdirs.user_config_dir("expect", appauthor=False), "config.toml")
+    return os.path.join(user_dir("config"), "config.toml")
 
 
 def load_settings() -> Settings:

@@ -25,18 +25,15 @@ SETUP_SQLSTATES = {"42501", "3F000"}  # PostgreSQL's insufficient_privilege, inv
 POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a postgresql+psycopg:// URL"
 
 
-def default_ledger_path() -> Path:
-    from pathlib import Path
+def default_ledger_path() -> str:
+    from .paths import user_dir
 
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("expect", appauthor=False)) / "ledger.db"
+    return os.path.join(user_dir("data"), "ledger.db")
 
 
 def resolve_location(db: str | None) -> str:
     """The ledger to use: `--db`, else `EXPECT_DB`, else the default SQLite file."""
-    location = db or os.environ.get("EXPECT_DB") or str(default_ledger_path())
-    return location
+    return db or os.environ.get("EXPECT_DB") or default_ledger_path()
 
 
 def sqlite_path(location: str) -> Path | None:
