@@ -290,12 +290,17 @@ def test_db_backup_while_another_process_writes(cli, tmp_path, config_file):
         assert check.returncode == 0, check.stderr
 
 
-@sqlite_only("the first-version ledger is a SQLite dump")
-def test_a_first_version_ledger_is_upgraded(tmp_path, config_file):
+@pytest.fixture
+def old(tmp_path, config_file) -> Cli:
+    """A ledger made by the first schema version (0001 only), from its SQL dump."""
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
         conn.executescript((FIXTURES / "ledger-v1.sql").read_text())
-    old = Cli(path, config_file)
+    return Cli(path, config_file)
+
+
+@sqlite_only("the first-version ledger is a SQLite dump")
+def test_a_first_version_ledger_is_upgraded(old):
     out = old.ok("db", "migrate")
     assert out.stdout == "Applied 0002_client_terms, 0003_active_by_client; the ledger is at schema version 3.\n"
     assert old.ok("db", "migrate").stdout == "The ledger is already at schema version 3.\n"
@@ -308,11 +313,7 @@ def test_a_first_version_ledger_is_upgraded(tmp_path, config_file):
 
 
 @sqlite_only("the first-version ledger is a SQLite dump")
-def test_commands_upgrade_an_old_ledger_on_first_use(tmp_path, config_file):
-    path = tmp_path / "old.db"
-    with sqlite3.connect(path) as conn:
-        conn.executescript((FIXTURES / "ledger-v1.sql").read_text())
-    old = Cli(path, config_file)
+def test_commands_upgrade_an_old_ledger_on_first_use(old):
     assert old.json("feedback", "acme", "10")["score"] == 10
 
 

@@ -23,7 +23,7 @@ from . import dates, outcomes
 from .config import Settings
 from .errors import BadInput
 from .exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
-from .ledger import KINDS, TERMS, Ledger, normalise_handle
+from .ledger import KINDS, TERMS, Ledger, normalise_handle, normalise_tags
 from .store import Tx
 
 FORMATS = ("expect", "csv", "taskwarrior")
@@ -120,7 +120,7 @@ def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> P
                 due=when(cells.get("due")) or _missing("due"),
                 promised_at=when(cells.get("promised_at")),
                 kind=(cells.get("kind") or "deliverable").lower(),
-                tags=tuple(tag.strip() for tag in _unformula(cells.get("tags")).split(";") if tag.strip()),
+                tags=normalise_tags([tag for tag in _unformula(cells.get("tags")).split(";") if tag.strip()]),
                 criteria=cells.get("criteria") or None,
                 delivered_at=when(cells.get("delivered_at")),
                 released_at=when(cells.get("released_at")),
@@ -162,7 +162,7 @@ def parse_taskwarrior(text: str, default_client: str) -> Parsed:
                 title=_title(task.get("description")),
                 due=_tw_time(task["due"]),
                 promised_at=_tw_time(task["entry"]) if task.get("entry") else None,
-                tags=tuple(str(tag) for tag in task.get("tags") or ()),
+                tags=normalise_tags([str(tag) for tag in task.get("tags") or ()]),
                 delivered_at=end if status == "completed" else None,
                 released_at=(end or _tw_time(task.get("modified") or task["due"])) if status == "deleted" else None,
             )
@@ -200,7 +200,7 @@ def parse_document(text: str) -> Parsed:
                 due=promised["due"],
                 promised_at=promised.get("effective_at") or promised["recorded_at"],
                 kind=item.get("kind", "deliverable"),
-                tags=tuple(item.get("tags") or ()),
+                tags=normalise_tags(list(item.get("tags") or ())),
                 criteria=item.get("criteria"),
                 events=events,
                 original_id=int(item["id"]),

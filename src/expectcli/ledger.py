@@ -126,7 +126,7 @@ class Ledger:
         criteria = _optional_text(criteria, "criteria")
         handle = normalise_handle(client)
         kind = _kind(kind)
-        tags = _tags(tags)
+        tags = normalise_tags(tags)
         if made_at is not None and made_at > self.now:
             raise BadInput("a promise cannot have been made in the future; check --at")
         if made_at is None and due < self.now:
@@ -529,7 +529,7 @@ def _kind(kind: str) -> str:
     return cleaned
 
 
-def _tags(tags: Sequence[str]) -> tuple[str, ...]:
+def normalise_tags(tags: Sequence[str]) -> tuple[str, ...]:
     cleaned: list[str] = []
     for tag in tags:
         tag = tag.strip().lower().lstrip("+")
