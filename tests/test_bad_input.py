@@ -12,6 +12,7 @@ REFUSALS = [
     (["promise", "X", "--to", "acme", "--due", "25:00"], "25:00"),
     (["promise", "X", "--to", "acme", "--due", "yesterday"], "already past"),
     (["promise", "   ", "--to", "acme", "--due", "fri"], "the title must not be empty"),
+    (["promise", "a\x00b", "--to", "acme", "--due", "fri"], "the title contains a NUL character"),
     (["promise", "X", "--to", "no spaces please", "--due", "fri"], "is not a client handle"),
     (["promise", "X", "--to", "acme", "--due", "fri", "--kind", "party"], "unknown kind 'party'"),
     (["promise", "X", "--to", "acme", "--due", "fri", "--tag", "a;b"], "is not a tag"),

@@ -23,7 +23,7 @@ from . import dates, outcomes
 from .config import Settings
 from .errors import BadInput
 from .exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
-from .ledger import KINDS, TERMS, Ledger, normalise_handle, normalise_tags
+from .ledger import KINDS, TERMS, Ledger, checked_text, normalise_handle, normalise_tags
 from .store import Tx
 
 FORMATS = ("expect", "csv", "taskwarrior")
@@ -121,7 +121,7 @@ def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> P
                 promised_at=when(cells.get("promised_at")),
                 kind=(cells.get("kind") or "deliverable").lower(),
                 tags=normalise_tags([tag for tag in _unformula(cells.get("tags")).split(";") if tag.strip()]),
-                criteria=cells.get("criteria") or None,
+                criteria=checked_text(cells["criteria"], "criteria") if cells.get("criteria") else None,
                 delivered_at=when(cells.get("delivered_at")),
                 released_at=when(cells.get("released_at")),
             )
@@ -201,7 +201,7 @@ def parse_document(text: str) -> Parsed:
                 promised_at=promised.get("effective_at") or promised["recorded_at"],
                 kind=item.get("kind", "deliverable"),
                 tags=normalise_tags(list(item.get("tags") or ())),
-                criteria=item.get("criteria"),
+                criteria=checked_text(item["criteria"], "criteria") if item.get("criteria") else None,
                 events=events,
                 original_id=int(item["id"]),
             )
@@ -221,6 +221,8 @@ def _document_clients(clients: object) -> list[dict]:
     checked = []
     try:
         for client in clients or []:
+            if client.get("name") is not None:
+                checked_text(str(client["name"]), "client name")
             checked.append({**client, "client": normalise_handle(client["client"]),
                             "events": [_document_event(event) for event in client.get("events") or []]})  # fmt: skip
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -389,7 +391,7 @@ def _title(value: object) -> str:
     title = str(value or "").strip()
     if not title:
         raise BadInput("no title")
-    return title
+    return checked_text(title, "title")
 
 
 def _missing(what: str) -> int:
@@ -450,6 +452,8 @@ def _document_event(event: dict) -> dict:
         raise BadInput(f"event {event.get('id', '?')} has no kind or time")
     for key in TIME_FIELDS:
         converted[key] = _epoch(converted[key])
+    if converted["text"] is not None:
+        converted["text"] = checked_text(str(converted["text"]), "event text")
     return converted
 
 

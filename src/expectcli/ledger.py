@@ -20,7 +20,7 @@ from .store import Store, Tx
 
 KINDS = ("deliverable", "reply", "call", "meeting")
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
-TAG_RE = re.compile(r"^[^\s,;]{1,40}$")
+TAG_RE = re.compile(r"^[^\s,;\x00]{1,40}$")
 MAX_TEXT = 1000
 TERMS = ("respond_within", "update_every", "work_hours", "timezone")
 
@@ -511,9 +511,16 @@ def _required_text(value: str | None, what: str) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
         raise BadInput(f"the {what} must not be empty")
-    if len(cleaned) > MAX_TEXT:
+    return checked_text(cleaned, what)
+
+
+def checked_text(text: str, what: str) -> str:
+    """Text any backend can store: not too long, and no NUL character (PostgreSQL refuses it)."""
+    if len(text) > MAX_TEXT:
         raise BadInput(f"the {what} is longer than {MAX_TEXT} characters")
-    return cleaned
+    if "\x00" in text:
+        raise BadInput(f"the {what} contains a NUL character")
+    return text
 
 
 def _optional_text(value: str | None, what: str) -> str | None:
