@@ -49,6 +49,11 @@ class Env:
             self._cache["ledger"] = open_ledger(self.location, self.now)
         return self._cache["ledger"]
 
+    def opened_server(self) -> bool:
+        """Whether a ledger on a database server (not a SQLite file) was opened."""
+        ledger = self._cache.get("ledger")
+        return ledger is not None and ledger.store.dialect != "sqlite"
+
     def close(self) -> None:
         """Close the ledger if one was opened (a server connection is not left to the garbage collector)."""
         ledger = self._cache.pop("ledger", None)

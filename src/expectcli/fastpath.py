@@ -121,8 +121,12 @@ def run(form: Form, env: dict, options: dict, debug: bool = False) -> int:
     from . import commands, edge
     from .env import Env
 
+    context = Env(**env)
     try:
         with edge.reporting(debug):
-            return getattr(commands, form.function)(Env(**env), **options) or 0
+            return getattr(commands, form.function)(context, **options) or 0
     except SystemExit as exit:  # edge.reporting's one line on stderr has been written
         return exit.code if isinstance(exit.code, int) else 1
+    finally:
+        if context.opened_server():  # say goodbye to a database server; a SQLite file needs none
+            context.close()
