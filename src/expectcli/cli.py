@@ -237,15 +237,10 @@ def brief_command(
     sent: Annotated[bool, typer.Option("--sent", help="Record that this update was sent to the client.")] = False,
 ) -> None:
     """A ready-to-paste status update (Markdown) for one client; --sent records that it went out."""
-    from datetime import datetime, timezone
-
-    from . import brief, dates
+    from . import brief
 
     ledger = env.ledger()
-    start = None
-    if since is not None:
-        now = datetime.fromtimestamp(env.now, timezone.utc)
-        start = int(dates.parse_bound(since, now, env.settings, end=False).timestamp())
+    start = env.bound(since) if since is not None else None
     built = brief.build(ledger, client, env.settings, start)
     text = brief.to_markdown(built, env.settings)
     if sent:

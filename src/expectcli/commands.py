@@ -87,9 +87,7 @@ def report(
 
 
 def report_period(env: Env, week, last_week, month, last_month, since, until):
-    from datetime import datetime, timezone
-
-    from . import dates, periods
+    from . import periods
 
     chosen = [name for name, on in (("--week", week), ("--last-week", last_week), ("--month", month),
                                     ("--last-month", last_month), ("--since", since is not None)) if on]  # fmt: skip
@@ -98,9 +96,8 @@ def report_period(env: Env, week, last_week, month, last_month, since, until):
     if until is not None and since is None:
         raise BadInput("--until needs --since")
     if since is not None:
-        now = datetime.fromtimestamp(env.now, timezone.utc)
-        start = int(dates.parse_bound(since, now, env.settings, end=False).timestamp())
-        end = int(dates.parse_bound(until, now, env.settings, end=True).timestamp()) if until else env.now
+        start = env.bound(since)
+        end = env.bound(until, end=True) if until else env.now
         if end <= start:
             raise BadInput("--until must be later than --since")
         return periods.span(start, end)

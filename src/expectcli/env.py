@@ -69,6 +69,16 @@ class Env:
         moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
         return int(moment.timestamp())
 
+    def bound(self, text: str, end: bool = False) -> int:
+        """A period boundary (`--since`/`--until`) as UTC epoch seconds: a whole day counts
+        from its start, or with `end` to its end."""
+        from datetime import datetime, timezone
+
+        from . import dates
+
+        moment = dates.parse_bound(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings, end=end)
+        return int(moment.timestamp())
+
     @property
     def out(self):
         """Where lines and tables for people go (plain, or through Rich when it must)."""
