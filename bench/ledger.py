@@ -17,8 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from expectcli import outcomes, schema
-from expectcli.store import open_store
+from expectcli.core import outcomes
+from expectcli.storage import schema
+from expectcli.storage.store import open_store
 
 HOUR = 3600
 DAY = 24 * HOUR

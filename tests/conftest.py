@@ -22,8 +22,8 @@ from typing import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from expectcli.cli import app
-from expectcli.store import sqlite_path
+from expectcli.cli.app import app
+from expectcli.storage.store import sqlite_path
 
 # A Wednesday morning in Berlin: 2026-11-25 10:00 CET (09:00 UTC).
 NOW = "2026-11-25T10:00:00+01:00"

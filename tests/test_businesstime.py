@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from expectcli.businesstime import WorkingTime, add_working_time, after, check_country, is_holiday
-from expectcli.dates import parse_duration
+from expectcli.core.businesstime import WorkingTime, add_working_time, after, check_country, is_holiday
+from expectcli.core.dates import parse_duration
 from expectcli.errors import BadInput
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from expectcli.clients import nps
+from expectcli.core.clients import nps
 
 WED = "2026-11-25T10:00:00+01:00"  # the suite's default now
 

@@ -1,4 +1,4 @@
-"""Tests for expectcli.dates: reading dates, times and durations."""
+"""Tests for expectcli.core.dates: reading dates, times and durations."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from expectcli.config import Settings
-from expectcli.dates import (
+from expectcli.core.config import Settings
+from expectcli.core.dates import (
     DURATION_FORMS,
     WHEN_FORMS,
     Duration,

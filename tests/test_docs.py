@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from expectcli.cli import app
+from expectcli.cli.app import app
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -47,10 +47,10 @@ def test_every_command_is_documented(path, command):
 def test_reference_matches_the_program(tmp_path):
     generated = tmp_path / "reference.md"
     subprocess.run(
-        [sys.executable, "-m", "typer", "expectcli.cli", "utils", "docs", "--name", "expect", "--output", str(generated)],
+        [sys.executable, "-m", "typer", "expectcli.cli.app", "utils", "docs", "--name", "expect", "--output", str(generated)],
         check=True, capture_output=True, env={"PATH": "", "COLUMNS": "80", "TERM": "dumb"},
     )  # fmt: skip
     assert generated.read_text() == (DOCS / "reference.md").read_text(), (
         "docs/reference.md is out of date: run "
-        "`python -m typer expectcli.cli utils docs --name expect --output docs/reference.md`"
+        "`python -m typer expectcli.cli.app utils docs --name expect --output docs/reference.md`"
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, run_expect, sqlite_only
-from expectcli import fastpath
+from expectcli.cli import fast as fastpath
 
 HEAVY = ("typer", "click", "rich", "sqlalchemy", "sqlmodel", "pydantic", "pydantic_core", "pendulum", "holidays")
 
@@ -84,7 +84,7 @@ def test_shell_completion_goes_to_the_full_command_line(monkeypatch):
     monkeypatch.setenv(fastpath.COMPLETION_VARIABLE, "complete_bash")
     monkeypatch.setattr(sys, "argv", ["expect", "due", "--count"])
     called = []
-    monkeypatch.setattr("expectcli.cli.main", lambda: called.append(True))
+    monkeypatch.setattr("expectcli.cli.app.main", lambda: called.append(True))
     fastpath.main()
     assert called == [True]
 
@@ -93,7 +93,7 @@ def test_the_forms_match_the_typer_commands():
     """Every option the fast path knows exists on the Typer command with the same kind."""
     from typer.main import get_command
 
-    from expectcli.cli import app
+    from expectcli.cli.app import app
 
     group = get_command(app)
     for name, form in fastpath.FORMS.items():

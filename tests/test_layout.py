@@ -15,8 +15,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from expectcli import output
-from expectcli.config import _plain_toml
+from expectcli.views import output
+from expectcli.core.config import _plain_toml
 
 STYLES = st.sampled_from(["", "bold", "red", "dim", "bold red"])
 TEXT = st.text(alphabet=st.sampled_from(list("ab Z9-.:%") + ["—", "→", "…", "é", "█", "▌", "漢", "\u0301"]), max_size=14)

@@ -1,6 +1,6 @@
 """The outcome rules of the Vocabulary table, on the pure fold."""
 
-from expectcli.outcomes import Step, break_point, fold, kept_rate, on_time_rate, outcome_at
+from expectcli.core.outcomes import Step, break_point, fold, kept_rate, on_time_rate, outcome_at
 
 H = 3600
 T0 = 1_000_000  # when the promise was made

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import NOW
-from expectcli.cli import app
+from expectcli.cli.app import app
 
 HOSTILE = "Fix \x1b[31mred\x1b[0m [bold]now[/bold] :smile: \u202eevil"
 

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from conftest import postgres_only, sqlite_only
-from expectcli import models
+from expectcli.storage import models
 
 
 def test_migrated_ledger_matches_the_models(cli):

@@ -8,8 +8,8 @@ import stat
 import pytest
 
 from conftest import NOW, pg_url, postgres_only, run_expect, sqlite_only
-from expectcli import schema
-from expectcli.store import open_store
+from expectcli.storage import schema
+from expectcli.storage.store import open_store
 
 
 def test_default_ledger_is_created_in_the_user_data_folder_with_mode_0600(tmp_path, config_file):

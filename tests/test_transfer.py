@@ -110,7 +110,7 @@ def test_every_formula_prefix_is_neutralised(cli, title):
 
 
 def test_tab_and_carriage_return_prefixes_are_neutralised_too():
-    from expectcli.exporting import safe_cell
+    from expectcli.core.exporting import safe_cell
 
     assert (safe_cell("\tx"), safe_cell("\rx"), safe_cell("plain"), safe_cell("")) == ("'\tx", "'\rx", "plain", "")
 
@@ -224,7 +224,7 @@ def test_taskwarrior_line_per_task_and_default_client(cli, tmp_path):
 def test_ics_has_one_event_per_open_promise_at_its_deadline(busy):
     from icalendar import Calendar
 
-    out = busy.runner.invoke(__import__("expectcli.cli").cli.app, ["export", "--format", "ics"], env=busy.env())
+    out = busy.runner.invoke(__import__("expectcli.cli.app").cli.app.app, ["export", "--format", "ics"], env=busy.env())
     calendar = Calendar.from_ical(out.stdout_bytes)
     events = calendar.walk("VEVENT")
     open_promises = busy.json("list")
@@ -240,7 +240,7 @@ def test_ics_has_one_event_per_open_promise_at_its_deadline(busy):
 
 
 def test_db_check_finds_a_tampered_ledger(busy):
-    from expectcli.store import open_store
+    from expectcli.storage.store import open_store
 
     assert busy("db", "check").exit_code == 0
     store = open_store(busy.location)

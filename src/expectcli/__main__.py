@@ -1,3 +1,3 @@
-from .fastpath import main
+from expectcli.cli.fast import main
 
 main()

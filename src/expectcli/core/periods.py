@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from .config import Settings
-from .dates import start_of_day, to_local
+from expectcli.core.config import Settings
+from expectcli.core.dates import start_of_day, to_local
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import os
 from datetime import time
 from typing import NamedTuple
 
-from .errors import BadInput
+from expectcli.errors import BadInput
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -41,7 +41,7 @@ def config_path() -> str:
     explicit = os.environ.get("EXPECT_CONFIG")
     if explicit:
         return explicit
-    from .paths import user_dir
+    from expectcli.paths import user_dir
 
     return os.path.join(user_dir("config"), "config.toml")
 
@@ -121,7 +121,7 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
 
 
 def _duration(value: object, key: str, source: str) -> str:
-    from .dates import parse_duration
+    from expectcli.core.dates import parse_duration
 
     try:
         return str(parse_duration(str(value)))

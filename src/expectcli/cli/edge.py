@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import contextmanager
 
-from .errors import ExpectError
+from expectcli.errors import ExpectError
 
 
 def debugging(args: list[str]) -> bool:
@@ -35,7 +35,7 @@ def reporting(debug: bool):
 
 
 def fail(message: str, status: int) -> None:
-    from .textsafe import printable
+    from expectcli.core.textsafe import printable
 
     line = " ".join(printable(message).split())
     sys.stderr.write(f"expect: {line}\n")

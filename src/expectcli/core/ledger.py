@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple, Sequence
 
-from . import outcomes
-from .errors import BadInput
-from .outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
-from .store import Store, Tx
+from expectcli.core import outcomes
+from expectcli.errors import BadInput
+from expectcli.core.outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
+from expectcli.storage.store import Store, Tx
 
 KINDS = ("deliverable", "reply", "call", "meeting")
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
@@ -554,8 +554,8 @@ def _quote(text: str | None) -> str:
 
 def open_ledger(location: str, now: int) -> Ledger:
     """Open (creating or upgrading as needed) the ledger at `location`."""
-    from . import schema
-    from .store import open_store
+    from expectcli.storage import schema
+    from expectcli.storage.store import open_store
 
     store = open_store(location)
     try:

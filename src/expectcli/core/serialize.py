@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .config import Settings
-from .ledger import ClientSummary, Event, Promise
+from expectcli.core.config import Settings
+from expectcli.core.ledger import ClientSummary, Event, Promise
 
 
 def iso(moment: int | None, settings: Settings) -> str | None:

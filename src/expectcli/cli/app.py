@@ -14,10 +14,12 @@ try:  # typer ≥ 0.24 vendors click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors
 
-from . import __version__, commands, edge
-from .edge import fail as _fail
-from .env import Env
-from .errors import BadInput
+from expectcli import __version__
+from expectcli.commands import everyday as commands
+from expectcli.cli import edge
+from expectcli.cli.edge import fail as _fail
+from expectcli.commands.env import Env
+from expectcli.errors import BadInput
 
 
 # -- the edge: one line per error, exit statuses ------------------------------------------
@@ -117,7 +119,7 @@ def _drawn_by(table: str, env: Env) -> Callable[[list], None]:
     """Draws items with the `render` table named `table`, importing Rich only when drawing."""
 
     def draw(items: list) -> None:
-        from . import render
+        from expectcli.views import render
 
         getattr(render, table)(env.console(), items, env.settings, env.now)
 
@@ -222,7 +224,7 @@ def inbound_command(
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag; repeat for several.", metavar="TAG")] = None,
 ) -> None:
     """A client asked for something: record a reply promise due by the client's response terms."""
-    from . import clients
+    from expectcli.core import clients
 
     arrived = env.when(at) if at else env.now
     created = clients.record_inbound(env.ledger(), client, title, arrived, env.settings, tags=tag or ())
@@ -237,7 +239,7 @@ def brief_command(
     sent: Annotated[bool, typer.Option("--sent", help="Record that this update was sent to the client.")] = False,
 ) -> None:
     """A ready-to-paste status update (Markdown) for one client; --sent records that it went out."""
-    from . import brief
+    from expectcli.core import brief
 
     ledger = env.ledger()
     start = env.bound(since) if since is not None else None
@@ -261,7 +263,8 @@ def feedback_command(
     note: Annotated[Optional[str], typer.Option("--note", help="What they said.", metavar="TEXT")] = None,
 ) -> None:
     """Record a client's 0-10 would-refer score (for the NPS in reports)."""
-    from . import render, serialize
+    from expectcli.views import render
+    from expectcli.core import serialize
 
     if not score.strip().isdigit():
         raise BadInput(f"{score[:20]!r} is not a score; give a whole number from 0 to 10")
@@ -303,11 +306,11 @@ def show_command(env: Env, id_: Annotated[str, typer.Argument(help="The promise.
     promise = ledger.get(promise_id(id_))
     events = ledger.history(promise.id)
     if env.json:
-        from . import serialize
+        from expectcli.core import serialize
 
         env.emit({**serialize.promise(promise, env.settings), "events": [serialize.event(e, env.settings) for e in events]})
         return
-    from . import render
+    from expectcli.views import render
 
     render.promise_detail(env.console(), promise, events, env.settings, env.now)
 
@@ -317,7 +320,7 @@ def log_command(
     env: Env, limit: Annotated[int, typer.Option("--limit", help="How many events to show.", metavar="N")] = 20
 ) -> None:
     """The journal of every change, newest first."""
-    from . import serialize
+    from expectcli.core import serialize
 
     commands.present(env, env.ledger().log(limit), serialize.event, _drawn_by("log_table", env), "The journal is empty.")
 
@@ -327,11 +330,11 @@ def undo_command(env: Env) -> None:
     """Void the last event (it stays in the journal, marked undone) and say what it was."""
     undone = env.ledger().undo()
     if env.json:
-        from . import serialize
+        from expectcli.core import serialize
 
         env.emit({"undone": serialize.event(undone, env.settings)})
         return
-    from . import render
+    from expectcli.views import render
     from rich.text import Text
 
     line = Text(f"Undid event {undone.id}: {undone.kind}")
@@ -376,7 +379,7 @@ def export_command(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of standard output.", metavar="FILE")] = None,
 ) -> None:
     """Write the ledger out: the whole of it as JSON, promises as CSV, open promises as iCalendar."""
-    from . import exporting
+    from expectcli.core import exporting
 
     if format_ not in EXPORT_FORMATS:
         raise BadInput(f"unknown format {format_!r}; use one of {', '.join(EXPORT_FORMATS)}")
@@ -391,7 +394,7 @@ def export_command(
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
-    from .store import write_private
+    from expectcli.storage.store import write_private
 
     write_private(output, data)
     sys.stderr.write(f"Exported to {output}\n")
@@ -406,7 +409,7 @@ def import_command(
     client: Annotated[str, typer.Option("--client", help="Client for rows that name none (Taskwarrior tasks without a project).", metavar="CLIENT")] = "unassigned",
 ) -> None:
     """Bring promises in from an expect export, a CSV file or Taskwarrior's `task export` (all or nothing)."""
-    from . import importing
+    from expectcli.core import importing
 
     text = _read_input(file)
     kind = from_ or importing.guess_format(file, text)
@@ -419,7 +422,7 @@ def import_command(
         env.emit({"added": result.added, "skipped": result.skipped, "ignored": result.ignored, "dry_run": dry_run,
                   "rejected": [{"line": line, "error": why} for line, why in result.rejected]})  # fmt: skip
     if result.rejected:
-        from .textsafe import printable
+        from expectcli.core.textsafe import printable
 
         for line, why in result.rejected[:50]:
             sys.stderr.write(f"expect: {'task' if kind == 'taskwarrior' else 'line' if kind == 'csv' else 'promise'} "
@@ -471,11 +474,11 @@ def client_add_command(
     """Add a client (clients are also created on first use)."""
     added = env.ledger().add_client(handle, name)
     if env.json:
-        from . import serialize
+        from expectcli.core import serialize
 
         env.emit(serialize.client(added, env.settings))
         return
-    from . import render
+    from expectcli.views import render
 
     env.console().print(render.user(f"Added client {added.handle}"))
 
@@ -483,7 +486,7 @@ def client_add_command(
 @command(client_app, "list")
 def client_list_command(env: Env) -> None:
     """Clients with their active and settled promises."""
-    from . import serialize
+    from expectcli.core import serialize
 
     empty = "No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one."
     commands.present(env, env.ledger().clients(), serialize.client, _drawn_by("clients_table", env), empty)
@@ -492,7 +495,7 @@ def client_list_command(env: Env) -> None:
 @command(client_app, "show")
 def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="The client's handle.", metavar="CLIENT")]) -> None:
     """One client: outcomes so far and promises still active."""
-    from . import clients, serialize
+    from expectcli.core import clients, serialize
 
     ledger = env.ledger()
     summary = ledger.client(handle)
@@ -507,7 +510,7 @@ def client_show_command(env: Env, handle: Annotated[str, typer.Argument(help="Th
             "promises": [serialize.promise(p, env.settings) for p in active],
         })  # fmt: skip
         return
-    from . import render
+    from expectcli.views import render
 
     render.client_detail(env.out, summary, terms, update, active, env.settings, env.now)
 
@@ -522,7 +525,7 @@ def client_terms_command(
     zone: Annotated[Optional[str], typer.Option("--timezone", help="The client's time zone, e.g. Europe/Berlin.", metavar="ZONE")] = None,
 ) -> None:
     """Show a client's terms, or set them (a client is created on first use)."""
-    from . import clients
+    from expectcli.core import clients
 
     changes = clients.parse_terms(respond_within, update_every, hours, zone)
     ledger = env.ledger()
@@ -533,7 +536,7 @@ def client_terms_command(
     if env.json:
         env.emit(_terms_json(handle, terms))
         return
-    from . import render
+    from expectcli.views import render
 
     render.terms(env.console(), handle.strip().lower(), terms, changed=bool(changes))
 
@@ -552,7 +555,7 @@ def _terms_json(handle: str, terms) -> dict:
 @command(db_app, "path")
 def db_path_command(env: Env) -> None:
     """Print where the ledger is (a file path, or the URL with its password hidden)."""
-    from .store import describe
+    from expectcli.storage.store import describe
 
     location = describe(env.location)
     if env.json:
@@ -565,7 +568,7 @@ def db_path_command(env: Env) -> None:
 def db_check_command(env: Env) -> None:
     """Check the ledger: database integrity, foreign keys, and that every promise's state
     matches its journal. Exit status 1 when anything is wrong."""
-    from . import checks
+    from expectcli.core import checks
 
     problems = checks.run(env.ledger())
     if env.json:
@@ -585,7 +588,7 @@ def db_backup_command(
     file: Annotated[Optional[str], typer.Argument(help="Where to write the copy (default: a dated file beside the ledger).", metavar="FILE")] = None,
 ) -> None:
     """A consistent copy of a SQLite ledger, taken online (safe while others write)."""
-    from .store import backup
+    from expectcli.storage.store import backup
 
     target = backup(env.ledger().store, file, env.now)
     if env.json:
@@ -597,8 +600,8 @@ def db_backup_command(
 @command(db_app, "migrate")
 def db_migrate_command(env: Env) -> None:
     """Upgrade the ledger's schema to this version of expect (commands also do it on first use)."""
-    from . import schema
-    from .store import open_store
+    from expectcli.storage import schema
+    from expectcli.storage.store import open_store
 
     store = open_store(env.location)
     applied = schema.migrate(store, env.now)

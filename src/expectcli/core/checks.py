@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from . import outcomes
-from .ledger import LIVE, TERMS, Ledger
+from expectcli.core import outcomes
+from expectcli.core.ledger import LIVE, TERMS, Ledger
 
 
 def run(ledger: Ledger) -> list[str]:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from . import dates, outcomes
-from .config import Settings
-from .errors import BadInput
-from .exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
-from .ledger import KINDS, TERMS, Ledger, checked_text, normalise_handle, normalise_tags
-from .store import Tx
+from expectcli.core import dates, outcomes
+from expectcli.core.config import Settings
+from expectcli.errors import BadInput
+from expectcli.core.exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
+from expectcli.core.ledger import KINDS, TERMS, Ledger, checked_text, normalise_handle, normalise_tags
+from expectcli.storage.store import Tx
 
 FORMATS = ("expect", "csv", "taskwarrior")
 DEFAULT_CLIENT = "unassigned"

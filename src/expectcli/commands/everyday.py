@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Callable, Optional
 
-from .env import Env
-from .errors import BadInput
+from expectcli.commands.env import Env
+from expectcli.errors import BadInput
 
 REPORT_FORMATS = ("table", "json", "csv", "markdown")
 
@@ -34,7 +34,7 @@ def due(env: Env, within: str = "2d", count: bool = False) -> int:
     """Overdue and due-soon promises, and clients owed an update; 1 when any of them is late."""
     from datetime import datetime, timezone
 
-    from . import clients, dates
+    from expectcli.core import clients, dates
 
     window = dates.parse_duration(within)
     end = int(window.add_to(datetime.fromtimestamp(env.now, timezone.utc), env.settings).timestamp())
@@ -56,7 +56,7 @@ def due(env: Env, within: str = "2d", count: bool = False) -> int:
         if promises or env.json or not owed:
             listing(env, promises, f"Nothing overdue or due within {window}.")
         if owed and not env.json:
-            from . import views
+            from expectcli.views import tables as views
 
             views.updates_owed(env.out, owed, env.settings, env.now)
     return 1 if overdue or owed else None
@@ -66,8 +66,8 @@ def report(
     env: Env, week: bool = False, last_week: bool = False, month: bool = False, last_month: bool = False,
     since: Optional[str] = None, until: Optional[str] = None, client: Optional[str] = None, format_: str = "table",
 ) -> None:  # fmt: skip
-    from . import report_formats
-    from .report import build
+    from expectcli.views import report_formats
+    from expectcli.core.report import build
 
     if format_ not in REPORT_FORMATS:
         raise BadInput(f"unknown format {format_!r}; use one of {', '.join(REPORT_FORMATS)}")
@@ -81,13 +81,13 @@ def report(
     elif fmt == "markdown":
         sys.stdout.write(report_formats.to_markdown(built, env.settings))
     else:
-        from . import views
+        from expectcli.views import tables as views
 
         views.report(env.out, built, env.settings)
 
 
 def report_period(env: Env, week, last_week, month, last_month, since, until):
-    from . import periods
+    from expectcli.core import periods
 
     chosen = [name for name, on in (("--week", week), ("--last-week", last_week), ("--month", month),
                                     ("--last-month", last_month), ("--since", since is not None)) if on]  # fmt: skip
@@ -110,7 +110,8 @@ def report_period(env: Env, week, last_week, month, last_month, since, until):
 
 def announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
     """Say what a write did: one line per promise, or its JSON (an object, or a list)."""
-    from . import serialize, views
+    from expectcli.core import serialize
+    from expectcli.views import tables as views
 
     if env.json:
         items = [serialize.promise(p, env.settings) for p in promises]
@@ -121,7 +122,8 @@ def announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
 
 
 def listing(env: Env, promises: list, empty: str) -> None:
-    from . import serialize, views
+    from expectcli.core import serialize
+    from expectcli.views import tables as views
 
     draw = lambda items: views.promise_table(env.out, items, env.settings, env.now)  # noqa: E731
     present(env, promises, serialize.promise, draw, empty)

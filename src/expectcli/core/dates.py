@@ -46,8 +46,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .config import Settings
-from .errors import BadInput
+from expectcli.core.config import Settings
+from expectcli.errors import BadInput
 
 WHEN_FORMS = (
     "2026-12-03, '2026-12-03 14:00', today, tonight, tomorrow, eod, eow, eom, fri, "

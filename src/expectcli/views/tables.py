@@ -5,11 +5,11 @@ in through `user` (literal: control characters made visible, no markup)."""
 
 from __future__ import annotations
 
-from . import timefmt
-from .config import Settings
-from .ledger import Promise
-from .output import Column, Output, Spans, Table, styled
-from .textsafe import printable
+from expectcli.core import timefmt
+from expectcli.core.config import Settings
+from expectcli.core.ledger import Promise
+from expectcli.views.output import Column, Output, Spans, Table, styled
+from expectcli.core.textsafe import printable
 
 OUTCOME_STYLE = {
     "open": "",
@@ -80,7 +80,7 @@ def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
 
 
 def report(out: Output, rep, settings: Settings) -> None:
-    from . import report_formats as fmt
+    from expectcli.views import report_formats as fmt
 
     when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
     out.line((fmt.title(rep, settings), "bold"), (" ", ""), (f"  as of {when(rep.as_of)}", "dim"))

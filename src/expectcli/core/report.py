@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import clients, outcomes, periods
-from .config import Settings
-from .ledger import LIVE, OUTCOME_SQL, Ledger, normalise_handle
-from .periods import Period
+from expectcli.core import clients, outcomes, periods
+from expectcli.core.config import Settings
+from expectcli.core.ledger import LIVE, OUTCOME_SQL, Ledger, normalise_handle
+from expectcli.core.periods import Period
 
 TREND_PERIODS = 8
 

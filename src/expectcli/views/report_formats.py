@@ -6,11 +6,11 @@ import csv
 import io
 from datetime import date
 
-from . import periods, timefmt
-from .config import Settings
-from .report import Counts, Report
-from .serialize import iso
-from .textsafe import markdown_literal
+from expectcli.core import periods, timefmt
+from expectcli.core.config import Settings
+from expectcli.core.report import Counts, Report
+from expectcli.core.serialize import iso
+from expectcli.core.textsafe import markdown_literal
 
 COLUMNS = ("kept", "renegotiated", "late", "missed", "released", "open")
 TOTAL_ROW = "(total)"  # cannot clash with a client handle

@@ -19,7 +19,7 @@ class Env:
     @property
     def settings(self):
         if "settings" not in self._cache:
-            from .config import load_settings
+            from expectcli.core.config import load_settings
 
             self._cache["settings"] = load_settings()
         return self._cache["settings"]
@@ -28,7 +28,7 @@ class Env:
     def now(self) -> int:
         """Now as UTC epoch seconds: `--now` / EXPECT_NOW, else the clock."""
         if "now" not in self._cache:
-            from . import dates
+            from expectcli.core import dates
 
             real = dates.now_utc()
             text = self.now_text or os.environ.get("EXPECT_NOW")
@@ -38,13 +38,13 @@ class Env:
 
     @property
     def location(self) -> str:
-        from .store import resolve_location
+        from expectcli.storage.store import resolve_location
 
         return resolve_location(self.db)
 
     def ledger(self):
         if "ledger" not in self._cache:
-            from .ledger import open_ledger
+            from expectcli.core.ledger import open_ledger
 
             self._cache["ledger"] = open_ledger(self.location, self.now)
         return self._cache["ledger"]
@@ -64,7 +64,7 @@ class Env:
         """A user's date/time expression as UTC epoch seconds."""
         from datetime import datetime, timezone
 
-        from . import dates
+        from expectcli.core import dates
 
         moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
         return int(moment.timestamp())
@@ -74,7 +74,7 @@ class Env:
         from its start, or with `end` to its end."""
         from datetime import datetime, timezone
 
-        from . import dates
+        from expectcli.core import dates
 
         moment = dates.parse_bound(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings, end=end)
         return int(moment.timestamp())
@@ -83,7 +83,7 @@ class Env:
     def out(self):
         """Where lines and tables for people go (plain, or through Rich when it must)."""
         if "out" not in self._cache:
-            from .output import Output
+            from expectcli.views.output import Output
 
             self._cache["out"] = Output()
         return self._cache["out"]

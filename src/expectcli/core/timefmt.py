@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .config import Settings
+from expectcli.core.config import Settings
 
 
 def local(moment: int, settings: Settings) -> datetime:

@@ -11,11 +11,11 @@ import math
 from datetime import datetime, time, timezone
 from typing import NamedTuple
 
-from .businesstime import WorkingTime, after, check_country
-from .config import Settings, check_timezone
-from .dates import Duration, parse_duration
-from .errors import BadInput
-from .ledger import ClientCadence, ClientSummary, Promise
+from expectcli.core.businesstime import WorkingTime, after, check_country
+from expectcli.core.config import Settings, check_timezone
+from expectcli.core.dates import Duration, parse_duration
+from expectcli.errors import BadInput
+from expectcli.core.ledger import ClientCadence, ClientSummary, Promise
 
 NONE_WORDS = ("none", "never", "-")
 

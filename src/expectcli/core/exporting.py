@@ -13,9 +13,9 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-from .config import Settings
-from .ledger import OUTCOME_SQL, TERMS, Ledger
-from .serialize import iso
+from expectcli.core.config import Settings
+from expectcli.core.ledger import OUTCOME_SQL, TERMS, Ledger
+from expectcli.core.serialize import iso
 
 FORMAT = "expect-ledger"
 VERSION = 1
@@ -109,7 +109,7 @@ def to_ics(ledger: Ledger, settings: Settings) -> bytes:
     more calendar programs import events."""
     from icalendar import Alarm, Calendar, Event
 
-    from . import __version__
+    from expectcli import __version__
 
     calendar = Calendar()
     calendar.add("prodid", f"-//expect//expect {__version__}//EN")

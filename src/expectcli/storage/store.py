@@ -15,7 +15,7 @@ import sqlite3
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .errors import ExpectError
+from expectcli.errors import ExpectError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,7 +26,7 @@ POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a p
 
 
 def default_ledger_path() -> str:
-    from .paths import user_dir
+    from expectcli.paths import user_dir
 
     return os.path.join(user_dir("data"), "ledger.db")
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .errors import ExpectError
-from .store import Store, Tx
+from expectcli.errors import ExpectError
+from expectcli.storage.store import Store, Tx
 
 
 def _types(dialect: str) -> dict[str, str]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import timefmt
-from .config import Settings
-from .ledger import LIVE, PROMISE_COLUMNS, OUTCOME_SQL, Ledger, Promise, normalise_handle
-from .textsafe import markdown_literal
+from expectcli.core import timefmt
+from expectcli.core.config import Settings
+from expectcli.core.ledger import LIVE, PROMISE_COLUMNS, OUTCOME_SQL, Ledger, Promise, normalise_handle
+from expectcli.core.textsafe import markdown_literal
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Brief:
 
 def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) -> Brief:
     """The brief for `handle`, covering changes since `since` (default: the last update sent)."""
-    from .clients import terms_of
+    from expectcli.core.clients import terms_of
 
     summary = ledger.client(normalise_handle(handle))
     since = summary.last_update if since is None else since
@@ -107,7 +107,7 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
 
 
 def to_json(brief: Brief, settings: Settings) -> dict:
-    from .serialize import iso, promise
+    from expectcli.core.serialize import iso, promise
 
     promises = lambda items: [promise(p, settings) for p in items]  # noqa: E731
     return {

@@ -6,12 +6,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import timefmt
-from .config import Settings
-from .ledger import ClientSummary, Event, Promise
-from .output import Output
-from .textsafe import printable
-from .views import OUTCOME_STYLE, promise_table
+from expectcli.core import timefmt
+from expectcli.core.config import Settings
+from expectcli.core.ledger import ClientSummary, Event, Promise
+from expectcli.views.output import Output
+from expectcli.core.textsafe import printable
+from expectcli.views.tables import OUTCOME_STYLE, promise_table
 
 def user(text: str | None, style: str = "") -> Text:
     return Text(printable(text), style=style)

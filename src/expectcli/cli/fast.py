@@ -98,11 +98,11 @@ def main() -> None:
     args = sys.argv[1:]
     parsed = None if COMPLETION_VARIABLE in os.environ else parse(args)
     if parsed is None:
-        from .cli import main as full_command_line
+        from expectcli.cli.app import main as full_command_line
 
         full_command_line()
         return
-    from .edge import debugging
+    from expectcli.cli.edge import debugging
 
     status = run(*parsed, debug=debugging(args))
     try:
@@ -118,8 +118,9 @@ def main() -> None:
 
 def run(form: Form, env: dict, options: dict, debug: bool = False) -> int:
     """Run a parsed form as the full command line would; its exit status."""
-    from . import commands, edge
-    from .env import Env
+    from expectcli.commands import everyday as commands
+    from expectcli.cli import edge
+    from expectcli.commands.env import Env
 
     context = Env(**env)
     try:
