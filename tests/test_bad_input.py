@@ -31,7 +31,7 @@ REFUSALS = [
     (["list", "--status", "lost"], "unknown status 'lost'"),
     (["list", "--client", "nobody"], "no client nobody"),
     (["due", "--within", "soon"], "can't read 'soon' as a duration"),
-    (["log", "--limit", "0"], "--limit must be at least 1"),
+    (["log", "--limit", "0"], "--limit takes a whole number from 1 to 1,000,000"),
     (["promise", "X", "--to", "acme", "--due", "fri", "--now", "the day after"], "can't read 'the day after'"),
 ]
 

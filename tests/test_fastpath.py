@@ -49,6 +49,13 @@ def full(cli, args: list[str], now: str = NOW) -> tuple[int, str, str]:
     ["report", "--since", "mon", "--until", "fri", "--client", "acme"],
     ["promise", "Send it", "--to", "acme", "--due", "fri", "--tag", "a", "--tag", "b"],
     ["promise", "--to", "acme", "Send it", "--due=fri", "--kind", "reply", "--criteria", "signed"],
+    ["show", "1"],
+    ["client", "list"],
+    ["--json", "client", "terms", "acme", "--timezone", "Europe/Berlin"],
+    ["done", "1", "2", "3", "--at", "yesterday 16:00"],
+    ["export", "-o", "out.json"],
+    ["import", "-", "--dry-run"],
+    ["db", "backup"],
 ])  # fmt: skip
 def test_the_plain_forms_are_answered_directly(args):
     assert fastpath.parse(args) is not None
@@ -69,8 +76,15 @@ def test_the_plain_forms_are_answered_directly(args):
     ["due", "--count=yes"],
     ["due", "extra"],
     ["list", "--"],
-    ["show", "1"],
-    ["client", "list"],
+    ["show"],  # the id is required
+    ["show", "1", "2"],
+    ["client"],
+    ["client", "--json", "list"],
+    ["client", "nosuch"],
+    ["db", "backup", "a", "b"],
+    ["done", "--at", "fri"],
+    ["export", "-x"],
+    ["log", "--limit", "-1"],
     ["promise", "Send it", "--to", "acme"],  # --due is required
     ["promise", "--to", "acme", "--due", "fri"],  # so is the title
     ["promise", "-5 things", "--to", "acme", "--due", "fri"],
@@ -80,35 +94,14 @@ def test_everything_else_goes_to_the_full_command_line(args):
     assert fastpath.parse(args) is None
 
 
-def test_shell_completion_goes_to_the_full_command_line(monkeypatch):
-    monkeypatch.setenv(fastpath.COMPLETION_VARIABLE, "complete_bash")
+@pytest.mark.parametrize("variable", ["_EXPECT_COMPLETE", "_EXPECTCLI_COMPLETE"])
+def test_shell_completion_goes_to_the_full_command_line(monkeypatch, variable):
+    monkeypatch.setenv(variable, "complete_bash")
     monkeypatch.setattr(sys, "argv", ["expect", "due", "--count"])
     called = []
     monkeypatch.setattr("expectcli.cli.app.main", lambda: called.append(True))
     fastpath.main()
     assert called == [True]
-
-
-def test_the_forms_match_the_typer_commands():
-    """Every option the fast path knows exists on the Typer command with the same kind."""
-    from typer.main import get_command
-
-    from expectcli.cli.app import app
-
-    group = get_command(app)
-    for name, form in fastpath.FORMS.items():
-        params = {opt: p for p in group.commands[name].params for opt in p.opts}
-        for option in form.values:
-            assert not params[option].is_flag and not params[option].multiple, (name, option)
-        for option in form.flags:
-            assert params[option].is_flag, (name, option)
-        for option in form.repeated:
-            assert params[option].multiple, (name, option)
-        for option in [*fastpath.GLOBAL_VALUES, *fastpath.GLOBAL_FLAGS]:
-            assert option in params, (name, option)
-        arguments = [p.name for p in group.commands[name].params if p.param_type_name == "argument"]
-        assert arguments == list(form.arguments), name
-        assert {p.name for p in group.commands[name].params if p.required} == {*form.required, *form.arguments}
 
 
 # -- the same answers as the full command line ---------------------------------------------

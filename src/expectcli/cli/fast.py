@@ -1,13 +1,14 @@
-"""The program's entry point: the everyday commands in their plain forms without Typer.
+"""The program's entry point: plain command lines answered without loading Typer.
 
 A shell prompt runs `expect due --count` before every prompt, and aliases run `due`, `list`
 and `report` many times a day. Importing Typer (with the Click it vendors and the pydantic
 its option checks build on) takes several times longer than those commands take to answer.
-So `main` recognises exactly the forms in `FORMS` — each option spelled out in full, given at
-most once, with a value that does not look like an option — and runs the same functions the
-Typer app runs (`commands.py`). Anything else — help, completion, `--debug`, a typo, a
-missing value — goes to the full command line, so every usage error and every help text
-comes from Typer alone.
+So `main` reads the command line itself, from the same declaration (`cli/spec.py`) the Typer
+app is built from, when it is plain: each option spelled out in full, given at most once
+(unless it repeats), with a value that does not look like an option, every required argument
+and option present. It then runs the command exactly as the Typer app would (`spec.run`).
+Anything else — help, completion, `--debug`, a typo, a missing value — goes to the full
+command line, so every usage error and every help text comes from Typer alone.
 """
 
 from __future__ import annotations
@@ -15,88 +16,85 @@ from __future__ import annotations
 import os
 import sys
 
-# Accepted before the command's name and after it, as in the full command line.
-GLOBAL_VALUES = {"--db": "db", "--now": "now_text"}
-GLOBAL_FLAGS = {"--json": "json"}
-COMPLETION_VARIABLE = "_EXPECT_COMPLETE"  # set by the shell while completing: Typer's job
+from expectcli.cli.spec import BY_PATH, GLOBAL, GROUPS, Command
+
+GLOBAL_OPTIONS = {flag: p for p in GLOBAL if not p.hidden for flag in p.flags}
+ENV_NAMES = {"db": "db", "json": "json", "now": "now_text", "debug": "debug"}  # Env's names of the globals
 
 
-class Form:
-    """What one command accepts on the fast path."""
-
-    def __init__(self, function: str, values=(), flags=(), repeated=(), arguments=(), required=()):
-        self.function = function  # its function in `commands`, whose parameters are named below
-        self.values = {_option(name): name for name in values}  # options that take a value
-        self.flags = {_option(name): name for name in flags}
-        self.repeated = {_option(name): name for name in repeated}  # may be given several times
-        self.arguments = arguments
-        self.required = required
+def completing() -> bool:
+    """Whether a shell is asking for completions (Typer's job): `_EXPECT_COMPLETE`,
+    `_EXPECTCLI_COMPLETE`, or whatever name the program was installed under."""
+    return any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
 
 
-def _option(parameter: str) -> str:
-    """The option Typer makes of a parameter: `last_week` → --last-week, `all_` → --all."""
-    return "--" + parameter.rstrip("_").replace("_", "-")
-
-
-FORMS = {
-    "due": Form("due", values=["within"], flags=["count"]),
-    "list": Form("list_promises", values=["client", "status"], flags=["all_"]),
-    "report": Form("report", values=["since", "until", "client", "format_"],
-                   flags=["week", "last_week", "month", "last_month"]),  # fmt: skip
-    "promise": Form("promise", values=["to", "due", "criteria", "kind"], repeated=["tag"], arguments=["title"],
-                    required=["to", "due"]),  # fmt: skip
-}
-
-
-def parse(args: list[str]) -> tuple[Form, dict, dict] | None:
-    """(form, global options, the command's options) if `args` is a form answered here, else None."""
-    form: Form | None = None
-    env: dict = {}
-    options: dict = {}
-    arguments: list[str] = []
+def parse(args: list[str]) -> tuple[Command, dict, dict] | None:
+    """(command, global options, what was typed for the command) if `args` is a plain
+    command line, else None."""
     rest = list(args)
+    words: list[str] = []
+    env: dict = {}
+    given: dict = {}
+    arguments: list[str] = []
+    command: Command | None = None
     while rest:
         arg = rest.pop(0)
-        if form is None and not arg.startswith("-"):
-            form = FORMS.get(arg)
-            if form is None:
+        if arg.startswith("--") or (command is not None and arg.startswith("-") and arg != "-"):
+            options = command.options() if command else GLOBAL_OPTIONS
+            # `--opt=value`; a short option only on its own (`-o FILE`), as `-o=x` means "=x"
+            name, has_value, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+            param = options.get(name)
+            if param is None or param.hidden or (words and not command):
                 return None
-            continue
-        if not arg.startswith("--"):
-            if form is None or arg.startswith("-"):
-                return None
-            arguments.append(arg)
-            continue
-        name, has_value, value = arg.partition("=")
-        flags = {**GLOBAL_FLAGS, **(form.flags if form else {})}
-        values = {**GLOBAL_VALUES, **(form.values if form else {})}
-        repeated = form.repeated if form else {}
-        if name in flags and not has_value:
-            target, key, value = (env if name in GLOBAL_FLAGS else options), flags[name], True
-        elif name in values or name in repeated:
-            if not has_value:
+            if param.flag:
+                if has_value:
+                    return None
+                value = True
+            elif not has_value:
                 if not rest or rest[0].startswith("-"):
                     return None
                 value = rest.pop(0)
-            target = env if name in GLOBAL_VALUES else options
-            key = values.get(name) or repeated[name]
-            if name in repeated:
-                options.setdefault(key, []).append(value)
-                continue
+            target = env if param in GLOBAL else given
+            if param.multiple:
+                target.setdefault(param.name, []).append(value)
+            elif param.name in target:
+                return None
+            else:
+                target[param.name] = value
+        elif command is None:
+            if arg.startswith("-"):
+                return None
+            words.append(arg)
+            command = BY_PATH.get(tuple(words))
+            if command is None and (len(words) > 1 or words[0] not in GROUPS):
+                return None
         else:
-            return None
-        if key in target:
-            return None
-        target[key] = value
-    if form is None or len(arguments) != len(form.arguments) or any(key not in options for key in form.required):
+            arguments.append(arg)
+    if command is None or not _place(command, arguments, given):
         return None
-    options.update(zip(form.arguments, arguments))
-    return form, env, options
+    if any(p.required and p.name not in given for p in command.params):
+        return None
+    return command, {ENV_NAMES[key]: value for key, value in env.items()}, given
+
+
+def _place(command: Command, arguments: list[str], given: dict) -> bool:
+    """Put the positional `arguments` into `given`; False if they do not fit the command."""
+    declared = command.arguments()
+    for index, param in enumerate(declared):
+        if param.multiple:  # takes what is left (the last argument)
+            if not arguments and param.required:
+                return False
+            given[param.name] = arguments
+            return index == len(declared) - 1
+        if not arguments:
+            return not param.required and all(not later.required for later in declared[index:])
+        given[param.name] = arguments.pop(0)
+    return not arguments
 
 
 def main() -> None:
     args = sys.argv[1:]
-    parsed = None if COMPLETION_VARIABLE in os.environ else parse(args)
+    parsed = None if completing() else parse(args)
     if parsed is None:
         from expectcli.cli.app import main as full_command_line
 
@@ -116,16 +114,15 @@ def main() -> None:
     os._exit(status)
 
 
-def run(form: Form, env: dict, options: dict, debug: bool = False) -> int:
-    """Run a parsed form as the full command line would; its exit status."""
-    from expectcli.commands import everyday as commands
-    from expectcli.cli import edge
+def run(command: Command, env: dict, given: dict, debug: bool = False) -> int:
+    """Run a parsed command line as the full command line would; its exit status."""
+    from expectcli.cli import edge, spec
     from expectcli.commands.env import Env
 
     context = Env(**env)
     try:
         with edge.reporting(debug):
-            return getattr(commands, form.function)(context, **options) or 0
+            return spec.run(command, context, given) or 0
     except SystemExit as exit:  # edge.reporting's one line on stderr has been written
         return exit.code if isinstance(exit.code, int) else 1
     finally:

@@ -147,3 +147,14 @@ def updates_owed(ledger, settings: Settings) -> list[UpdateStatus]:
     candidates = ledger.clients_with_work(agreed_cadence_only=settings.update_every is None)
     statuses = (update_status(client, settings, ledger.now) for client in candidates)
     return [status for status in statuses if status is not None]
+
+
+def terms_json(handle: str, terms: Terms) -> dict:
+    return {
+        "client": handle.strip().lower(),
+        "respond_within": str(terms.respond_within),
+        "update_every": str(terms.update_every) if terms.update_every else None,
+        "hours": terms.hours,
+        "timezone": terms.timezone,
+        "agreed": sorted(terms.agreed),
+    }

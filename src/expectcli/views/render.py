@@ -157,3 +157,17 @@ def terms(console: Console, handle: str, terms, changed: bool) -> None:
     head.append_text(user(handle, "bold"))
     console.print(head)
     console.print(terms_grid(terms))
+
+
+def undone(console: Console, e: Event, settings: Settings, now: int) -> None:
+    """'Undid event 7: moved of #3 Send the deck (Fri 27 Nov 17:00 → Mon 30 Nov 12:00: …)'."""
+    line = Text(f"Undid event {e.id}: {e.kind}")
+    if e.promise_id is not None:
+        line.append(f" of #{e.promise_id} ")
+        line.append_text(user(e.title))
+    detail = event_detail(e, settings, now)
+    if detail.plain:
+        line.append(" (")
+        line.append_text(detail)
+        line.append(")")
+    console.print(line)

@@ -1,0 +1,58 @@
+"""The commands that look after the ledger itself: db path, check, backup and migrate."""
+
+from __future__ import annotations
+
+import sys
+
+from expectcli.commands.env import Env
+
+
+def path(env: Env) -> None:
+    from expectcli.storage.store import describe
+
+    location = describe(env.location)
+    if env.json:
+        env.emit({"ledger": location})
+    else:
+        env.say(location)
+
+
+def check(env: Env) -> int | None:
+    from expectcli.core import checks
+
+    problems = checks.run(env.ledger())
+    if env.json:
+        env.emit({"ok": not problems, "problems": problems})
+    else:
+        for problem in problems:
+            sys.stderr.write(f"expect: {problem}\n")
+        if not problems:
+            env.say("The ledger is sound.")
+    return 1 if problems else None
+
+
+def backup(env: Env, file: str | None) -> None:
+    from expectcli.storage.store import backup as copy
+
+    target = copy(env.ledger().store, file, env.now)
+    if env.json:
+        env.emit({"backup": str(target)})
+    else:
+        env.say(f"Backed up to {target}")
+
+
+def migrate(env: Env) -> None:
+    from expectcli.storage import schema
+    from expectcli.storage.store import open_store
+
+    store = open_store(env.location)
+    try:
+        applied = schema.migrate(store, env.now)
+    finally:
+        store.close()
+    if env.json:
+        env.emit({"applied": applied, "version": schema.SCHEMA_VERSION})
+    elif applied:
+        env.say(f"Applied {', '.join(applied)}; the ledger is at schema version {schema.SCHEMA_VERSION}.")
+    else:
+        env.say(f"The ledger is already at schema version {schema.SCHEMA_VERSION}.")
