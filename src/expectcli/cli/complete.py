@@ -53,6 +53,13 @@ class _ledger:
         self.env = Env(db=db)
 
     def __enter__(self):
+        import os
+
+        from expectcli.storage.store import sqlite_file
+
+        file = sqlite_file(self.env.location)
+        if file is not None and not os.path.exists(file):  # completing never creates a ledger
+            raise LookupError(file)
         return self.env.ledger()
 
     def __exit__(self, *exc) -> None:
