@@ -54,6 +54,21 @@ def test_the_defaults_are_typed_too(config, monkeypatch):
     assert Settings().respond_within == Duration(1, "bd")
 
 
+@pytest.mark.parametrize(
+    "text, clock",
+    [("17:00", time(17)), ("9:05", time(9, 5)), ("0:00", time(0)), ("5pm", time(17)), ("5:30 pm", time(17, 30)),
+     ("12am", time(0)), ("12pm", time(12)), (" 11AM ", time(11))],
+)  # fmt: skip
+def test_the_working_day_is_written_as_people_write_times(text, clock):
+    assert settings_from_dict({"timezone": "UTC", "day_start": text, "day_end": "23:59"}).day_start == clock
+
+
+@pytest.mark.parametrize("text", ["24:00", "17:0", "17:00:00", "13pm", "0pm", "5:60pm", "5", ":30", "5:pm", "١٢:00"])
+def test_times_that_are_not_clock_times_are_refused(text):
+    with pytest.raises(BadInput, match="day_end must be a time like 17:00 or 5pm"):
+        settings_from_dict({"timezone": "UTC", "day_end": text})
+
+
 def test_a_toml_local_time_is_a_clock_time(config):
     config.write_text("day_start = 08:00:00\nday_end = 18:30:00\n")
     assert (load_settings().day_start, load_settings().day_end) == (time(8), time(18, 30))

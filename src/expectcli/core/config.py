@@ -152,18 +152,17 @@ def _clock(value: object, key: str, source: str) -> time:
     text = value.strip().lower() if isinstance(value, str) else ""
     meridiem = text[-2:] if text.endswith(("am", "pm")) else ""
     hours, colon, minutes = text.removesuffix(meridiem).strip().partition(":")
-    digits = (hours, minutes) if colon else (hours,)
-    if all(part.isascii() and part.isdigit() for part in digits) and len(minutes) in ((2,) if colon else (0,)):
+    if _digits(hours) and (_digits(minutes) and len(minutes) == 2 if colon else meridiem):
         hour, minute = int(hours), int(minutes or 0)
-        if meridiem and 1 <= hour <= 12:
-            return time(hour % 12 + (12 if meridiem == "pm" else 0), minute) if minute <= 59 else _bad_clock(value, key, source)
-        if colon and not meridiem and hour <= 23 and minute <= 59:
+        if meridiem and 1 <= hour <= 12 and minute <= 59:
+            return time(hour % 12 + (12 if meridiem == "pm" else 0), minute)
+        if not meridiem and hour <= 23 and minute <= 59:
             return time(hour, minute)
-    return _bad_clock(value, key, source)
-
-
-def _bad_clock(value: object, key: str, source: str):
     raise BadInput(f"{source}: {key} must be a time like 17:00 or 5pm, not {value!r}")
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _weekday(value: object, key: str, source: str) -> int:

@@ -63,7 +63,7 @@ from expectcli.errors import BadInput
 
 __all__ = [
     "DURATION_FORMS", "UNITS", "WHEN_FORMS", "Duration", "parse_bound", "parse_duration", "parse_when",
-    "now_utc", "start_of_day", "start_of_week", "to_local",
+    "now_utc", "start_of_day", "to_local", "calendar_day", "start_of_week", "last_of_month",
 ]  # fmt: skip
 
 WHEN_FORMS = (
