@@ -154,3 +154,8 @@ def test_no_module_imports_one_that_imports_it_back():
 
 def test_durations_stand_alone():
     assert module_imports()["expectcli.core.durations"] == {"expectcli.errors"}
+
+
+def test_a_byte_order_mark_is_no_error(config):
+    config.write_bytes('\ufefftimezone = "Asia/Tokyo"\r\n'.encode())
+    assert load_settings().timezone == "Asia/Tokyo"

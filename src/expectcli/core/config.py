@@ -69,7 +69,7 @@ def load_settings() -> Settings:
         import tomllib
 
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
+            data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is no error
         except ValueError as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
             reason = " ".join(str(exc).split())
             raise BadInput(f"config file {path} is not valid TOML: {reason}") from None
