@@ -44,7 +44,6 @@ from expectcli.core.config import Settings
 from expectcli.core.durations import (
     AMOUNT,
     DURATION_FORMS,
-    UNIT_OF,
     UNITS,
     Duration,
     alternatives,
