@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from expectcli.core.businesstime import WorkingTime, add_working_time, after, check_country, is_holiday
 from expectcli.core.dates import parse_duration
@@ -91,3 +93,36 @@ def test_no_working_days_is_an_error_not_a_hang():
     closed = WorkingTime("Europe/Berlin", time(9), time(17), frozenset())
     with pytest.raises(BadInput):
         add_working_time(local(2026, 11, 25, 10), timedelta(hours=1), closed)
+
+
+def test_a_business_day_is_the_clients_working_day_however_long():
+    short_days = WorkingTime("Europe/Berlin", time(10), time(16), frozenset(range(5)))  # six hours
+    assert after(local(2026, 11, 23, 14), parse_duration("1bd"), short_days) == local(2026, 11, 24, 14)
+    assert after(local(2026, 11, 23, 14), parse_duration("6h"), short_days) == local(2026, 11, 24, 14)
+    long_days = WorkingTime("Europe/Berlin", time(7), time(19), frozenset(range(5)))  # twelve hours
+    assert after(local(2026, 11, 27, 8), parse_duration("2bd"), long_days) == local(2026, 12, 1, 8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    into=st.integers(1, 4 * 60 - 1),
+    opens=st.integers(6, 10),
+    length=st.integers(4, 10),
+    count=st.integers(1, 30),
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata"]),
+)
+def test_n_business_days_inside_working_hours_keep_the_wall_clock(day, into, opens, length, count, zone):
+    """From a moment inside working hours on a working day, N business days later is the
+    same wall-clock time on the Nth working day after it (DST changes happen at night). At
+    opening time exactly, 1bd ends at that day's close, the same moment in working time."""
+    hours = WorkingTime(zone, time(opens), time(opens + length), frozenset(range(5)))
+    clock = time(opens + into // 60, into % 60)  # inside even the shortest working day
+    day += timedelta(days=max(day.weekday() - 4, 0) and 7 - day.weekday())  # a weekend day: the Monday after
+    start = datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
+    expected = day
+    for _ in range(count):
+        expected += timedelta(days=1)
+        while expected.weekday() >= 5:
+            expected += timedelta(days=1)
+    assert after(start, parse_duration(f"{count}bd"), hours) == datetime.combine(expected, clock, tzinfo=ZoneInfo(zone))

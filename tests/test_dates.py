@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
 
 from expectcli.core.config import Settings
 from expectcli.core.dates import (
@@ -674,3 +674,36 @@ def test_n_business_days_lands_on_the_nth_workday(n, now, workdays):
     assert result.weekday() in workdays
     between = (today + timedelta(days=i) for i in range(1, (result.date() - today).days + 1))
     assert sum(day.weekday() in workdays for day in between) == n
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    start=NOWS,
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago"]),
+    amount=st.integers(0, 400),
+    unit=st.sampled_from(["d", "w"]),
+)
+def test_day_based_durations_add_as_pendulum_adds_on_the_wall_clock(start, zone, amount, unit):
+    """`add_to` runs on a prompt's `due --count`, so it is plain zoneinfo; Pendulum, whose
+    `add` keeps the wall-clock time across DST, is its reference wherever that time exists
+    once (in a gap or a fold the rules of the module docstring decide instead)."""
+    import pendulum
+
+    start = start.replace(microsecond=0)
+    expected = pendulum.instance(start).in_timezone(zone).add(**{"days" if unit == "d" else "weeks": amount})
+    wall = expected.naive()
+    assume(wall.replace(tzinfo=ZoneInfo(zone)).utcoffset() == wall.replace(tzinfo=ZoneInfo(zone), fold=1).utcoffset())
+    result = Duration(amount, unit).add_to(start, Settings(timezone=zone))
+    assert result == expected and result.astimezone(ZoneInfo(zone)).replace(tzinfo=None) == wall
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(start=NOWS, zone=ZONES, weekday=st.integers(0, 6))
+def test_a_weekday_is_the_next_such_day_as_pendulum_steps(start, zone, weekday):
+    import pendulum
+
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    result = parse_when(f"{names[weekday]} 12:00", start, Settings(timezone=zone)).astimezone(ZoneInfo(zone))
+    today = pendulum.instance(start).in_timezone(zone)
+    candidates = [today.date()] if today.day_of_week == weekday and today.hour < 12 else []
+    assert result.date() == (candidates or [today.date().next(weekday)])[0]

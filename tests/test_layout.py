@@ -1,12 +1,10 @@
-"""Tables and lines laid out without Rich are exactly what Rich prints; a plain config file
-read without tomllib is exactly what tomllib reads."""
+"""Tables and lines laid out without Rich are exactly what Rich prints."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import os
-import tomllib
 from unittest import mock
 
 from hypothesis import given, settings
@@ -16,7 +14,6 @@ from rich.console import Console
 from rich.text import Text
 
 from expectcli.views import output
-from expectcli.core.config import _plain_toml
 
 STYLES = st.sampled_from(["", "bold", "red", "dim", "bold red"])
 TEXT = st.text(alphabet=st.sampled_from(list("ab Z9-.:%") + ["—", "→", "…", "é", "█", "▌", "漢", "\u0301"]), max_size=14)
@@ -77,33 +74,3 @@ def test_the_everyday_tables_fit_a_wide_terminal_without_rich():
     table.add_row("7", [("Send the deck", ""), ("  +deck", "dim")], style="red")
     assert table.lines(120) is not None
     assert table.lines(10) is None  # too narrow: Rich wraps it
-
-
-# -- the config file ------------------------------------------------------------------------
-
-KEY = st.text(alphabet=st.sampled_from(list("az_-09")), min_size=1, max_size=6)
-VALUE = st.text(alphabet=st.sampled_from(list('aZ 9:/#"\\\'é[]=,') + ["\t", "\x01", "\x7f"]), max_size=8)
-LINE = st.one_of(
-    st.builds(lambda k, v, c: f'{k} = "{v}"{c}', KEY, VALUE, st.sampled_from(["", " # note", "#x"])),
-    st.builds(lambda k, vs, comma: f"{k} = [{', '.join(f'{chr(34)}{v}{chr(34)}' for v in vs)}{comma}]", KEY,
-              st.lists(VALUE, max_size=3), st.sampled_from(["", ","])),  # fmt: skip
-    st.sampled_from(["", "# a comment", "  ", "[table]", "a.b = \"x\"", "n = 3", "flag = true", "s = 'lit'",
-                     "x = \"\"\"multi\"\"\"", "\ttz\t=\t\"UTC\"", "x = [", "]", "\ufeffa = \"x\""]),
-)  # fmt: skip
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(LINE, max_size=5), st.sampled_from(["\n", "\r\n"]))
-def test_a_plain_config_is_read_as_tomllib_reads_it(lines, newline):
-    text = newline.join(lines)
-    try:
-        expected = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        expected = None
-    read = _plain_toml(text)
-    assert read is None or read == expected
-
-
-def test_the_usual_config_files_are_read_without_tomllib():
-    text = 'timezone = "Europe/Berlin"  # home\nday_end = "18:00"\nworkdays = ["mon", "tue", "wed", "thu"]\n'
-    assert _plain_toml(text) == tomllib.loads(text)

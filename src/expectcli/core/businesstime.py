@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from expectcli.core.dates import Duration
+from expectcli.core.config import Settings
+from expectcli.core.durations import Duration
 from expectcli.errors import BadInput
 
 MAX_DAYS = 3660  # a window longer than ten years of working days is a typo
@@ -43,8 +44,6 @@ class WorkingTime(NamedTuple):
 def after(start: datetime, window: Duration, hours: WorkingTime) -> datetime:
     """The deadline `window` after `start` (aware), as an aware UTC datetime."""
     if window.unit in ("d", "w"):
-        from expectcli.core.config import Settings
-
         return window.add_to(start, Settings(timezone=hours.zone))
     per_unit = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "bd": hours.day_length}[window.unit]
     return add_working_time(start, window.amount * per_unit, hours)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from expectcli.core.businesstime import WorkingTime, after, check_country
 from expectcli.core.config import Settings, check_timezone
-from expectcli.core.dates import Duration, parse_duration
+from expectcli.core.durations import Duration, parse_duration
 from expectcli.errors import BadInput
 from expectcli.core.ledger import ClientCadence, ClientSummary, Promise
 
@@ -52,10 +52,13 @@ def default_terms(settings: Settings) -> Terms:
 
 def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
     start, end = parse_hours(agreed["work_hours"]) if agreed["work_hours"] else (settings.day_start, settings.day_end)
-    every = agreed["update_every"] or settings.update_every
+    respond, every = agreed["respond_within"], agreed["update_every"]
+    cadence = settings.update_every  # the config's, already read: a client's own terms are text in the ledger
+    if every:
+        cadence = None if every in NONE_WORDS else parse_duration(every)
     return Terms(
-        respond_within=parse_duration(agreed["respond_within"] or settings.respond_within),
-        update_every=None if every in (None, *NONE_WORDS) else parse_duration(every),
+        respond_within=parse_duration(respond) if respond else settings.respond_within,
+        update_every=cadence,
         start=start,
         end=end,
         timezone=agreed["timezone"] or settings.timezone,

@@ -18,21 +18,30 @@ from __future__ import annotations
 import os
 from datetime import time
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from expectcli.core.durations import Duration, parse_duration
 from expectcli.errors import BadInput
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+KNOWN = ("timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays")
 
 
 class Settings(NamedTuple):
-    timezone: str = "UTC"
+    """The settings, read and checked once: every field holds its typed value."""
+
+    timezone: str = "UTC"  # an IANA zone name, checked when the file is read
     day_start: time = time(9, 0)
     day_end: time = time(17, 0)
     week_start: int = 0  # 0 = Monday … 6 = Sunday
     workdays: tuple[int, ...] = (0, 1, 2, 3, 4)
-    respond_within: str = "1bd"
-    update_every: str | None = None
+    respond_within: Duration = Duration(1, "bd")
+    update_every: Duration | None = None
     holidays: str | None = None  # checked against the holidays package when first used
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)  # ZoneInfo keeps one instance per name
 
 
 def config_path() -> str:
@@ -57,50 +66,20 @@ def load_settings() -> Settings:
         raise BadInput(f"cannot read the config file {path}: {exc.strerror}") from None
     data: dict = {}
     if raw.strip():
-        try:
-            text = raw.decode("utf-8")
-            data = _plain_toml(text)
-            if data is None:
-                import tomllib
+        import tomllib
 
-                data = tomllib.loads(text)
+        try:
+            data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is no error
         except ValueError as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
-            raise BadInput(f"config file {path} is not valid TOML: {exc}") from None
+            reason = " ".join(str(exc).split())
+            raise BadInput(f"config file {path} is not valid TOML: {reason}") from None
     return settings_from_dict(data, source=str(path))
 
 
-# A config file is a few `key = "text"` lines (workdays a one-line array of them), and a prompt
-# reads it before every prompt: such a file is read here, as TOML reads it, anything else by
-# tomllib, whose import (with `typing`) costs more than the rest of `due --count` together.
-_TEXT = r'"[^"\\\x00-\x1f\x7f]*"'
-_PLAIN_LINE = (
-    rf"[ \t]*(?:(?P<key>[A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:(?P<text>{_TEXT})"
-    rf"|\[(?P<items>(?:[ \t]*{_TEXT}[ \t]*,)*(?:[ \t]*{_TEXT})?[ \t]*)\]))?"
-    r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
-)
-
-
-def _plain_toml(text: str) -> dict | None:
-    """`text` as tomllib would read it, if it holds only plain lines; else None."""
-    import re
-
-    data: dict = {}
-    for line in text.split("\n"):
-        match = re.fullmatch(_PLAIN_LINE, line.removesuffix("\r"))
-        if match is None or match["key"] in data:
-            return None
-        if match["text"] is not None:
-            data[match["key"]] = match["text"][1:-1]
-        elif match["key"] is not None:
-            data[match["key"]] = [item[1:-1] for item in re.findall(_TEXT, match["items"])]
-    return data
-
-
 def settings_from_dict(data: dict, source: str = "config") -> Settings:
-    known = {"timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays"}
-    unknown = sorted(set(data) - known)
+    unknown = sorted(set(data) - set(KNOWN))
     if unknown:
-        raise BadInput(f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise BadInput(f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(KNOWN))})")
     timezone = data.get("timezone") or _system_timezone()
     check_timezone(timezone, source)
     day_start = _clock(data.get("day_start", "09:00"), "day_start", source)
@@ -120,11 +99,11 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     return Settings(timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays)
 
 
-def _duration(value: object, key: str, source: str) -> str:
-    from expectcli.core.dates import parse_duration
-
+def _duration(value: object, key: str, source: str) -> Duration:
+    if not isinstance(value, str):
+        raise BadInput(f"{source}: {key} must be a duration in quotes like \"1bd\" or \"4h\", not {value!r}")
     try:
-        return str(parse_duration(str(value)))
+        return parse_duration(value)
     except BadInput as exc:
         raise BadInput(f"{source}: {key}: {exc}") from None
 
@@ -167,11 +146,23 @@ def check_timezone(name: object, source: str) -> None:
 
 
 def _clock(value: object, key: str, source: str) -> time:
-    try:
-        hours, minutes = str(value).split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise BadInput(f"{source}: {key} must be a time like 17:00, not {value!r}") from None
+    """`17:00`, `5pm`, `5:30pm`, or a TOML local time (`day_end = 17:00:00`), to the minute."""
+    if isinstance(value, time) and value.tzinfo is None:
+        return value.replace(second=0, microsecond=0)
+    text = value.strip().lower() if isinstance(value, str) else ""
+    meridiem = text[-2:] if text.endswith(("am", "pm")) else ""
+    hours, colon, minutes = text.removesuffix(meridiem).strip().partition(":")
+    if _digits(hours) and (_digits(minutes) and len(minutes) == 2 if colon else meridiem):
+        hour, minute = int(hours), int(minutes or 0)
+        if meridiem and 1 <= hour <= 12 and minute <= 59:
+            return time(hour % 12 + (12 if meridiem == "pm" else 0), minute)
+        if not meridiem and hour <= 23 and minute <= 59:
+            return time(hour, minute)
+    raise BadInput(f"{source}: {key} must be a time like 17:00 or 5pm, not {value!r}")
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _weekday(value: object, key: str, source: str) -> int:

@@ -22,44 +22,54 @@ given `now`, and every result is an aware UTC `datetime` (a plain stdlib one).
   minutes are exact elapsed time from `now`; days, weeks and business days name a day
   (today's date plus N days, 7N days, or the Nth following workday) at D.
 
-`parse_duration` reads the same amounts (``4h``, ``2 days``, ``1bd``) into a
-`Duration`, whose `add_to` keeps the wall-clock time for day-based units.
-
-Daylight-saving rules, applied wherever a local wall time is turned into an instant:
-
-* a wall time that does not exist (the spring-forward gap, e.g. 02:30 on
-  2027-03-28 in Europe/Berlin) is moved forward by the length of the gap (03:30 CEST);
-* an ambiguous wall time (the autumn fold, e.g. 02:30 on 2026-10-25 in
-  Europe/Berlin) means its earlier occurrence (02:30 CEST, +02:00).
+`parse_duration` (from `expectcli.core.durations`, re-exported here) reads the same
+amounts (``4h``, ``2 days``, ``1bd``) into a `Duration`, whose `add_to` keeps the
+wall-clock time for day-based units. The daylight-saving rules for wall times that do
+not exist or exist twice are `durations.instant_at`'s.
 
 Naive datetimes passed in as `now`, `start` or `moment` are taken to be UTC.
 
 Everything unreadable raises `BadInput` with a one-line message; no other exception
-escapes `parse_when` or `parse_duration`, whatever the string. This module uses only
-the standard library so that importing it stays cheap.
+escapes `parse_when` or `parse_duration`, whatever the string. Importing this module
+loads only the standard library: weekday steps, week starts and month ends are
+Pendulum's, imported when one of those phrases is read (see "calendar steps").
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from expectcli.core.config import Settings
+from expectcli.core.durations import (
+    AMOUNT,
+    DURATION_FORMS,
+    UNITS,
+    Duration,
+    alternatives,
+    aware,
+    duration_from,
+    instant_at,
+    normalize,
+    out_of_range,
+    parse_duration,
+    quote,
+    shift_date,
+    valid_workdays,
+    zone_of,
+)
 from expectcli.errors import BadInput
+
+__all__ = [
+    "DURATION_FORMS", "UNITS", "WHEN_FORMS", "Duration", "parse_bound", "parse_duration", "parse_when",
+    "now_utc", "start_of_day", "to_local", "calendar_day", "start_of_week", "last_of_month",
+]  # fmt: skip
 
 WHEN_FORMS = (
     "2026-12-03, '2026-12-03 14:00', today, tonight, tomorrow, eod, eow, eom, fri, "
     "'fri 5pm', 'dec 3 14:00', 'in 3 days', 3d, 2h, 90m, 2w, +2bd"
 )
-DURATION_FORMS = "4h, 90m, 2d, 1w, 1bd"
-
-UNITS = ("m", "h", "d", "w", "bd")
-
 _TONIGHT = time(23, 59)
-_MAX_QUOTE = 40
-_MAX_DIGITS = 12
 
 _WEEKDAY_NAMES = {
     0: ("mon", "monday"),
@@ -80,38 +90,12 @@ _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 
-_UNIT_WORDS = {
-    "m": ("m", "min", "mins", "minute", "minutes"),
-    "h": ("h", "hr", "hrs", "hour", "hours"),
-    "d": ("d", "day", "days"),
-    "w": ("w", "wk", "wks", "week", "weeks"),
-    "bd": ("bd", "business day", "business days", "workday", "workdays"),
-}
-_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
-
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
-
-# Roughly the span of the calendar (years 1-9999) in days; amounts beyond it cannot
-# land on a representable date, so they are refused when read.
-_CALENDAR_DAYS = 3_652_059
-_MAX_AMOUNT = {
-    "m": _CALENDAR_DAYS * 24 * 60,
-    "h": _CALENDAR_DAYS * 24,
-    "d": _CALENDAR_DAYS,
-    "w": _CALENDAR_DAYS // 7,
-    "bd": _CALENDAR_DAYS // 7,  # with one workday a week, N business days span 7N days
-}
-
-
-def _alternatives(words) -> str:
-    """A regex alternation that tries longer words first."""
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-
 
 # Patterns, matched whole against normalized text (lower case, single spaces, no outer
 # whitespace). They stay strings: `re` compiles and caches each on first use, which
 # keeps importing this module cheap for the commands that never read a date.
-_MONTH = rf"(?P<month>{_alternatives(_MONTHS)})\.?"
+_MONTH = rf"(?P<month>{alternatives(_MONTHS)})\.?"
 _DAY_NUMBER = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,? (?P<year>[0-9]{4}))?"
 _MONTH_DAY = rf"{_MONTH} {_DAY_NUMBER}{_YEAR}"
@@ -130,8 +114,7 @@ _TIME = (
 )
 # The optional day part is lazy, so "at 5pm" reads as no day plus "at".
 _DAY_AND_TIME = rf"(?:(?P<day>.+?) )??(?:at )?{_TIME}"
-_WEEKDAY = rf"(?:(?:next|this) )?(?P<weekday>{_alternatives(_WEEKDAYS)})"
-_AMOUNT = rf"(?P<sign>[+-]?) ?(?P<amount>[0-9]+) ?(?P<unit>{_alternatives(_UNIT_OF)})"
+_WEEKDAY = rf"(?:(?:next|this) )?(?P<weekday>{alternatives(_WEEKDAYS)})"
 
 
 def _match(pattern: str, text: str) -> re.Match | None:
@@ -142,68 +125,21 @@ def _match(pattern: str, text: str) -> re.Match | None:
 # --- public API -------------------------------------------------------------------
 
 
-class _Span(NamedTuple):
-    amount: int
-    unit: str  # one of UNITS
-
-
-class Duration(_Span):
-    """A non-negative span: `amount` of minutes, hours, days, weeks or business days."""
-
-    __slots__ = ()
-
-    def __new__(cls, amount: int, unit: str) -> Duration:
-        if unit not in UNITS or not isinstance(amount, int) or amount < 0:
-            raise ValueError(f"invalid Duration({amount!r}, {unit!r})")
-        return super().__new__(cls, amount, unit)
-
-    def __str__(self) -> str:
-        return f"{self.amount}{self.unit}"
-
-    def add_to(self, start: datetime, settings: Settings) -> datetime:
-        """The UTC instant this duration after `start`.
-
-        Minutes and hours are exact elapsed time. Days, weeks and business days keep
-        the wall-clock time of `start` in the user's zone, so across a DST change one
-        day may be 23 or 25 hours.
-        """
-        try:
-            start = _aware(start)
-            if self.unit in ("m", "h"):
-                elapsed = timedelta(minutes=self.amount if self.unit == "m" else 60 * self.amount)
-                return start.astimezone(timezone.utc) + elapsed
-            zone = _zone(settings)
-            local = start.astimezone(zone)
-            day = _shift_date(local.date(), self.amount, self.unit, settings.workdays)
-            return _at(day, local.time(), zone)
-        except (OverflowError, ValueError):
-            raise _out_of_range(f"{self} after {start.isoformat()}") from None
-
-
-def parse_duration(text: str) -> Duration:
-    """Read `4h`, `90m`, `2d`, `1w`, `1bd`, `30min`, `2 days`, `3 business days`, `+1h`…"""
-    quoted = _quote(text)
-    match = _match(_AMOUNT, _normalize(text))
-    if match is None:
-        raise BadInput(f"can't read {quoted} as a duration; try {DURATION_FORMS}")
-    return _duration_from(match, quoted, hint=f"try {DURATION_FORMS}")
-
-
 def parse_when(text: str, now: datetime, settings: Settings) -> datetime:
     """Read a date/time expression (see the module docstring) as an aware UTC datetime."""
-    quoted = _quote(text)
-    normal = _normalize(text)
+    quoted = quote(text)
+    normal = normalize(text)
     if not normal:
         raise BadInput(f"no date or time given; try {WHEN_FORMS}")
-    zone = _zone(settings)
+    zone = zone_of(settings)
     try:
-        local_now = _aware(now).astimezone(zone)
+        local_now = aware(now).astimezone(zone)
         for reader in (_read_iso_datetime, _read_relative, _read_day_word, _read_day_and_time):
             result = reader(normal, local_now, settings, quoted)
             if result is not None:
                 return result
     except (OverflowError, ValueError):
-        raise _out_of_range(quoted) from None
+        raise out_of_range(quoted) from None
     raise BadInput(f"can't read {quoted} as a date or time; try {WHEN_FORMS}")
 
 
@@ -212,25 +148,25 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool) -> d
     `nov 2`) means that day's start, or with `end` the start of the next day, so that
     `--since nov 2 --until nov 8` covers both days completely. Reports look back, so a
     weekday or a month day without a year is the latest one not after today."""
-    normal = _normalize(text)
-    zone = _zone(settings)
-    today = _aware(now).astimezone(zone).date()
+    normal = normalize(text)
+    zone = zone_of(settings)
+    today = aware(now).astimezone(zone).date()
     weekday = _match(_WEEKDAY, normal)
     try:
         if weekday:
-            day = today - timedelta(days=(today.weekday() - _WEEKDAYS[weekday["weekday"]]) % 7)
+            day = start_of_week(today, _WEEKDAYS[weekday["weekday"]])  # the latest such day
         else:
             day = _named_date(normal, today, past=True) if normal else None
         if day is not None:
-            return _at(day + timedelta(days=1) if end else day, time(0, 0), zone)
+            return instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone)
     except (OverflowError, ValueError):
-        raise _out_of_range(_quote(text)) from None
+        raise out_of_range(quote(text)) from None
     return parse_when(text, now, settings)
 
 
 def start_of_day(day: date, settings: Settings) -> datetime:
     """The UTC instant at which `day` begins on the user's wall clock."""
-    return _at(day, time(0, 0), _zone(settings))
+    return instant_at(day, time(0, 0), zone_of(settings))
 
 
 def now_utc() -> datetime:
@@ -240,7 +176,7 @@ def now_utc() -> datetime:
 
 def to_local(moment: datetime, settings: Settings) -> datetime:
     """`moment` as an aware datetime in the user's zone (naive input is taken as UTC)."""
-    return _aware(moment).astimezone(_zone(settings))
+    return aware(moment).astimezone(zone_of(settings))
 
 
 # --- the readers: each returns None when the text is not its form -----------------
@@ -264,7 +200,7 @@ def _read_iso_datetime(
         text=match["clock"],
     )
     if match["offset"] is None:
-        return _at(day, clock, now.tzinfo)
+        return instant_at(day, clock, now.tzinfo)
     return datetime.combine(day, clock, tzinfo=_offset(match)).astimezone(timezone.utc)
 
 
@@ -272,14 +208,14 @@ def _read_relative(
     text: str, now: datetime, settings: Settings, quoted: str
 ) -> datetime | None:
     """`in 3 days`, `3d`, `+2bd`, `2h`…: exact for hours and minutes, day-based at D."""
-    match = _match(_AMOUNT, text.removeprefix("in "))
+    match = _match(AMOUNT, text.removeprefix("in "))
     if match is None:
         return None
-    duration = _duration_from(match, quoted, hint="give a date for a day in the past")
+    duration = duration_from(match, quoted, hint="give a date for a day in the past")
     if duration.unit in ("m", "h"):
         return duration.add_to(now, settings)
-    day = _shift_date(now.date(), duration.amount, duration.unit, settings.workdays)
-    return _at(day, settings.day_end, now.tzinfo)
+    day = shift_date(now.date(), duration, settings.workdays)
+    return instant_at(day, settings.day_end, now.tzinfo)
 
 
 def _read_day_word(
@@ -288,14 +224,13 @@ def _read_day_word(
     """The words that name a moment on their own and take no time: tonight, eod, eow, eom."""
     today = now.date()
     if text == "tonight":
-        return _at(today, _TONIGHT, now.tzinfo)
+        return instant_at(today, _TONIGHT, now.tzinfo)
     if text == "eod":
-        return _at(today, settings.day_end, now.tzinfo)
+        return instant_at(today, settings.day_end, now.tzinfo)
     if text == "eow":
         return _end_of_week(now, settings)
     if text == "eom":
-        next_month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
-        return _at(next_month - timedelta(days=1), settings.day_end, now.tzinfo)
+        return instant_at(last_of_month(today), settings.day_end, now.tzinfo)
     return None
 
 
@@ -306,7 +241,7 @@ def _read_day_and_time(
     match = _match(_DAY_AND_TIME, text)
     day_text = match["day"] if match else text
     if day_text is None:  # a time alone: today, even if already past
-        return _at(now.date(), _clock_from(match), now.tzinfo)
+        return instant_at(now.date(), _clock_from(match), now.tzinfo)
     weekday = _match(_WEEKDAY, day_text)
     day = None if weekday else _named_date(day_text, now.date())
     if weekday is None and day is None:
@@ -314,7 +249,7 @@ def _read_day_and_time(
     clock = _clock_from(match) if match else settings.day_end
     if weekday:
         return _next_weekday(_WEEKDAYS[weekday["weekday"]], clock, now)
-    return _at(day, clock, now.tzinfo)
+    return instant_at(day, clock, now.tzinfo)
 
 
 # --- days ---------------------------------------------------------------------------
@@ -367,11 +302,11 @@ def _last_month_day(month: int, day: int, today: date, text: str) -> date:
 
 def _next_weekday(weekday: int, clock: time, now: datetime) -> datetime:
     """The first `weekday` at `clock` that is strictly after `now` (today counts)."""
-    today = now.date()
-    day = today + timedelta(days=(weekday - today.weekday()) % 7)
-    moment = _at(day, clock, now.tzinfo)
+    today = calendar_day(now.date())
+    day = today if today.day_of_week == weekday else today.next(weekday)
+    moment = instant_at(day, clock, now.tzinfo)
     if moment <= now:
-        moment = _at(day + timedelta(weeks=1), clock, now.tzinfo)
+        moment = instant_at(day.add(weeks=1), clock, now.tzinfo)
     return moment
 
 
@@ -381,48 +316,40 @@ def _end_of_week(now: datetime, settings: Settings) -> datetime:
     "Last" is in the order of the week starting on `week_start`, so a Sunday-to-Thursday
     working week with weeks starting on Sunday ends on Thursday.
     """
-    workdays = _valid_workdays(settings.workdays)
-    today = now.date()
-    week_start = today - timedelta(days=(today.weekday() - settings.week_start) % 7)
-    last = week_start + timedelta(days=max((d - settings.week_start) % 7 for d in workdays))
-    moment = _at(last, settings.day_end, now.tzinfo)
+    workdays = valid_workdays(settings.workdays)
+    first = calendar_day(start_of_week(now.date(), settings.week_start))
+    last = first.add(days=max((d - settings.week_start) % 7 for d in workdays))
+    moment = instant_at(last, settings.day_end, now.tzinfo)
     if moment < now:
-        moment = _at(last + timedelta(weeks=1), settings.day_end, now.tzinfo)
+        moment = instant_at(last.add(weeks=1), settings.day_end, now.tzinfo)
     return moment
 
 
-def _shift_date(day: date, amount: int, unit: str, workdays) -> date:
-    """`day` moved forward by `amount` days, weeks or business days."""
-    if unit == "d":
-        return day + timedelta(days=amount)
-    if unit == "w":
-        return day + timedelta(weeks=amount)
-    return _add_workdays(day, amount, _valid_workdays(workdays))
+# --- calendar steps -------------------------------------------------------------------------
+# Weekday steps, week starts and month ends are Pendulum's arithmetic on local dates. Pendulum
+# is imported only here, when such a phrase is read or a report period is worked out, never by
+# what a prompt's `expect due --count` runs (ISO times and amounts): importing it costs ~35 ms.
+# Turning a local date and time into an instant stays `instant_at`'s (see its docstring).
 
 
-def _add_workdays(day: date, count: int, workdays: frozenset[int]) -> date:
-    """The `count`-th workday after `day` (`day` itself for 0).
+def calendar_day(day: date):
+    """`day` as a `pendulum.Date` (a `date` subclass), for calendar arithmetic."""
+    import pendulum
 
-    Every run of 7 days holds each workday once, so whole weeks are skipped at once and
-    only the last few days are walked: huge counts stay fast.
-    """
-    if count == 0:
-        return day
-    weeks, remaining = divmod(count - 1, len(workdays))
-    day += timedelta(weeks=weeks)
-    remaining += 1
-    while remaining:
-        day += timedelta(days=1)
-        if day.weekday() in workdays:
-            remaining -= 1
-    return day
+    return pendulum.Date(day.year, day.month, day.day)
 
 
-def _valid_workdays(workdays) -> frozenset[int]:
-    valid = frozenset(d for d in workdays if isinstance(d, int) and 0 <= d <= 6)
-    if not valid:
-        raise BadInput("no workdays are configured, so working days cannot be counted")
-    return valid
+def start_of_week(day: date, week_start: int) -> date:
+    """The first day of the week holding `day`, for weeks that begin on `week_start`
+    (0 = Monday … 6 = Sunday): `day` itself, or the latest such weekday before it."""
+    local = calendar_day(day)
+    return local if local.day_of_week == week_start else local.previous(week_start)
+
+
+def last_of_month(day: date) -> date:
+    """The last day of `day`'s month: the day before the next month begins (so the last
+    month of the calendar, December 9999, has no end this tool can name)."""
+    return calendar_day(day).start_of("month").add(months=1).subtract(days=1)
 
 
 def _calendar_date(year, month, day, *, text: str) -> date:
@@ -433,17 +360,6 @@ def _calendar_date(year, month, day, *, text: str) -> date:
 
 
 # --- times, zones and amounts ------------------------------------------------------
-
-
-def _at(day: date, clock: time, zone) -> datetime:
-    """The UTC instant at which the wall clock in `zone` shows `clock` on `day`.
-
-    With fold=0, zoneinfo resolves an ambiguous (fold) time to its first occurrence and
-    a nonexistent (gap) time with the offset from before the change, which puts the
-    instant after the gap by exactly the gap's length: 02:30 becomes 03:30.
-    """
-    wall = datetime.combine(day, clock.replace(tzinfo=None, fold=0), tzinfo=zone)
-    return wall.astimezone(timezone.utc)
 
 
 def _clock_from(match: re.Match) -> time:
@@ -476,46 +392,6 @@ def _offset(match: re.Match) -> timezone:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _duration_from(match: re.Match, quoted: str, *, hint: str) -> Duration:
-    """The `Duration` of an `_AMOUNT` match, refusing negative and absurd amounts."""
-    if match["sign"] == "-":
-        raise BadInput(f"{quoted}: negative amounts are not accepted; {hint}")
-    unit = _UNIT_OF[match["unit"]]
-    digits = match["amount"].lstrip("0") or "0"
-    if len(digits) > _MAX_DIGITS or int(digits) > _MAX_AMOUNT[unit]:
-        raise _out_of_range(quoted)
-    return Duration(int(digits), unit)
-
-
-def _out_of_range(what: str) -> BadInput:
-    return BadInput(f"{what} is outside the dates this tool handles (years 1 to 9999)")
-
-
-def _zone(settings: Settings) -> ZoneInfo:
-    try:
-        return ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise BadInput(f"unknown time zone {settings.timezone!r}") from None
-
-
-def _aware(moment: datetime) -> datetime:
-    """`moment`, with naive values taken as UTC (as databases often hand them back)."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 # --- text ---------------------------------------------------------------------------
 
 
-def _normalize(text: object) -> str:
-    """Lower case, runs of whitespace as one space, no outer whitespace."""
-    return " ".join(text.lower().split()) if isinstance(text, str) else ""
-
-
-def _quote(text: object) -> str:
-    """`text` quoted for a one-line message: trimmed, with control characters escaped."""
-    shown = " ".join(text.split()) if isinstance(text, str) else str(text)
-    if len(shown) > _MAX_QUOTE:
-        shown = shown[: _MAX_QUOTE - 1] + "…"
-    return repr(shown)

@@ -4,15 +4,19 @@ A period is the half-open interval [start, end) of UTC epoch seconds; a promise 
 it when its reckoning time falls inside. Weeks begin at local midnight of the configured
 first weekday, months at local midnight of the 1st, so a week across a daylight-saving
 change is 167 or 169 hours long.
+
+The calendar steps (the week's first day, the next and previous week or month) are
+Pendulum's, on local dates; each boundary date becomes an instant by `dates.start_of_day`,
+whose rules say where a midnight that does not exist, or exists twice, falls.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from expectcli.core.config import Settings
-from expectcli.core.dates import start_of_day, to_local
+from expectcli.core.dates import calendar_day, start_of_day, start_of_week, to_local
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,13 @@ class Period:
 
 
 def week_of(moment: int, settings: Settings) -> Period:
-    today = _local_date(moment, settings)
-    first = today - timedelta(days=(today.weekday() - settings.week_start) % 7)
-    return _days("week", first, first + timedelta(days=7), settings)
+    first = start_of_week(_local_date(moment, settings), settings.week_start)
+    return _days("week", first, first.add(weeks=1), settings)
 
 
 def month_of(moment: int, settings: Settings) -> Period:
-    first = _local_date(moment, settings).replace(day=1)
-    return _days("month", first, _next_month(first), settings)
+    first = calendar_day(_local_date(moment, settings)).start_of("month")
+    return _days("month", first, first.add(months=1), settings)
 
 
 def span(start: int, end: int) -> Period:
@@ -43,9 +46,11 @@ def span(start: int, end: int) -> Period:
 def previous(period: Period, settings: Settings) -> Period:
     """The period of the same kind just before `period` (a span: of the same length)."""
     if period.kind == "week":
-        return week_of(period.start - 1, settings)
+        first = start_of_week(first_day(period, settings), settings.week_start).subtract(weeks=1)
+        return _days("week", first, first.add(weeks=1), settings)
     if period.kind == "month":
-        return month_of(period.start - 1, settings)
+        first = calendar_day(first_day(period, settings)).start_of("month").subtract(months=1)
+        return _days("month", first, first.add(months=1), settings)
     return Period("span", 2 * period.start - period.end, period.start)
 
 
@@ -70,10 +75,6 @@ def last_day(period: Period, settings: Settings) -> date:
 
 def _days(kind: str, first: date, after: date, settings: Settings) -> Period:
     return Period(kind, _epoch(start_of_day(first, settings)), _epoch(start_of_day(after, settings)))
-
-
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
 def _local_date(moment: int, settings: Settings) -> date:

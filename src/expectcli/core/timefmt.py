@@ -1,15 +1,21 @@
-"""Times for people: local dates and "in 2 days" / "3 h overdue"."""
+"""Times for people: local dates and "in 2 days" / "3 h overdue".
+
+`span` and `relative` phrase elapsed time, rounded to the unit a person reads at a glance.
+They run on every row of `expect list` and `expect due`, so they are plain arithmetic on
+seconds: importing Pendulum for them would cost those commands about 35 ms, a third of their
+run. tests/test_timefmt.py holds them to Pendulum's calendar differences instead: a deadline
+N days ahead on the wall clock reads "in N days", across a daylight-saving change too.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from expectcli.core.config import Settings
 
 
 def local(moment: int, settings: Settings) -> datetime:
-    return datetime.fromtimestamp(moment, ZoneInfo(settings.timezone))
+    return datetime.fromtimestamp(moment, settings.zone)
 
 
 def short(moment: int | None, settings: Settings, now: int) -> str:
