@@ -131,6 +131,12 @@ def break_point(outcome: str, broken_at: int | None, due: int) -> int | None:
     return broken_at if broken_at is not None else due
 
 
+# `break_point` in SQL, for a row of `promise p` whose outcome is broken.
+BREAK_POINT_SQL = "COALESCE(p.broken_at, p.due)"
+# Whether the outcome at :now of `promise p` is broken.
+BROKEN_SQL = f"{OUTCOME_SQL} IN ({', '.join(repr(outcome) for outcome in BROKEN)})"
+
+
 def kept_rate(counts: dict[str, int]) -> float | None:
     judged = sum(counts.get(o, 0) for o in ("kept", "renegotiated", "late", "missed"))
     if not judged:

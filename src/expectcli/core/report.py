@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from expectcli.core import clients, outcomes, periods
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
-from expectcli.core.outcomes import OUTCOME_SQL
+from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
 from expectcli.core.queries import LIVE, client_id
 from expectcli.core.validate import normalise_handle
 from expectcli.core.periods import Period
@@ -182,11 +182,11 @@ def _trend(tx, trend_periods: list[Period], scope: dict) -> list[TrendPoint]:
 def _broken(tx, period: Period, scope: dict) -> list[Broken]:
     settled_at = "CASE WHEN p.state = 'active' THEN NULL ELSE COALESCE(p.delivered_at, p.released_at) END"
     rows = tx.all(
-        f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL} AS outcome, COALESCE(p.broken_at, p.due) AS break_point,"
+        f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL} AS outcome, {BREAK_POINT_SQL} AS break_point,"
         f" p.delivered_at, {settled_at} AS settled"
         " FROM promise p JOIN client c ON c.id = p.client_id"
         f" WHERE {_reckoned_in(scope)}"
-        f" AND {OUTCOME_SQL} IN ('late', 'missed')"
+        f" AND {BROKEN_SQL}"
         " ORDER BY break_point, p.id",
         {**scope, "start": period.start, "end": period.end},
     )
