@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,26 @@ def test_the_table_shows_25_broken_promises_and_counts_the_rest(cli):
     assert "… and 5 more broken promises" in out
     assert len(cli.json("report", "--last-week")["broken"]) == 30
     assert "Late 29" in cli.ok("report", "--last-week", "--format", "markdown").stdout
+
+
+def test_a_report_is_read_in_one_read_transaction(history):
+    """Counts, broken promises, renegotiations, trend, feedback, last and owed updates: one
+    snapshot, so a report taken while others write never mixes two states of the ledger."""
+    from expectcli.core import periods, report
+    from expectcli.core.config import Settings
+    from expectcli.core.ledger import open_ledger
+
+    history.ok("client", "terms", "acme", "--update-every", "1w", now=at(16))
+    now = int(datetime.fromisoformat(NOW).timestamp())
+    ledger = open_ledger(history.location, now)
+    opened = []
+    real_read, real_write = ledger.store.read, ledger.store.write
+    ledger.store.read = lambda: opened.append("read") or real_read()
+    ledger.store.write = lambda: opened.append("write") or real_write()
+    try:
+        settings = Settings(timezone="Europe/Berlin")
+        built = report.build(ledger, periods.previous(periods.week_of(now, settings), settings), settings)
+    finally:
+        ledger.store.close()
+    assert opened == ["read"]
+    assert [s.client for s in built.updates_owed] == ["acme"] and built.renegotiations and built.trend
