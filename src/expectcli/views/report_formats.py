@@ -36,11 +36,12 @@ def to_json(report: Report, settings: Settings) -> dict:
             for s in report.clients
         ],
         "broken": [
-            {"id": b.id, "title": b.title, "client": b.client, "outcome": b.outcome, "due": when(b.break_point),
-             "broken_at": when(b.break_point), "delivered": when(b.delivered),
+            {"id": b.id, "title": b.title, "client": b.client, "outcome": b.outcome, "due": broken_at,
+             "broken_at": broken_at, "delivered": when(b.delivered),
              "released": when(b.settled) if b.settled is not None and b.delivered is None else None,
              "slip_hours": b.slip_hours}  # fmt: skip
             for b in report.broken
+            for broken_at in [when(b.break_point)]
         ],
         "renegotiations": [
             {"id": r.id, "title": r.title, "client": r.client, "moved_at": when(r.recorded_at),
