@@ -39,7 +39,8 @@ def next_moment(data, clock: int, deadlines: set[int]) -> int:
     """A moment not before `clock`: a few minutes or hours on, or exactly at (or a minute
     either side of) a deadline still ahead."""
     ahead = sorted(d + shift for d in deadlines for shift in (-MINUTE, 0, MINUTE) if d + shift >= clock)
-    choices = [st.integers(0, 3).map(lambda n: clock + n * MINUTE), st.integers(0, 48 * 60).map(lambda n: clock + n * MINUTE)]
+    choices = [st.integers(0, 3), st.integers(0, 48 * 60)]
+    choices = [count.map(lambda n: clock + n * MINUTE) for count in choices]
     if ahead:
         choices.append(st.sampled_from(ahead))
     return data.draw(st.one_of(*choices))

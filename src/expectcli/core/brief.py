@@ -57,7 +57,8 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
         floor = since if since is not None else -(2**62)
 
         def promises(where: str) -> list[Promise]:
-            return promises_where(tx, f"p.client_id = :client AND {where}", {"client": client, "since": floor}, ledger.now)
+            params = {"client": client, "since": floor}
+            return promises_where(tx, f"p.client_id = :client AND {where}", params, ledger.now)
 
         delivered = promises("p.state = 'delivered' AND p.delivered_at >= :since")
         released = promises("p.state = 'released' AND p.released_at >= :since")
