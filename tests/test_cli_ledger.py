@@ -188,6 +188,21 @@ def test_due_shows_overdue_and_soon_and_exits_1_when_overdue(cli):
     assert [p["title"] for p in wide] == ["Overdue", "Soon", "Far"]
 
 
+def test_due_count_counts_the_rows_due_lists_a_late_move_as_overdue(cli):
+    moved = cli.promise("Moved too late", due="2026-11-24 12:00", now="2026-11-23 09:00")
+    cli.ok("move", str(moved), "2026-11-26 12:00", "--reason", "forgot", now="2026-11-24 13:00")
+    cli.promise("Just at the deadline", due="2026-11-25 10:00", now="2026-11-23 09:00")
+    listed = cli("due", "--json")
+    assert listed.exit_code == 1
+    assert [(p["title"], p["outcome"]) for p in listed.json()] == [
+        ("Just at the deadline", "open"), ("Moved too late", "missed")]  # fmt: skip
+    counted = cli("due", "--count", "--json")
+    assert (counted.exit_code, counted.json()) == (1, {"overdue": 1, "due": 1, "within": "2d", "updates_overdue": 0})
+    assert cli("due", "--count").stdout == "1 overdue, 1 due\n"
+    later = cli("due", "--count", "--json", now="2026-11-25 10:01")  # a minute past the second deadline
+    assert later.json() == {"overdue": 2, "due": 0, "within": "2d", "updates_overdue": 0}
+
+
 def test_due_is_quiet_and_zero_when_nothing_is_due(cli):
     out = cli("due", "--count")
     assert (out.exit_code, out.stdout) == (0, "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,10 @@ def test_last_week_totals_and_rates(history):
     report = history.json("report", "--last-week")
     assert report["period"] == {"start": "2026-11-16T00:00:00+01:00", "end": "2026-11-23T00:00:00+01:00"}
     assert report["as_of"] == "2026-11-25T10:00:00+01:00"
+    assert report["client"] is None
     assert report["totals"] == {
         "kept": 2, "renegotiated": 1, "late": 1, "missed": 2, "released": 1, "open": 0,
-        "kept_rate": 0.5, "on_time_rate": pytest.approx(2 / 6),
+        "kept_rate": 0.5, "on_time_rate": pytest.approx(2 / 6), "nps": None,
     }  # fmt: skip
 
 
@@ -66,23 +68,85 @@ def test_per_client_scorecard_is_worst_first(history):
     assert (acme["kept"], acme["renegotiated"], acme["missed"]) == (1, 1, 1)
     assert acme["kept_rate"] == pytest.approx(2 / 3) and acme["on_time_rate"] == pytest.approx(1 / 3)
     assert initech["released"] == 1 and initech["kept_rate"] is None and initech["on_time_rate"] is None
-    assert all(c["nps"] is None and c["last_update"] is None for c in clients)
+    assert all(c["nps"] is None and c["last_update"] is None and c["update_overdue"] is False for c in clients)
     assert set(globex) == {"client", "kept", "renegotiated", "late", "missed", "released", "open", "kept_rate",
-                           "on_time_rate", "nps", "last_update"}  # fmt: skip
+                           "on_time_rate", "nps", "last_update", "update_overdue"}  # fmt: skip
 
 
 def test_broken_promises_with_slip_from_the_break_point(history):
     broken = history.json("report", "--last-week")["broken"]
     assert broken == [
-        {"id": 6, "title": "F", "client": "acme", "due": "2026-11-18T17:00:00+01:00", "delivered": None,
-         "slip_hours": 161.0},
-        {"id": 3, "title": "C", "client": "globex", "due": "2026-11-19T17:00:00+01:00",
-         "delivered": "2026-11-20T11:00:00+01:00", "slip_hours": 18.0},
-        {"id": 4, "title": "D", "client": "globex", "due": "2026-11-21T12:00:00+01:00", "delivered": None,
-         "slip_hours": 94.0},
+        {"id": 6, "title": "F", "client": "acme", "outcome": "missed", "due": "2026-11-18T17:00:00+01:00",
+         "broken_at": "2026-11-18T17:00:00+01:00", "delivered": None, "released": None, "slip_hours": 161.0},
+        {"id": 3, "title": "C", "client": "globex", "outcome": "late", "due": "2026-11-19T17:00:00+01:00",
+         "broken_at": "2026-11-19T17:00:00+01:00", "delivered": "2026-11-20T11:00:00+01:00", "released": None,
+         "slip_hours": 18.0},
+        {"id": 4, "title": "D", "client": "globex", "outcome": "missed", "due": "2026-11-21T12:00:00+01:00",
+         "broken_at": "2026-11-21T12:00:00+01:00", "delivered": None, "released": None, "slip_hours": 94.0},
     ]  # fmt: skip
     later = history.json("report", "--last-week", now="2026-11-25T12:00:00+01:00")["broken"]
     assert [b["slip_hours"] for b in later] == [163.0, 18.0, 96.0]
+
+
+def test_renegotiations_in_json_with_the_notice_they_gave(history):
+    assert history.json("report", "--last-week")["renegotiations"] == [
+        {"id": 2, "title": "B", "client": "acme", "moved_at": "2026-11-18T10:00:00+01:00",
+         "from": "2026-11-18T17:00:00+01:00", "to": "2026-11-20T17:00:00+01:00", "reason": "scope grew",
+         "in_time": True},
+        {"id": 6, "title": "F", "client": "acme", "moved_at": "2026-11-19T09:00:00+01:00",
+         "from": "2026-11-18T17:00:00+01:00", "to": "2026-11-27T17:00:00+01:00", "reason": "forgot to ask",
+         "in_time": False},
+    ]  # fmt: skip
+    assert history.json("report")["renegotiations"] == []  # this week: no move was recorded
+
+
+def test_trend_in_json_is_the_previous_periods_oldest_first(history):
+    trend = history.json("report", "--last-week")["trend"]
+    assert [point["period"]["start"] for point in trend] == [
+        "2026-09-21T00:00:00+02:00", "2026-09-28T00:00:00+02:00", "2026-10-05T00:00:00+02:00",
+        "2026-10-12T00:00:00+02:00", "2026-10-19T00:00:00+02:00", "2026-10-26T00:00:00+01:00",
+        "2026-11-02T00:00:00+01:00", "2026-11-09T00:00:00+01:00",
+    ]  # fmt: skip
+    assert trend[4]["period"] == {"start": "2026-10-19T00:00:00+02:00", "end": "2026-10-26T00:00:00+01:00"}
+    empty = {"kept": 0, "renegotiated": 0, "late": 0, "missed": 0, "released": 0, "open": 0, "kept_rate": None,
+             "on_time_rate": None}  # fmt: skip
+    assert all({k: v for k, v in point.items() if k != "period"} == empty for point in trend[:6])
+    assert trend[6] == {"period": {"start": "2026-11-02T00:00:00+01:00", "end": "2026-11-09T00:00:00+01:00"},
+                        **empty, "late": 1, "kept_rate": 0.0, "on_time_rate": 0.0}  # K, broken Tue 3 Nov
+    assert trend[7] == {"period": {"start": "2026-11-09T00:00:00+01:00", "end": "2026-11-16T00:00:00+01:00"},
+                        **empty, "kept": 1, "kept_rate": 1.0, "on_time_rate": 1.0}  # J, kept Tue 10 Nov
+    this_week = history.json("report")["trend"]
+    assert this_week[-1]["period"]["start"] == "2026-11-16T00:00:00+01:00"
+    assert this_week[-1]["kept_rate"] == 0.5  # the trend of this week ends with last week's rate
+
+
+def test_owed_updates_nps_and_the_client_in_json(history):
+    history.ok("client", "terms", "acme", "--update-every", "1w", now=at(16))
+    history.ok("feedback", "acme", "10", now=at(20))
+    history.ok("feedback", "globex", "3", now=at(20))
+    report = history.json("report", "--last-week")
+    assert report["updates_owed"] == [
+        {"client": "acme", "every": "1w", "last_update": None, "due": "2026-11-23T09:00:00+01:00"},
+    ]  # fmt: skip
+    assert report["totals"]["nps"] == 0  # one promoter, one detractor
+    by_client = {c["client"]: c for c in report["clients"]}
+    assert (by_client["acme"]["nps"], by_client["acme"]["update_overdue"]) == (100, True)
+    assert (by_client["globex"]["nps"], by_client["globex"]["update_overdue"]) == (-100, False)
+    history.ok("brief", "acme", "--sent", now=at(24))
+    after = history.json("report", "--last-week")
+    assert after["updates_owed"] == [] and after["clients"][1]["client"] == "acme"
+    assert after["clients"][1]["last_update"] == "2026-11-24T09:00:00+01:00"
+    assert after["clients"][1]["update_overdue"] is False
+    narrowed = history.json("report", "--last-week", "--client", "globex")
+    assert narrowed["client"] == "globex" and narrowed["updates_owed"] == []
+
+
+def test_a_late_release_is_broken_with_its_release_time(cli):
+    late = cli.promise("Dropped", to="acme", due="2026-11-17 12:00", now="2026-11-16 09:00")
+    cli.ok("release", str(late), "--reason", "no longer needed", now="2026-11-18 12:00")
+    [broken] = cli.json("report", "--last-week")["broken"]
+    assert (broken["outcome"], broken["delivered"], broken["released"], broken["slip_hours"]) == (
+        "missed", None, "2026-11-18T12:00:00+01:00", 24.0)  # fmt: skip
 
 
 def test_this_week_is_the_default_and_holds_the_week_edges(history):
@@ -209,3 +273,26 @@ def test_the_table_shows_25_broken_promises_and_counts_the_rest(cli):
     assert "… and 5 more broken promises" in out
     assert len(cli.json("report", "--last-week")["broken"]) == 30
     assert "Late 29" in cli.ok("report", "--last-week", "--format", "markdown").stdout
+
+
+def test_a_report_is_read_in_one_read_transaction(history):
+    """Counts, broken promises, renegotiations, trend, feedback, last and owed updates: one
+    snapshot, so a report taken while others write never mixes two states of the ledger."""
+    from expectcli.core import periods, report
+    from expectcli.core.config import Settings
+    from expectcli.core.ledger import open_ledger
+
+    history.ok("client", "terms", "acme", "--update-every", "1w", now=at(16))
+    now = int(datetime.fromisoformat(NOW).timestamp())
+    ledger = open_ledger(history.location, now)
+    opened = []
+    real_read, real_write = ledger.store.read, ledger.store.write
+    ledger.store.read = lambda: opened.append("read") or real_read()
+    ledger.store.write = lambda: opened.append("write") or real_write()
+    try:
+        settings = Settings(timezone="Europe/Berlin")
+        built = report.build(ledger, periods.previous(periods.week_of(now, settings), settings), settings)
+    finally:
+        ledger.store.close()
+    assert opened == ["read"]
+    assert [s.client for s in built.updates_owed] == ["acme"] and built.renegotiations and built.trend

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
-from expectcli.core.ledger import LIVE, PROMISE_COLUMNS, OUTCOME_SQL, Ledger, Promise, normalise_handle
+from expectcli.core.ledger import Ledger
+from expectcli.core.queries import LIVE, Promise, client_id, client_summary, promises_where
+from expectcli.core.validate import normalise_handle
 from expectcli.core.textsafe import markdown_literal
 
 
@@ -47,19 +49,16 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
     """The brief for `handle`, covering changes since `since` (default: the last update sent)."""
     from expectcli.core.clients import terms_of
 
-    summary = ledger.client(normalise_handle(handle))
-    since = summary.last_update if since is None else since
-    floor = since if since is not None else -(2**62)
+    handle = normalise_handle(handle)
     with ledger.store.read() as tx:
-        client_id = ledger.client_id(tx, summary.handle)
+        client = client_id(tx, handle)
+        summary = client_summary(tx, handle, ledger.now)
+        since = summary.last_update if since is None else since
+        floor = since if since is not None else -(2**62)
 
         def promises(where: str) -> list[Promise]:
-            rows = tx.all(
-                f"SELECT {PROMISE_COLUMNS}, {OUTCOME_SQL} FROM promise p JOIN client c ON c.id = p.client_id"
-                f" WHERE p.client_id = :client AND {where} ORDER BY p.due, p.id",
-                {"client": client_id, "now": ledger.now, "since": floor},
-            )
-            return [ledger.promise_from_row(row) for row in rows]
+            params = {"client": client, "since": floor}
+            return promises_where(tx, f"p.client_id = :client AND {where}", params, ledger.now)
 
         delivered = promises("p.state = 'delivered' AND p.delivered_at >= :since")
         released = promises("p.state = 'released' AND p.released_at >= :since")
@@ -71,7 +70,7 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
                 " JOIN promise p ON p.id = e.promise_id"
                 f" WHERE p.client_id = :client AND e.kind = 'moved' AND e.recorded_at >= :since AND {LIVE}"
                 " AND p.state <> 'voided' ORDER BY e.recorded_at, e.id",
-                {"client": client_id, "since": floor},
+                {"client": client, "since": floor},
             )
         ]
     overdue = [p for p in active if p.outcome == "missed"]

@@ -12,7 +12,9 @@ import json
 from itertools import groupby
 
 from expectcli.core import outcomes
-from expectcli.core.ledger import LIVE, TERMS, Ledger
+from expectcli.core.ledger import Ledger
+from expectcli.core.queries import LIVE
+from expectcli.core.validate import TERMS
 
 
 def run(ledger: Ledger) -> list[str]:

@@ -15,7 +15,7 @@ from expectcli.core.businesstime import WorkingTime, after, check_country
 from expectcli.core.config import Settings, check_timezone
 from expectcli.core.durations import Duration, parse_duration
 from expectcli.errors import BadInput
-from expectcli.core.ledger import ClientCadence, ClientSummary, Promise
+from expectcli.core.queries import ClientCadence, ClientSummary, Promise, clients_with_work
 
 NONE_WORDS = ("none", "never", "-")
 
@@ -143,12 +143,18 @@ def nps(promoters: int, detractors: int, total: int) -> int | None:
 
 
 def updates_owed(ledger, settings: Settings) -> list[UpdateStatus]:
-    """Every client with an update cadence and work in hand, with when its update is due.
+    """Every client with an update cadence and work in hand, with when its update is due."""
+    with ledger.store.read() as tx:
+        return updates_owed_in(tx, settings, ledger.now)
+
+
+def updates_owed_in(tx, settings: Settings, now: int) -> list[UpdateStatus]:
+    """`updates_owed`, read inside the transaction `tx` (the report reads all it shows in one).
 
     Without a default cadence in the config only clients that agreed one can owe an update,
     so the others are not even read: this runs on every `expect due --count` in a prompt."""
-    candidates = ledger.clients_with_work(agreed_cadence_only=settings.update_every is None)
-    statuses = (update_status(client, settings, ledger.now) for client in candidates)
+    candidates = clients_with_work(tx, agreed_cadence_only=settings.update_every is None)
+    statuses = (update_status(client, settings, now) for client in candidates)
     return [status for status in statuses if status is not None]
 
 

@@ -14,7 +14,9 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from expectcli.core.config import Settings
-from expectcli.core.ledger import OUTCOME_SQL, TERMS, Ledger
+from expectcli.core.ledger import Ledger
+from expectcli.core.outcomes import OUTCOME_SQL
+from expectcli.core.validate import TERMS
 from expectcli.core.serialize import iso
 
 FORMAT = "expect-ledger"

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from expectcli.core import dates, outcomes
+from expectcli.core import dates, journal, outcomes
 from expectcli.core.config import Settings
 from expectcli.errors import BadInput
 from expectcli.core.exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
-from expectcli.core.ledger import KINDS, TERMS, Ledger, checked_text, normalise_handle, normalise_tags
+from expectcli.core.ledger import Ledger
+from expectcli.core.validate import KINDS, TERMS, checked_text, normalise_handle, normalise_tags
 from expectcli.storage.store import Tx
 
 FORMATS = ("expect", "csv", "taskwarrior")
@@ -324,7 +325,7 @@ class _Writer:
         self._remember(incoming.client, incoming.title, incoming.due, promised_at)
         for event in incoming.events or self._events(incoming, promised_at):
             self._event(event, promise_id=promise_id)
-        Ledger.refold(self.tx, promise_id)
+        journal.refold(self.tx, promise_id)
 
     @staticmethod
     def _events(incoming: Incoming, promised_at: int) -> list[dict]:
@@ -345,7 +346,7 @@ class _Writer:
                 key = (cid, event["kind"], event["recorded_at"], event.get("text"), event.get("score"))
                 if key not in existing:
                     self._event(event, client_id=cid)
-            Ledger.refold_terms(self.tx, cid)
+            journal.refold_terms(self.tx, cid)
 
     def _event(self, event: dict, promise_id: int | None = None, client_id: int | None = None) -> None:
         columns = {key: event.get(key) for key in EVENT_FIELDS if key not in ("id", "voids")}

@@ -14,7 +14,11 @@ events of one promise in journal order:
 - ``reopened`` takes back the last delivery or release, as if it had not been recorded.
 
 What remains open at the end is ``open`` until its deadline passes, then ``missed``: that last
-step depends on *now*, so it is applied at read time (`outcome_at`), in SQL as in Python.
+step depends on *now*, so it is applied at read time. It is stated once, here, twice over:
+`outcome_at` for one promise in Python and `outcome_sql` for the queries that classify many
+(list, due and its counts, report, brief, client summaries, exports). The two sit side by
+side so that a change to one is a change to the other; a hypothesis test on random
+timelines (tests/test_outcome_rule.py) holds them equal.
 """
 
 from __future__ import annotations
@@ -103,10 +107,21 @@ def _settle(promised_at, first_due, due, moves, moved_broken_at, settled) -> Pro
 
 
 def outcome_at(outcome: str, due: int, now: int) -> str:
-    """The outcome at `now` of a promise whose folded outcome is `outcome`."""
+    """The outcome at `now` of a promise whose folded outcome is `outcome` and whose deadline
+    in force is `due`: an open promise is missed once its deadline has passed (now > due)."""
     if outcome == "open" and now > due:
         return "missed"
     return outcome
+
+
+def outcome_sql(outcome: str = "p.outcome", due: str = "p.due", now: str = ":now") -> str:
+    """`outcome_at` as a SQL expression over a promise row's stored columns (by default those
+    of `promise p`, with `now` bound as the parameter :now)."""
+    return f"CASE WHEN {outcome} = 'open' AND {now} > {due} THEN 'missed' ELSE {outcome} END"
+
+
+# The outcome at :now of `promise p`, for the queries.
+OUTCOME_SQL = outcome_sql()
 
 
 def break_point(outcome: str, broken_at: int | None, due: int) -> int | None:
@@ -114,6 +129,12 @@ def break_point(outcome: str, broken_at: int | None, due: int) -> int | None:
     if outcome not in BROKEN:
         return None
     return broken_at if broken_at is not None else due
+
+
+# `break_point` in SQL, for a row of `promise p` whose outcome is broken.
+BREAK_POINT_SQL = "COALESCE(p.broken_at, p.due)"
+# Whether the outcome at :now of `promise p` is broken.
+BROKEN_SQL = f"{OUTCOME_SQL} IN ({', '.join(repr(outcome) for outcome in BROKEN)})"
 
 
 def kept_rate(counts: dict[str, int]) -> float | None:

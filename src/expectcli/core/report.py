@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 from expectcli.core import clients, outcomes, periods
 from expectcli.core.config import Settings
-from expectcli.core.ledger import LIVE, OUTCOME_SQL, Ledger, normalise_handle
+from expectcli.core.ledger import Ledger
+from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
+from expectcli.core.queries import LIVE, client_id
+from expectcli.core.validate import normalise_handle
 from expectcli.core.periods import Period
 
 TREND_PERIODS = 8
@@ -103,20 +106,22 @@ class Report:
 
 
 def build(ledger: Ledger, period: Period, settings: Settings, client: str | None = None) -> Report:
+    """The report of `period` as of the ledger's now, everything read in one read transaction."""
     handle = normalise_handle(client) if client is not None else None
     trend_periods = periods.trailing(period, TREND_PERIODS, settings)
     with ledger.store.read() as tx:
         scope = {"now": ledger.now}
         if handle is not None:
-            scope["client"] = ledger.client_id(tx, handle)
+            scope["client"] = client_id(tx, handle)
         by_client = _counts_by_client(tx, period, scope)
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
         renegotiations = _renegotiations(tx, period, scope)
         feedback = _feedback(tx, period, scope)
         last_updates = _last_updates(tx, scope)
+        owed_now = clients.updates_owed_in(tx, settings, ledger.now)
         ledger_empty = tx.scalar("SELECT 1 FROM promise WHERE state <> 'voided' LIMIT 1") is None
-    updates_owed = [s for s in clients.updates_owed(ledger, settings) if s.overdue and handle in (None, s.client)]
+    updates_owed = [s for s in owed_now if s.overdue and handle in (None, s.client)]
     owed = {status.client for status in updates_owed}
     names = set(by_client) | set(feedback)
     scores = sorted(
@@ -177,11 +182,11 @@ def _trend(tx, trend_periods: list[Period], scope: dict) -> list[TrendPoint]:
 def _broken(tx, period: Period, scope: dict) -> list[Broken]:
     settled_at = "CASE WHEN p.state = 'active' THEN NULL ELSE COALESCE(p.delivered_at, p.released_at) END"
     rows = tx.all(
-        f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL} AS outcome, COALESCE(p.broken_at, p.due) AS break_point,"
+        f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL} AS outcome, {BREAK_POINT_SQL} AS break_point,"
         f" p.delivered_at, {settled_at} AS settled"
         " FROM promise p JOIN client c ON c.id = p.client_id"
         f" WHERE {_reckoned_in(scope)}"
-        f" AND {OUTCOME_SQL} IN ('late', 'missed')"
+        f" AND {BROKEN_SQL}"
         " ORDER BY break_point, p.id",
         {**scope, "start": period.start, "end": period.end},
     )

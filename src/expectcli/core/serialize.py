@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from expectcli.core.config import Settings
-from expectcli.core.ledger import ClientSummary, Event, Promise
+from expectcli.core.queries import ClientSummary, Event, Promise
 
 
 def iso(moment: int | None, settings: Settings) -> str | None:

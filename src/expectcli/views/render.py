@@ -8,7 +8,7 @@ from rich.text import Text
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
-from expectcli.core.ledger import ClientSummary, Event, Promise
+from expectcli.core.queries import ClientSummary, Event, Promise
 from expectcli.views.output import Output
 from expectcli.core.textsafe import printable
 from expectcli.views.tables import OUTCOME_STYLE, promise_table

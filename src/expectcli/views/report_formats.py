@@ -22,18 +22,36 @@ def counts_json(counts: Counts) -> dict:
 
 
 def to_json(report: Report, settings: Settings) -> dict:
+    """Everything the table shows, under the keys documented in docs/report.md."""
+    when = lambda moment: iso(moment, settings)  # noqa: E731
+    span = lambda period: {"start": when(period.start), "end": when(period.end)}  # noqa: E731
     return {
-        "period": {"start": iso(report.period.start, settings), "end": iso(report.period.end, settings)},
-        "as_of": iso(report.as_of, settings),
-        "totals": counts_json(report.totals),
+        "period": span(report.period),
+        "as_of": when(report.as_of),
+        "client": report.client,
+        "totals": {**counts_json(report.totals), "nps": report.nps},
         "clients": [
-            {"client": s.client, **counts_json(s.counts), "nps": s.nps, "last_update": iso(s.last_update, settings)}
+            {"client": s.client, **counts_json(s.counts), "nps": s.nps, "last_update": when(s.last_update),
+             "update_overdue": s.update_overdue}  # fmt: skip
             for s in report.clients
         ],
         "broken": [
-            {"id": b.id, "title": b.title, "client": b.client, "due": iso(b.break_point, settings),
-             "delivered": iso(b.delivered, settings), "slip_hours": b.slip_hours}  # fmt: skip
+            {"id": b.id, "title": b.title, "client": b.client, "outcome": b.outcome, "due": broken_at,
+             "broken_at": broken_at, "delivered": when(b.delivered),
+             "released": when(b.settled) if b.settled is not None and b.delivered is None else None,
+             "slip_hours": b.slip_hours}  # fmt: skip
             for b in report.broken
+            for broken_at in [when(b.break_point)]
+        ],
+        "renegotiations": [
+            {"id": r.id, "title": r.title, "client": r.client, "moved_at": when(r.recorded_at),
+             "from": when(r.previous_due), "to": when(r.due), "reason": r.reason, "in_time": r.in_time}  # fmt: skip
+            for r in report.renegotiations
+        ],
+        "trend": [{"period": span(point.period), **counts_json(point.counts)} for point in report.trend],
+        "updates_owed": [
+            {"client": u.client, "every": str(u.every), "last_update": when(u.last_update), "due": when(u.due)}
+            for u in report.updates_owed
         ],
     }
 

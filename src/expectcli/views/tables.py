@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
-from expectcli.core.ledger import Promise
+from expectcli.core.queries import Promise
 from expectcli.views.output import Column, Output, Spans, Table, styled
 from expectcli.core.textsafe import printable
 

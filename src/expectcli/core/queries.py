@@ -1,0 +1,295 @@
+"""Reading the ledger: promises, their history, the journal, clients, and what is due.
+
+Every read runs in one read transaction of the store. A promise's outcome at now comes from
+the outcome rule of `outcomes`: `OUTCOME_SQL` where a query filters or counts by outcome,
+`outcomes.outcome_at` where a row becomes a `Promise`. The functions taking a `tx` are the
+building blocks that the journal, the report and the brief use inside their own transactions.
+
+Times are integer UTC epoch seconds throughout.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from expectcli.core import outcomes
+from expectcli.core.outcomes import OUTCOME_SQL, VOIDED
+from expectcli.core.validate import TERMS, normalise_handle
+from expectcli.errors import BadInput
+from expectcli.storage.store import Store, Tx
+
+
+class Promise(NamedTuple):
+    id: int
+    title: str
+    client: str
+    kind: str
+    tags: tuple[str, ...]
+    criteria: str | None
+    promised_at: int
+    first_due: int
+    due: int
+    moves: int
+    state: str
+    delivered_at: int | None
+    released_at: int | None
+    outcome: str  # at the ledger's now
+    break_at: int | None
+
+
+class Event(NamedTuple):
+    id: int
+    kind: str
+    recorded_at: int
+    promise_id: int | None
+    title: str | None
+    client: str | None
+    due: int | None
+    previous_due: int | None
+    effective_at: int | None
+    text: str | None
+    voids: int | None
+    voided_by: int | None
+    score: int | None
+
+
+class ClientSummary(NamedTuple):
+    handle: str
+    name: str | None
+    created_at: int
+    counts: dict[str, int]  # promises by outcome at now
+    active: int  # neither delivered nor released
+    next_due: int | None
+    terms: dict[str, str | None]  # as agreed with the client; None where the config's default applies
+    terms_set_at: int | None
+    last_update: int | None  # the last status update sent
+
+
+class ClientCadence(NamedTuple):
+    """What a client's status-update cadence depends on (a `ClientSummary` without the counts)."""
+
+    handle: str
+    created_at: int
+    active: int  # neither delivered nor released
+    terms: dict[str, str | None]
+    terms_set_at: int | None
+    last_update: int | None
+
+
+PROMISE_COLUMNS = (
+    "p.id, p.title, c.handle, p.kind, p.tags, p.criteria, p.promised_at, p.first_due, p.due, "
+    "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at"
+)
+PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
+# An event that no `voided` event has taken back.
+LIVE = "NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
+
+EVENT_COLUMNS = (
+    "e.id, e.kind, e.recorded_at, e.promise_id, p.title, c.handle, e.due, e.previous_due, "
+    "e.effective_at, e.text, e.voids, v.id, e.score"
+)
+EVENT_FROM = (
+    "event e LEFT JOIN promise p ON p.id = e.promise_id "
+    "LEFT JOIN client c ON c.id = COALESCE(e.client_id, p.client_id) "
+    "LEFT JOIN event v ON v.voids = e.id"
+)
+
+
+class Queries:
+    """The reads of a ledger at one moment `now`."""
+
+    def __init__(self, store: Store, now: int):
+        self.store = store
+        self.now = now
+
+    def get(self, promise_id: int) -> Promise:
+        with self.store.read() as tx:
+            return existing(tx, promise_id, self.now, allow_voided=True)
+
+    def history(self, promise_id: int) -> list[Event]:
+        with self.store.read() as tx:
+            existing(tx, promise_id, self.now, allow_voided=True)
+            rows = tx.all(
+                f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.promise_id = :id ORDER BY e.id",
+                {"id": promise_id},
+            )
+            return [Event(*row) for row in rows]
+
+    def log(self, limit: int = 20) -> list[Event]:
+        if limit < 1:
+            raise BadInput("--limit must be at least 1")
+        with self.store.read() as tx:
+            rows = tx.all(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} ORDER BY e.id DESC LIMIT :n", {"n": limit})
+            return [Event(*row) for row in rows]
+
+    def promises(
+        self,
+        *,
+        client: str | None = None,
+        outcome: str | None = None,
+        include_settled: bool = False,
+        due_before: int | None = None,
+    ) -> list[Promise]:
+        """Promises soonest due first: active ones unless `include_settled` or `outcome` is given."""
+        where, params = _selection(client, outcome, include_settled, due_before)
+        with self.store.read() as tx:
+            if client is not None:
+                client_id(tx, params["client"])
+            return promises_where(tx, " AND ".join(where), {**params, "now": self.now}, self.now)
+
+    def due_counts(self, within_end: int) -> tuple[int, int]:
+        """(overdue, due) among the promises `promises(due_before=within_end)` lists (what `due`
+        shows): overdue are those missed at now, the rest are due; together, every row."""
+        where, params = _selection(None, None, False, within_end)
+        with self.store.read() as tx:
+            overdue, listed = tx.one(
+                f"SELECT COALESCE(SUM(CASE WHEN {OUTCOME_SQL} = 'missed' THEN 1 ELSE 0 END), 0), COUNT(*)"
+                f" FROM promise p WHERE {' AND '.join(where)}",
+                {**params, "now": self.now},
+            )
+        return int(overdue), int(listed) - int(overdue)
+
+    def clients(self) -> list[ClientSummary]:
+        with self.store.read() as tx:
+            # Sorted here, not in SQL: a PostgreSQL server's collation may order '-', '.', '_' differently.
+            handles = sorted(row[0] for row in tx.all("SELECT handle FROM client"))
+            return [client_summary(tx, handle, self.now) for handle in handles]
+
+    def clients_with_work(self, agreed_cadence_only: bool = False) -> list[ClientCadence]:
+        with self.store.read() as tx:
+            return clients_with_work(tx, agreed_cadence_only)
+
+    def known_client(self, handle: str) -> ClientSummary | None:
+        """The client, or None if there is none by that handle yet."""
+        handle = normalise_handle(handle)
+        with self.store.read() as tx:
+            if find_client_id(tx, handle) is None:
+                return None
+            return client_summary(tx, handle, self.now)
+
+    def client(self, handle: str) -> ClientSummary:
+        handle = normalise_handle(handle)
+        with self.store.read() as tx:
+            client_id(tx, handle)
+            return client_summary(tx, handle, self.now)
+
+
+def _selection(client: str | None, outcome: str | None, include_settled: bool, due_before: int | None):
+    """The WHERE conditions over `promise p` (and `client c`) of a listing, and their parameters."""
+    where = ["p.state <> 'voided'"]
+    params: dict = {}
+    if client is not None:
+        where.append("c.handle = :client")
+        params["client"] = normalise_handle(client)
+    if outcome is not None:
+        if outcome not in outcomes.OUTCOMES:
+            raise BadInput(f"unknown status {outcome!r}; use one of {', '.join(outcomes.OUTCOMES)}")
+        where.append(f"{OUTCOME_SQL} = :outcome")
+        params["outcome"] = outcome
+    elif not include_settled:
+        where.append("p.state = 'active'")
+    if due_before is not None:
+        where.append("p.due <= :due_before")
+        params["due_before"] = due_before
+    return where, params
+
+
+# -- building blocks, inside a transaction ---------------------------------------------------
+
+
+def promises_where(tx: Tx, where: str, params: dict, now: int) -> list[Promise]:
+    """The promises matching `where` (over `promise p` and `client c`), soonest due first."""
+    rows = tx.all(f"SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE {where} ORDER BY p.due, p.id", params)
+    return [promise_from_row(row, now) for row in rows]
+
+
+def promise_in(tx: Tx, promise_id: int, now: int) -> Promise:
+    row = tx.one(f"SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE p.id = :id", {"id": promise_id})
+    if row is None:
+        raise BadInput(f"no promise {promise_id}; see `expect list --all`")
+    return promise_from_row(row, now)
+
+
+def existing(tx: Tx, promise_id: int, now: int, allow_voided: bool = False) -> Promise:
+    promise = promise_in(tx, promise_id, now)
+    if promise.state == VOIDED and not allow_voided:
+        raise BadInput(f"promise {promise_id} was undone; see `expect show {promise_id}`")
+    return promise
+
+
+def promise_from_row(row: tuple, now: int) -> Promise:
+    """A row of PROMISE_COLUMNS as a `Promise`, with its outcome at `now`."""
+    (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
+     delivered_at, released_at, stored, broken_at) = row  # fmt: skip
+    outcome = "voided" if state == VOIDED else outcomes.outcome_at(stored, due, now)
+    return Promise(
+        pid, title, client, kind, tags_from(tags), criteria, promised_at, first_due, due, moves,
+        state, delivered_at, released_at, outcome, outcomes.break_point(outcome, broken_at, due),
+    )  # fmt: skip
+
+
+def tags_from(stored: str) -> tuple[str, ...]:
+    """Tags as stored, a JSON array (most often empty; json is imported only for the others)."""
+    if stored == "[]":
+        return ()
+    import json
+
+    return tuple(json.loads(stored))
+
+
+def event_in(tx: Tx, event_id: int) -> Event:
+    return Event(*tx.one(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = :id", {"id": event_id}))
+
+
+def find_client_id(tx: Tx, handle: str) -> int | None:
+    found = tx.scalar("SELECT id FROM client WHERE handle = :h", {"h": handle})
+    return None if found is None else int(found)
+
+
+def client_id(tx: Tx, handle: str) -> int:
+    """The id of an existing client (BadInput if there is none)."""
+    found = find_client_id(tx, handle)
+    if found is None:
+        raise BadInput(f"no client {handle}; see `expect client list`")
+    return found
+
+
+def terms_in(tx: Tx, client_id: int) -> dict[str, str | None]:
+    row = tx.one(f"SELECT {', '.join(TERMS)} FROM client WHERE id = :id", {"id": client_id})
+    return dict(zip(TERMS, row))
+
+
+def client_summary(tx: Tx, handle: str, now: int) -> ClientSummary:
+    row = tx.one("SELECT id, handle, name, created_at, terms_set_at FROM client WHERE handle = :h", {"h": handle})
+    client_id = row[0]
+    counts = dict.fromkeys(outcomes.OUTCOMES, 0)
+    for outcome, count in tx.all(
+        f"SELECT {OUTCOME_SQL}, COUNT(*) FROM promise p WHERE p.client_id = :c AND p.state <> 'voided'"
+        f" GROUP BY {OUTCOME_SQL}",
+        {"c": client_id, "now": now},
+    ):
+        counts[outcome] = int(count)
+    active, next_due = tx.one(
+        "SELECT COUNT(*), MIN(due) FROM promise WHERE client_id = :c AND state = 'active'", {"c": client_id}
+    )
+    last_update = tx.scalar(
+        f"SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = :c AND e.kind = 'update-sent' AND {LIVE}",
+        {"c": client_id},
+    )
+    return ClientSummary(
+        row[1], row[2], row[3], counts, int(active), next_due, terms_in(tx, client_id), row[4], last_update
+    )
+
+
+def clients_with_work(tx: Tx, agreed_cadence_only: bool = False) -> list[ClientCadence]:
+    """Clients with active promises, by handle, with what their update cadence depends on;
+    with `agreed_cadence_only`, only those that agreed a cadence of their own."""
+    agreed = " WHERE c.update_every IS NOT NULL" if agreed_cadence_only else ""
+    rows = tx.all(
+        f"SELECT c.handle, c.created_at, a.active, {', '.join('c.' + key for key in TERMS)}, c.terms_set_at,"
+        " (SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = c.id AND e.kind = 'update-sent'"
+        f" AND {LIVE})"
+        " FROM (SELECT client_id, COUNT(*) AS active FROM promise WHERE state = 'active' GROUP BY client_id) a"
+        f" JOIN client c ON c.id = a.client_id{agreed} ORDER BY c.handle"
+    )
+    return [ClientCadence(row[0], row[1], int(row[2]), dict(zip(TERMS, row[3:7])), row[7], row[8]) for row in rows]
