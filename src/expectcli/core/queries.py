@@ -137,14 +137,16 @@ class Queries:
                 client_id(tx, params["client"])
             return promises_where(tx, " AND ".join(where), {**params, "now": self.now}, self.now)
 
-    def due_counts(self, within_end: int) -> tuple[int, int]:
-        """(overdue, due) among the promises `promises(due_before=within_end)` lists (what `due`
-        shows): overdue are those missed at now, the rest are due; together, every row."""
-        where, params = _selection(None, None, False, within_end)
+    def due_counts(self, within_end: int, client: str | None = None) -> tuple[int, int]:
+        """(overdue, due) among the promises `promises(client=…, due_before=within_end)` lists
+        (what `due` shows): overdue are those missed at now, the rest are due; together, every row."""
+        where, params = _selection(client, None, False, within_end)
         with self.store.read() as tx:
+            if client is not None:
+                client_id(tx, params["client"])
             overdue, listed = tx.one(
                 f"SELECT COALESCE(SUM(CASE WHEN {OUTCOME_SQL} = 'missed' THEN 1 ELSE 0 END), 0), COUNT(*)"
-                f" FROM promise p WHERE {' AND '.join(where)}",
+                f" FROM {PROMISE_FROM if client is not None else 'promise p'} WHERE {' AND '.join(where)}",
                 {**params, "now": self.now},
             )
         return int(overdue), int(listed) - int(overdue)
