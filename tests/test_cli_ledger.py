@@ -203,6 +203,21 @@ def test_due_count_counts_the_rows_due_lists_a_late_move_as_overdue(cli):
     assert later.json() == {"overdue": 2, "due": 0, "within": "2d", "updates_overdue": 0}
 
 
+def test_due_for_one_client_lists_and_counts_only_its_promises_and_update(cli):
+    cli.ok("client", "terms", "globex", "--update-every", "1w", now="2026-11-10T09:00:00+01:00")
+    cli.promise("Acme overdue", to="acme", due="2026-11-24", now="2026-11-23T09:00:00+01:00")
+    cli.promise("Globex soon", to="globex", due="tomorrow")
+    globex = cli("due", "--client", "GLOBEX")
+    assert globex.exit_code == 1  # globex is owed its weekly update
+    assert "Globex soon" in globex.stdout and "Acme overdue" not in globex.stdout and "globex" in globex.stdout
+    assert cli("due", "--client", "globex", "--count").stdout == "1 due, 1 update owed\n"
+    acme = cli("due", "--count", "--client", "acme", "--json")
+    assert (acme.exit_code, acme.json()) == (1, {"overdue": 1, "due": 0, "within": "2d", "updates_overdue": 0})
+    assert [p["title"] for p in cli("due", "--client", "acme", "--json").json()] == ["Acme overdue"]
+    unknown = cli("due", "--client", "initech")
+    assert (unknown.exit_code, unknown.stderr) == (2, "expect: no client initech; see `expect client list`\n")
+
+
 def test_due_is_quiet_and_zero_when_nothing_is_due(cli):
     out = cli("due", "--count")
     assert (out.exit_code, out.stdout) == (0, "")

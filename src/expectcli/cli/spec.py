@@ -175,6 +175,7 @@ COMMANDS = (
             "The daily view: overdue promises and those due soon. Exit status 1 when something is overdue.", (
         _p("within", "How far ahead to look: 4h, 2d, 1bd, 1w.", metavar="DURATION", default="2d"),
         _p("count", "One short line for a shell prompt.", flag=True),
+        _p("client", "Only this client's promises and owed update.", **_CLIENT_OPTION),
     )),  # fmt: skip
     Command("show", "views:show", "A promise with its full event history.", (_promise_id("The promise."),)),
     Command("log", "views:log", "The journal of every change, newest first.", (

@@ -11,18 +11,20 @@ def list_promises(env: Env, client: str | None, status: str | None, all_: bool) 
     listing(env, promises, "No promises to show.")
 
 
-def due(env: Env, within: str, count: bool) -> int | None:
+def due(env: Env, within: str, count: bool, client: str | None) -> int | None:
     """Overdue and due-soon promises, and clients owed an update; 1 when any of them is late."""
     from datetime import datetime, timezone
 
     from expectcli.core import clients, dates
+    from expectcli.core.validate import normalise_handle
 
     window = dates.parse_duration(within)
     end = int(window.add_to(datetime.fromtimestamp(env.now, timezone.utc), env.settings).timestamp())
     ledger = env.ledger()
-    owed = [status for status in clients.updates_owed(ledger, env.settings) if status.overdue]
+    handle = normalise_handle(client) if client is not None else None
+    owed = [s for s in clients.updates_owed(ledger, env.settings) if s.overdue and handle in (None, s.client)]
     if count:
-        overdue, soon = ledger.due_counts(end)
+        overdue, soon = ledger.due_counts(end, client=client)
         if env.json:
             env.emit({"overdue": overdue, "due": soon, "within": str(window), "updates_overdue": len(owed)})
         else:
@@ -32,7 +34,7 @@ def due(env: Env, within: str, count: bool) -> int | None:
             if line:
                 env.say(line)
     else:
-        promises = ledger.promises(due_before=end)
+        promises = ledger.promises(client=client, due_before=end)
         overdue = sum(1 for p in promises if p.outcome == "missed")
         if promises or env.json or not owed:
             listing(env, promises, f"Nothing overdue or due within {window}.")
