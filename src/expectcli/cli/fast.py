@@ -46,21 +46,22 @@ def parse(args: list[str]) -> tuple[Command, dict, dict] | None:
             param = options.get(name)
             if param is None or param.hidden or (words and not command):
                 return None
+            typed: str | bool = value
             if param.flag:
                 if has_value:
                     return None
-                value = True
+                typed = True
             elif not has_value:
                 if not rest or rest[0].startswith("-"):
                     return None
-                value = rest.pop(0)
+                typed = rest.pop(0)
             target = env if param in GLOBAL else given
             if param.multiple:
-                target.setdefault(param.name, []).append(value)
+                target.setdefault(param.name, []).append(typed)
             elif param.name in target:
                 return None
             else:
-                target[param.name] = value
+                target[param.name] = typed
         elif command is None:
             if arg.startswith("-"):
                 return None

@@ -122,10 +122,18 @@ def parse_terms(
     return changes
 
 
+def _clock(text: str) -> time:
+    """`09:00` (or `09:00:00`) as a time of day; ValueError otherwise."""
+    parts = [int(part) for part in text.split(":")]
+    if not 2 <= len(parts) <= 3:
+        raise ValueError(text)
+    return time(parts[0], parts[1], parts[2] if len(parts) == 3 else 0)
+
+
 def parse_hours(text: str) -> tuple[time, time]:
     try:
         first, last = (part.strip() for part in text.split("-"))
-        start, end = (time(*map(int, clock.split(":"))) for clock in (first, last))
+        start, end = (_clock(clock) for clock in (first, last))
     except (ValueError, TypeError):
         raise BadInput(f"can't read {text!r} as working hours; write them like 09:00-17:00") from None
     if end <= start:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from expectcli.core.config import Settings
 from expectcli.core.durations import (
@@ -59,6 +60,9 @@ from expectcli.core.durations import (
     zone_of,
 )
 from expectcli.errors import BadInput
+
+if TYPE_CHECKING:
+    import pendulum
 
 __all__ = [
     "DURATION_FORMS", "UNITS", "WHEN_FORMS", "Duration", "parse_bound", "parse_duration", "parse_when",
@@ -153,6 +157,7 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool) -> d
     today = aware(now).astimezone(zone).date()
     weekday = _match(_WEEKDAY, normal)
     try:
+        day: date | None
         if weekday:
             day = start_of_week(today, _WEEKDAYS[weekday["weekday"]])  # the latest such day
         else:
@@ -240,7 +245,7 @@ def _read_day_and_time(
     """A day (`fri`, `tomorrow`, `dec 3`, `2026-12-03`), a time (`5pm`), or both."""
     match = _match(_DAY_AND_TIME, text)
     day_text = match["day"] if match else text
-    if day_text is None:  # a time alone: today, even if already past
+    if match is not None and day_text is None:  # a time alone: today, even if already past
         return instant_at(now.date(), _clock_from(match), now.tzinfo)
     weekday = _match(_WEEKDAY, day_text)
     day = None if weekday else _named_date(day_text, now.date())
@@ -249,6 +254,7 @@ def _read_day_and_time(
     clock = _clock_from(match) if match else settings.day_end
     if weekday:
         return _next_weekday(_WEEKDAYS[weekday["weekday"]], clock, now)
+    assert day is not None
     return instant_at(day, clock, now.tzinfo)
 
 
@@ -303,7 +309,7 @@ def _last_month_day(month: int, day: int, today: date, text: str) -> date:
 def _next_weekday(weekday: int, clock: time, now: datetime) -> datetime:
     """The first `weekday` at `clock` that is strictly after `now` (today counts)."""
     today = calendar_day(now.date())
-    day = today if today.day_of_week == weekday else today.next(weekday)
+    day = today if today.day_of_week == weekday else today.next(_weekday(weekday))
     moment = instant_at(day, clock, now.tzinfo)
     if moment <= now:
         moment = instant_at(day.add(weeks=1), clock, now.tzinfo)
@@ -332,18 +338,25 @@ def _end_of_week(now: datetime, settings: Settings) -> datetime:
 # Turning a local date and time into an instant stays `instant_at`'s (see its docstring).
 
 
-def calendar_day(day: date):
+def calendar_day(day: date) -> pendulum.Date:
     """`day` as a `pendulum.Date` (a `date` subclass), for calendar arithmetic."""
     import pendulum
 
     return pendulum.Date(day.year, day.month, day.day)
 
 
-def start_of_week(day: date, week_start: int) -> date:
+def _weekday(index: int) -> pendulum.WeekDay:
+    """Pendulum's name of a weekday (0 = Monday … 6 = Sunday)."""
+    import pendulum
+
+    return pendulum.WeekDay(index)
+
+
+def start_of_week(day: date, week_start: int) -> pendulum.Date:
     """The first day of the week holding `day`, for weeks that begin on `week_start`
     (0 = Monday … 6 = Sunday): `day` itself, or the latest such weekday before it."""
     local = calendar_day(day)
-    return local if local.day_of_week == week_start else local.previous(week_start)
+    return local if local.day_of_week == week_start else local.previous(_weekday(week_start))
 
 
 def last_of_month(day: date) -> date:

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from expectcli.core import dates, journal, outcomes
 from expectcli.core.config import Settings
@@ -217,7 +217,7 @@ def parse_document(text: str) -> Parsed:
     return parsed
 
 
-def _document_clients(clients: object) -> list[dict]:
+def _document_clients(clients: Any) -> list[dict]:
     """The clients of an expect export, checked: a handle each, events as journal events."""
     checked = []
     try:
@@ -433,7 +433,8 @@ def _tw_time(value: object) -> int:
     if match is None:
         raise BadInput(f"can't read {str(value)[:30]!r} as a Taskwarrior date (like 20261124T170000Z)")
     try:
-        return int(datetime(*map(int, match.groups()), tzinfo=timezone.utc).timestamp())
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        return int(datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc).timestamp())
     except ValueError:
         raise BadInput(f"{value} is not a calendar date") from None
 

@@ -239,8 +239,16 @@ def tags_from(stored: str) -> tuple[str, ...]:
     return tuple(json.loads(stored))
 
 
+def row_of(tx: Tx, sql: str, params: dict | None = None) -> tuple:
+    """The one row a query about something known to exist returns (none is a bug)."""
+    row = tx.one(sql, params)
+    if row is None:
+        raise LookupError(f"no row for {sql.split(' FROM ')[0]}")
+    return row
+
+
 def event_in(tx: Tx, event_id: int) -> Event:
-    return Event(*tx.one(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = :id", {"id": event_id}))
+    return Event(*row_of(tx, f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = :id", {"id": event_id}))
 
 
 def find_client_id(tx: Tx, handle: str) -> int | None:
@@ -257,12 +265,12 @@ def client_id(tx: Tx, handle: str) -> int:
 
 
 def terms_in(tx: Tx, client_id: int) -> dict[str, str | None]:
-    row = tx.one(f"SELECT {', '.join(TERMS)} FROM client WHERE id = :id", {"id": client_id})
+    row = row_of(tx, f"SELECT {', '.join(TERMS)} FROM client WHERE id = :id", {"id": client_id})
     return dict(zip(TERMS, row))
 
 
 def client_summary(tx: Tx, handle: str, now: int) -> ClientSummary:
-    row = tx.one("SELECT id, handle, name, created_at, terms_set_at FROM client WHERE handle = :h", {"h": handle})
+    row = row_of(tx, "SELECT id, handle, name, created_at, terms_set_at FROM client WHERE handle = :h", {"h": handle})
     client_id = row[0]
     counts = dict.fromkeys(outcomes.OUTCOMES, 0)
     for outcome, count in tx.all(
@@ -271,8 +279,8 @@ def client_summary(tx: Tx, handle: str, now: int) -> ClientSummary:
         {"c": client_id, "now": now},
     ):
         counts[outcome] = int(count)
-    active, next_due = tx.one(
-        "SELECT COUNT(*), MIN(due) FROM promise WHERE client_id = :c AND state = 'active'", {"c": client_id}
+    active, next_due = row_of(
+        tx, "SELECT COUNT(*), MIN(due) FROM promise WHERE client_id = :c AND state = 'active'", {"c": client_id}
     )
     last_update = tx.scalar(
         f"SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = :c AND e.kind = 'update-sent' AND {LIVE}",
