@@ -178,7 +178,7 @@ class SQLAlchemyStore(Store):
             raise ExpectError(f"cannot reach the ledger {describe(self.url)}: {_first_line(exc.orig)}") from None
         try:
             with conn, conn.begin():
-                yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
+                yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect, conn)
         except DBAPIError as exc:
             # The server went away or stopped the transaction, or the database is not set up
             # for the ledger (no privilege, no such schema): the user's to fix. Others are bugs.
@@ -191,11 +191,15 @@ class SQLAlchemyStore(Store):
 
 
 class Tx:
-    """One transaction: `execute(sql, params)` returns a cursor-like result."""
+    """One transaction: `execute(sql, params)` returns a cursor-like result.
 
-    def __init__(self, execute, dialect: str):
+    `connection` is the SQLAlchemy connection holding the transaction on the server path
+    (what creating tables from the models needs); None on the sqlite3 path."""
+
+    def __init__(self, execute, dialect: str, connection: Any = None):
         self._execute = execute
         self.dialect = dialect
+        self.connection = connection
 
     def execute(self, sql: str, params: dict[str, Any] | None = None):
         return self._execute(sql, params or {})
