@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import UniqueConstraint, create_engine, inspect, text
 from sqlmodel import Session, select
 
-from conftest import ON_POSTGRES, postgres_only, sqlite_only
+from conftest import ON_POSTGRES, Cli, fresh_ledger, postgres_only, sqlite_only
 from expectcli.storage import models, schema
-from expectcli.storage.store import open_store
+from expectcli.storage.store import SQLAlchemyStore, open_store
 
 NOW = 1_795_000_000
 
@@ -45,6 +45,11 @@ def type_key(type_, dialect) -> str:
     return sqlite_affinity(compiled) if dialect.name == "sqlite" else compiled
 
 
+def nullability(dialect, primary_key: bool, nullable: bool) -> bool | None:
+    """SQLite reports its primary key columns as nullable whatever they declare: not compared."""
+    return None if dialect.name == "sqlite" and primary_key else nullable
+
+
 def declared(dialect) -> dict[str, dict]:
     """The schema as the models declare it, for `dialect`."""
     description = {}
@@ -52,8 +57,7 @@ def declared(dialect) -> dict[str, dict]:
         pk = [column.name for column in table.primary_key.columns]
         description[table.name] = {
             "columns": [
-                # SQLite reports its primary key columns as nullable whatever they declare.
-                (c.name, type_key(c.type, dialect), None if dialect.name == "sqlite" and c.primary_key else c.nullable)
+                (c.name, type_key(c.type, dialect), nullability(dialect, c.primary_key, c.nullable))
                 for c in table.columns
             ],
             "primary key": pk,
@@ -88,7 +92,7 @@ def found(conn) -> dict[str, dict]:
         pk = inspector.get_pk_constraint(name)["constrained_columns"]
         description[name] = {
             "columns": [
-                (c["name"], type_key(c["type"], dialect), None if dialect.name == "sqlite" and c["name"] in pk else c["nullable"])
+                (c["name"], type_key(c["type"], dialect), nullability(dialect, c["name"] in pk, c["nullable"]))
                 for c in columns
             ],
             "primary key": pk,
@@ -103,7 +107,9 @@ def found(conn) -> dict[str, dict]:
                 if "duplicates_constraint" not in i  # the index behind a unique constraint
             ),
             "ids never reused": (
-                _has_autoincrement(conn, name) if dialect.name == "sqlite" else [c["name"] for c in columns if c.get("identity")]
+                _has_autoincrement(conn, name)
+                if dialect.name == "sqlite"
+                else [c["name"] for c in columns if c.get("identity")]
             ),
         }
     return description
@@ -189,32 +195,21 @@ def test_a_ledger_created_from_the_models_records_every_step(cli):
     store.close()
 
 
-def test_a_sqlalchemy_ledger_is_created_from_the_models_and_equals_a_migrated_one(cli, tmp_path):
-    """On PostgreSQL the test's own ledger; on SQLite a `sqlite+pysqlite://` URL, which goes
-    through SQLAlchemy rather than the sqlite3 path."""
-    from conftest import Cli
-
+def test_a_ledger_created_from_the_models_equals_a_migrated_one(cli, tmp_path):
     if ON_POSTGRES:
-        from conftest import fresh_ledger
-
-        with fresh_ledger(tmp_path) as other:
-            migrated = Cli(other, cli.config)
-            build(migrated.location, steps_only=True)
-            by_steps = schema_of(migrated)
-            raw_by_steps = _raw(migrated.location)
-    else:
-        migrated = Cli(tmp_path / "by-steps.db", cli.config)
-        build(migrated.location, steps_only=True)
-        by_steps = schema_of(migrated)
-        cli = Cli(f"sqlite+pysqlite:///{tmp_path / 'from-models.db'}", cli.config)
-    build(cli.location, steps_only=False)
-    store = open_store(cli.location)
-    assert store.dialect == ("postgresql" if ON_POSTGRES else "sqlite") and type(store).__name__ == "SQLAlchemyStore"
+        from_models = cli
+    else:  # a sqlite+pysqlite:// URL takes the SQLAlchemy path rather than sqlite3
+        from_models = Cli(f"sqlite+pysqlite:///{tmp_path / 'from-models.db'}", cli.config)
+    build(from_models.location, steps_only=False)
+    store = open_store(from_models.location)
+    assert isinstance(store, SQLAlchemyStore)
     store.close()
-    from_models = schema_of(cli)
-    assert from_models == by_steps == declared(dialect_of(cli))
-    if ON_POSTGRES:  # and exactly so: constraint names, identity options, index definitions
-        assert _raw(cli.location) == raw_by_steps
+    with fresh_ledger(tmp_path / "by-steps") as location:
+        by_steps = Cli(location, cli.config)
+        build(location, steps_only=True)
+        assert schema_of(from_models) == schema_of(by_steps) == declared(dialect_of(cli))
+        if ON_POSTGRES:  # and exactly so: constraint names, identity options, index definitions
+            assert _raw(from_models.location) == _raw(location)
 
 
 def _raw(location: str) -> dict:
@@ -227,10 +222,7 @@ def _raw(location: str) -> dict:
             report[name] = {
                 "columns": [{k: str(v) for k, v in c.items()} for c in inspector.get_columns(name)],
                 "pk": inspector.get_pk_constraint(name),
-                "fks": sorted(
-                    ({k: v for k, v in fk.items() if k != "referred_schema"} for fk in inspector.get_foreign_keys(name)),
-                    key=str,
-                ),
+                "fks": sorted([dict(fk, referred_schema=None) for fk in inspector.get_foreign_keys(name)], key=str),
                 "unique": sorted(inspector.get_unique_constraints(name), key=str),
                 "indexes": sorted(inspector.get_indexes(name), key=str),
                 "checks": inspector.get_check_constraints(name),

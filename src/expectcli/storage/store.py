@@ -153,7 +153,8 @@ class SQLAlchemyStore(Store):
             self.engine = create_engine(url, pool_pre_ping=False)
         except NoSuchModuleError:  # an unknown database or driver name in the URL
             scheme = url.split("://", 1)[0]
-            raise ExpectError(f"cannot use the ledger URL {describe(url)}: no database driver for {scheme}{hint}") from None
+            message = f"cannot use the ledger URL {describe(url)}: no database driver for {scheme}{hint}"
+            raise ExpectError(message) from None
         except ImportError as exc:  # a known driver that is not installed
             raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}{hint}") from None
         except ArgumentError as exc:
