@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -105,3 +108,42 @@ def test_a_broken_config_is_one_clear_line(cli):
     cli.config.write_text("day_end = \n")
     out = cli("list")
     assert out.exit_code == 2 and "not valid TOML" in out.stderr
+
+
+# -- a server URL whose driver (or SQLAlchemy itself) is missing ------------------------------
+
+# Runs `expect` with some packages hidden, as if they were not installed.
+WITHOUT = """
+import sys
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in HIDDEN:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+HIDDEN = set(sys.argv.pop(1).split(",")) - {""}
+sys.meta_path.insert(0, NotInstalled())
+from expectcli.cli.fast import main
+main()
+"""
+
+SERVER_URL = "postgresql+psycopg://ann:secret@127.0.0.1:1/ledger"
+FAST, TYPER = ["due", "--count"], ["client", "list"]  # the fast path, and Typer's (slow to start)
+
+
+@pytest.mark.parametrize("url, hidden, args, says", [
+    ("postgresql+nosuchdriver://ann:secret@127.0.0.1:1/ledger", "", FAST,
+     "no database driver for postgresql+nosuchdriver; for PostgreSQL, pip install 'expectcli[postgres]'"),
+    (SERVER_URL, "psycopg", FAST, "No module named 'psycopg'; for PostgreSQL, pip install 'expectcli[postgres]'"),
+    (SERVER_URL, "psycopg", TYPER, "No module named 'psycopg'; for PostgreSQL, pip install 'expectcli[postgres]'"),
+    ("postgresql://ann:secret@127.0.0.1:1/ledger", "psycopg,psycopg2", FAST, "pip install 'expectcli[postgres]'"),
+    (SERVER_URL, "sqlalchemy", FAST, "SQLAlchemy is not installed"),
+])  # fmt: skip
+def test_a_server_url_without_its_driver_is_one_line(config_file, url, hidden, args, says):
+    env = {**os.environ, "EXPECT_DB": url, "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
+    out = subprocess.run([sys.executable, "-c", WITHOUT, hidden, *args], env=env, capture_output=True, text=True)
+    assert out.returncode in (1, 2), out.stderr  # never 70, an internal error
+    assert out.stdout == "" and out.stderr.count("\n") == 1, out.stderr
+    assert out.stderr.startswith("expect: cannot use the ledger URL postgresql")
+    assert says in out.stderr and "ann:***@127.0.0.1" in out.stderr and "secret" not in out.stderr

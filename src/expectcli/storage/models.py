@@ -1,85 +1,143 @@
-"""The ledger's tables as SQLModel classes: a typed description of the current schema.
+"""The ledger's tables as SQLModel classes: the one declaration of the schema.
 
-The migrations in `schema.py` are what create and upgrade a ledger; these classes state what
-the result must be (a test compares the two), and give Python users typed rows when they use
-the ledger as a library::
+Columns, types, nullability, keys, foreign keys, unique constraints and indexes are stated
+here and nowhere else. A ledger on a database server is created from these classes (see
+`schema.migrate`); a SQLite ledger, and a server ledger created by an older `expect`, is
+built by the frozen steps in `schema.MIGRATIONS`, and a test checks that both roads end at
+exactly this schema. A change to the schema is a change here plus a new migration step.
+
+The classes also give Python users typed rows when they use the ledger as a library::
 
     from sqlmodel import Session, create_engine, select
-    from expectcli.models import Promise
+    from expectcli.storage.models import Promise
 
     with Session(create_engine("sqlite:///ledger.db")) as session:
         for promise in session.exec(select(Promise).where(Promise.state == "active")):
             print(promise.id, promise.title)
 
-The command line does not import this module: SQLModel and pydantic cost more to import than
-a prompt hook can afford. Times are integer UTC epoch seconds.
+The SQLite read path does not import this module: SQLModel and pydantic cost more to
+import than a prompt hook can afford. Times are integer UTC epoch seconds.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Index, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# BIGINT on a database server; INTEGER on SQLite, where only an INTEGER PRIMARY KEY is the
+# rowid (and may be AUTOINCREMENT). Both hold 64-bit integers.
+INT = BigInteger().with_variant(Integer(), "sqlite")
 
-def _time(nullable: bool = False):
-    return Field(default=None if nullable else ..., sa_column=Column(BigInteger, nullable=nullable))
+# Ids are never reused, even after the newest row is deleted: journal events are referred
+# to by id (`voids`, exports, user scripts). SQLite's guard is AUTOINCREMENT; PostgreSQL's
+# is the identity column's sequence.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
+def _id() -> Any:
+    return Field(default=None, sa_column=Column(INT, Identity(), primary_key=True))
+
+
+def _int(nullable: bool = False) -> Any:
+    return Field(default=None if nullable else ..., sa_column=Column(INT, nullable=nullable))
+
+
+def _text(nullable: bool = False) -> Any:
+    return Field(default=None if nullable else ..., sa_column=Column(Text, nullable=nullable))
+
+
+def _ref(target: str, nullable: bool = False) -> Any:
+    return Field(default=None if nullable else ..., sa_column=Column(INT, ForeignKey(target), nullable=nullable))
 
 
 class SchemaStep(SQLModel, table=True):
+    """One migration step applied to this ledger (see `schema.MIGRATIONS`)."""
+
     __tablename__ = "expect_schema"
 
-    name: str = Field(primary_key=True)
-    applied_at: int = _time()
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    applied_at: int = _int()
 
 
 class Client(SQLModel, table=True):
     __tablename__ = "client"
+    __table_args__ = (
+        UniqueConstraint("handle", name="client_handle_key"),
+        NEVER_REUSE_IDS,
+    )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    handle: str = Field(unique=True)
-    name: Optional[str] = None
-    created_at: int = _time()
-    respond_within: Optional[str] = None  # a duration such as 4h or 1bd
-    update_every: Optional[str] = None  # a duration such as 1w
-    work_hours: Optional[str] = None  # 09:00-17:00
-    timezone: Optional[str] = None  # an IANA zone name
-    terms_set_at: Optional[int] = _time(nullable=True)
+    id: Optional[int] = _id()
+    handle: str = _text()
+    name: Optional[str] = _text(nullable=True)
+    created_at: int = _int()
+    respond_within: Optional[str] = _text(nullable=True)  # a duration such as 4h or 1bd
+    update_every: Optional[str] = _text(nullable=True)  # a duration such as 1w
+    work_hours: Optional[str] = _text(nullable=True)  # 09:00-17:00
+    timezone: Optional[str] = _text(nullable=True)  # an IANA zone name
+    terms_set_at: Optional[int] = _int(nullable=True)
 
 
 class Promise(SQLModel, table=True):
     __tablename__ = "promise"
+    __table_args__ = (
+        Index("promise_state_due", "state", "due"),
+        # Reports count by reckoning time; these cover every column they read, so a period
+        # is counted from the index alone.
+        Index("promise_reckon", "reckon_at", "state", "outcome", "due", "client_id"),
+        Index("promise_client_reckon", "client_id", "reckon_at", "state", "outcome", "due"),
+        # Active promises by client, for every update cadence check (`due --count`).
+        Index("promise_state_client", "state", "client_id", "due"),
+        NEVER_REUSE_IDS,
+    )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    client_id: int = Field(foreign_key="client.id")
-    title: str
-    criteria: Optional[str] = None
-    kind: str
-    tags: str  # a JSON array of tag strings
-    promised_at: int = _time()
-    first_due: int = _time()
-    due: int = _time()
-    moves: int
-    state: str  # active, delivered, released, voided
-    delivered_at: Optional[int] = _time(nullable=True)
-    released_at: Optional[int] = _time(nullable=True)
-    broken_at: Optional[int] = _time(nullable=True)
-    outcome: str  # settled outcome; "open" turns "missed" once now > due
-    reckon_at: int = _time()
+    id: Optional[int] = _id()
+    client_id: int = _ref("client.id")
+    title: str = _text()
+    criteria: Optional[str] = _text(nullable=True)
+    kind: str = _text()
+    tags: str = _text()  # a JSON array of tag strings
+    promised_at: int = _int()
+    first_due: int = _int()
+    due: int = _int()
+    moves: int = _int()
+    state: str = _text()  # active, delivered, released, voided
+    delivered_at: Optional[int] = _int(nullable=True)
+    released_at: Optional[int] = _int(nullable=True)
+    broken_at: Optional[int] = _int(nullable=True)
+    outcome: str = _text()  # settled outcome; "open" turns "missed" once now > due
+    reckon_at: int = _int()
 
 
 class Event(SQLModel, table=True):
     __tablename__ = "event"
+    __table_args__ = (
+        Index("event_promise", "promise_id", "id"),
+        Index("event_kind_recorded", "kind", "recorded_at"),
+        Index("event_voids", "voids", unique=True),  # an event is voided at most once
+        Index("event_client_kind", "client_id", "kind", "recorded_at"),
+        NEVER_REUSE_IDS,
+    )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    kind: str
-    recorded_at: int = _time()
-    promise_id: Optional[int] = Field(default=None, foreign_key="promise.id")
-    client_id: Optional[int] = Field(default=None, foreign_key="client.id")
-    due: Optional[int] = _time(nullable=True)
-    previous_due: Optional[int] = _time(nullable=True)
-    effective_at: Optional[int] = _time(nullable=True)
-    text: Optional[str] = None
-    voids: Optional[int] = Field(default=None, foreign_key="event.id")
-    score: Optional[int] = None  # feedback: 0-10 would-refer score
+    id: Optional[int] = _id()
+    kind: str = _text()
+    recorded_at: int = _int()
+    promise_id: Optional[int] = _ref("promise.id", nullable=True)
+    client_id: Optional[int] = _ref("client.id", nullable=True)
+    due: Optional[int] = _int(nullable=True)
+    previous_due: Optional[int] = _int(nullable=True)
+    effective_at: Optional[int] = _int(nullable=True)
+    text: Optional[str] = _text(nullable=True)
+    voids: Optional[int] = _ref("event.id", nullable=True)
+    score: Optional[int] = _int(nullable=True)  # feedback: 0-10 would-refer score
+
+
+# The ledger's tables, in an order that creates each before the tables referring to it.
+TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Promise, Event)]  # type: ignore[attr-defined]
+
+
+def create_tables(connection: Any) -> None:
+    """Create the ledger's tables, keys and indexes on a SQLAlchemy connection, inside the
+    caller's transaction. A table of the same name already there is an error, not skipped."""
+    SQLModel.metadata.create_all(connection, tables=TABLES, checkfirst=False)

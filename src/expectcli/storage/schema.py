@@ -1,7 +1,10 @@
 """The ledger's schema, as an ordered list of migrations.
 
 Each migration is a named step appended to `MIGRATIONS`, never edited once released; the
-names applied to a ledger are recorded in `expect_schema`. A ledger that records a name this
+names applied to a ledger are recorded in `expect_schema`. The schema they build is the one
+declared by the SQLModel classes in `models.py`: a new ledger on a database server is created
+from those classes and stamped with every step, and a test checks that the steps build the
+same tables, keys and indexes, on SQLite and PostgreSQL. A ledger that records a name this
 version does not know was written by a newer `expect` and is refused. A ledger missing steps
 is upgraded in order, in one write transaction (which also makes first use by several
 processes at once safe: the second one finds the work done).
@@ -130,8 +133,11 @@ def pending(names: list[str] | None) -> list[tuple[str, Callable[[Tx], None]]]:
     return [(name, step) for name, step in MIGRATIONS if name not in done]
 
 
-def migrate(store: Store, now: int) -> list[str]:
-    """Bring the ledger up to this version's schema; returns the steps applied."""
+def migrate(store: Store, now: int, *, steps_only: bool = False) -> list[str]:
+    """Bring the ledger up to this version's schema; returns the steps applied.
+
+    `steps_only` builds a new server ledger through the steps alone, as earlier versions
+    did; the tests use it to compare that road with the models'."""
     with store.read() as tx:
         names = applied(tx)
     if names is not None:
@@ -140,12 +146,27 @@ def migrate(store: Store, now: int) -> list[str]:
             return []
     with store.write() as tx:
         names = applied(tx)
-        if names is None:
-            tx.execute("CREATE TABLE expect_schema (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            names = []
-        check_not_newer(names)
-        steps = pending(names)
-        for name, step in steps:
-            step(tx)
+        if names is None and tx.connection is not None and not steps_only:
+            _create_from_models(tx)
+            steps = list(MIGRATIONS)
+        else:
+            if names is None:
+                tx.execute("CREATE TABLE expect_schema (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+                names = []
+            check_not_newer(names)
+            steps = pending(names)
+            for _, step in steps:
+                step(tx)
+        for name, _ in steps:
             tx.execute("INSERT INTO expect_schema (name, applied_at) VALUES (:name, :at)", {"name": name, "at": now})
     return [name for name, _ in steps]
+
+
+def _create_from_models(tx: Tx) -> None:
+    """A new ledger on the server path (SQLAlchemy) is created from the SQLModel classes, the
+    one declaration of the schema; every step is then recorded as applied, since the models
+    are what the steps build (a test checks both roads end at the same schema). SQLite
+    ledgers keep to the steps: their path runs on `sqlite3` and never imports SQLModel."""
+    from expectcli.storage import models
+
+    models.create_tables(tx.connection)

@@ -59,13 +59,19 @@ def describe(location: str) -> str:
     path = sqlite_path(location)
     if path is not None:
         return str(path)
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
+    try:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+    except ImportError:  # a broken install: the message still must not show a password
+        return _hide_password(location)
     try:
         return make_url(location).render_as_string(hide_password=True)
     except ArgumentError:  # not a URL SQLAlchemy can read: hide what may be a password
-        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
+        return _hide_password(location)
+
+
+def _hide_password(location: str) -> str:
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 class Store:
@@ -136,15 +142,23 @@ class SQLiteStore(Store):
 
 class SQLAlchemyStore(Store):
     def __init__(self, url: str):
-        from sqlalchemy import create_engine
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
         self.url = url
+        hint = POSTGRES_HINT if url.startswith("postgres") else ""
+        try:
+            from sqlalchemy import create_engine
+            from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+        except ImportError:  # a declared dependency, so a broken install
+            raise ExpectError(f"cannot use the ledger URL {describe(url)}: SQLAlchemy is not installed{hint}") from None
         try:
             self.engine = create_engine(url, pool_pre_ping=False)
-        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-            hint = POSTGRES_HINT if isinstance(exc, ImportError) and url.startswith("postgres") else ""
+        except NoSuchModuleError:  # an unknown database or driver name in the URL
+            scheme = url.split("://", 1)[0]
+            message = f"cannot use the ledger URL {describe(url)}: no database driver for {scheme}{hint}"
+            raise ExpectError(message) from None
+        except ImportError as exc:  # a known driver that is not installed
             raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}{hint}") from None
+        except ArgumentError as exc:
+            raise ExpectError(f"cannot use the ledger URL {describe(url)}: {exc}") from None
         self.dialect = self.engine.dialect.name
 
     @contextmanager
@@ -178,7 +192,7 @@ class SQLAlchemyStore(Store):
             raise ExpectError(f"cannot reach the ledger {describe(self.url)}: {_first_line(exc.orig)}") from None
         try:
             with conn, conn.begin():
-                yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect)
+                yield Tx(lambda sql, params=(): conn.execute(text(sql), params or {}), self.dialect, conn)
         except DBAPIError as exc:
             # The server went away or stopped the transaction, or the database is not set up
             # for the ledger (no privilege, no such schema): the user's to fix. Others are bugs.
@@ -191,11 +205,15 @@ class SQLAlchemyStore(Store):
 
 
 class Tx:
-    """One transaction: `execute(sql, params)` returns a cursor-like result."""
+    """One transaction: `execute(sql, params)` returns a cursor-like result.
 
-    def __init__(self, execute, dialect: str):
+    `connection` is the SQLAlchemy connection holding the transaction on the server path
+    (what creating tables from the models needs); None on the sqlite3 path."""
+
+    def __init__(self, execute, dialect: str, connection: Any = None):
         self._execute = execute
         self.dialect = dialect
+        self.connection = connection
 
     def execute(self, sql: str, params: dict[str, Any] | None = None):
         return self._execute(sql, params or {})

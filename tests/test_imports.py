@@ -1,0 +1,116 @@
+"""A shell prompt runs `expect due --count` before every prompt: it must import none of the
+heavy libraries. Python's own report (`python -X importtime`) of every module a real run
+imported is the proof; a module is matched by its top-level package, exactly."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import NOW, run_expect
+
+# Typer (with the Click it vendors or depends on), Rich, SQLModel with SQLAlchemy and
+# pydantic, Pendulum, holidays: each costs more to import than the prompt can afford.
+HEAVY = {"typer", "click", "rich", "sqlmodel", "sqlalchemy", "pydantic", "pydantic_core", "pendulum", "holidays"}
+
+HEADER = ["import time: self [us]", "cumulative", "imported package"]
+FAST_ENTRY = "from expectcli.cli.fast import main; main()"
+
+
+def imported_modules(report: str) -> list[str]:
+    """The full names of the modules in a `-X importtime` report, in import order. Each line
+    is `import time: <self µs> | <cumulative µs> | <name, indented by nesting>`."""
+    lines = [line for line in report.splitlines() if line.startswith("import time:")]
+    assert lines and [part.strip() for part in lines[0].split("|")] == HEADER, lines[:1]
+    names = []
+    for line in lines[1:]:
+        own, cumulative, name = line[len("import time:") :].split("|")
+        assert own.strip().isdigit() and cumulative.strip().isdigit(), line
+        names.append(name.strip())
+    return names
+
+
+def top_level(names: list[str]) -> set[str]:
+    return {name.partition(".")[0] for name in names}
+
+
+def test_the_report_is_read_by_exact_package_names():
+    report = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |   richtext\n"
+        "import time:        80 |        200 | rich_cli_helpers.x\n"
+        "import time:        95 |         95 |     sqlalchemy.engine\n"
+        "an unrelated line on stderr\n"
+    )
+    names = imported_modules(report)
+    assert names == ["richtext", "rich_cli_helpers.x", "sqlalchemy.engine"]
+    assert top_level(names) & HEAVY == {"sqlalchemy"}
+
+
+@pytest.fixture(scope="module")
+def prompt_ledger(tmp_path_factory) -> dict[str, str]:
+    """A ledger file with a promise and a client owed updates, made by `promise` itself."""
+    folder = tmp_path_factory.mktemp("prompt")
+    config = folder / "config.toml"
+    config.write_text('timezone = "Europe/Berlin"\nday_end = "18:00"\n')
+    env = {"EXPECT_DB": str(folder / "ledger.db"), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW}
+    for args in (["promise", "Send the proposal", "--to", "acme", "--due", "tomorrow"],
+                 ["client", "terms", "acme", "--update-every", "1bd"]):  # fmt: skip
+        made = run_expect(args, env)
+        assert made.returncode == 0, made.stderr
+    return env
+
+
+def run_with_importtime(program: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, list[str]]:
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", *program, "due", "--count"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return out, imported_modules(out.stderr)
+
+
+@pytest.mark.parametrize("program", [["-m", "expectcli"], ["-c", FAST_ENTRY]], ids=["-m expectcli", "fast entry"])
+@pytest.mark.parametrize("config", ["small", "missing"])
+@pytest.mark.parametrize("clock", ["real", "EXPECT_NOW"])
+def test_due_count_imports_no_heavy_library(prompt_ledger, tmp_path, program, config, clock):
+    env = dict(prompt_ledger)
+    if config == "missing":
+        env["EXPECT_CONFIG"] = str(tmp_path / "no-such-config.toml")
+    if clock == "real":
+        env["EXPECT_NOW"] = ""
+    out, names = run_with_importtime(program, env)
+    assert out.returncode in (0, 1), out.stderr  # 1: something is overdue
+    assert re.match(r"\d+ due\b", out.stdout), out.stdout  # the ledger was read and counted
+    assert {"expectcli.cli.fast", "sqlite3"} <= set(names)  # the report covers the real work
+    assert top_level(names) & HEAVY == set(), sorted(n for n in names if n.partition(".")[0] in HEAVY)
+
+
+def test_nothing_heavy_is_loaded_without_an_import_statement(prompt_ledger):
+    """The same check from inside: as the process ends, nothing heavy is in `sys.modules`
+    (which also catches a module put there by other means than an import). The fast path
+    ends with `os._exit`, which skips `atexit`, so the check wraps it."""
+    code = (
+        "import atexit, os, sys\n"
+        f"heavy = {sorted(HEAVY)!r}\n"
+        "def check():\n"
+        "    print(sorted({m.partition('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr, flush=True)\n"
+        "exit_now = os._exit\n"
+        "os._exit = lambda status: (check(), exit_now(status))\n"
+        "atexit.register(check)\n"
+        f"{FAST_ENTRY}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, "due", "--count"],
+        env={**os.environ, **prompt_ledger},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode in (0, 1) and out.stderr == "[]\n", out.stderr
