@@ -91,3 +91,15 @@ def test_no_working_days_is_an_error_not_a_hang():
     closed = WorkingTime("Europe/Berlin", time(9), time(17), frozenset())
     with pytest.raises(BadInput):
         add_working_time(local(2026, 11, 25, 10), timedelta(hours=1), closed)
+
+
+def test_working_hours_that_start_at_midnight_count_from_midnight():
+    night = WorkingTime("Europe/Berlin", time(0), time(4), frozenset(range(5)))
+    assert due(local(2026, 11, 30, 10), "4h", night) == local(2026, 12, 1, 4)
+    assert due(local(2026, 11, 30, 10), "90m", night) == local(2026, 12, 1, 1, 30)
+
+
+def test_a_business_day_is_one_working_day_of_the_clients_hours():
+    mornings = WorkingTime("Europe/Berlin", time(9), time(13), frozenset(range(5)))
+    assert due(local(2026, 11, 30, 10), "1bd", mornings) == local(2026, 12, 1, 10)
+    assert due(local(2026, 11, 30, 10), "4h", mornings) == local(2026, 12, 1, 10)

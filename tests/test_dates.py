@@ -148,6 +148,8 @@ def refusal(text, now=NOW, settings=BERLIN) -> str:
         ("12am", utc(2026, 11, 24, 23)),
         ("12:30am", utc(2026, 11, 24, 23, 30)),
         ("12pm", utc(2026, 11, 25, 11)),
+        ("1pm", utc(2026, 11, 25, 12)),  # the lowest hour of a 12-hour clock
+        ("1am", utc(2026, 11, 25, 0)),
         ("17:00", utc(2026, 11, 25, 16)),
         ("09:30", utc(2026, 11, 25, 8, 30)),
         ("9:30", utc(2026, 11, 25, 8, 30)),
@@ -428,6 +430,7 @@ def test_unreadable(text):
         ("fri 25:00", "25:00 is not a clock time"),
         ("13pm", "13pm is not a clock time"),
         ("0am", "0am is not a clock time"),
+        ("5:75pm", "5:75pm is not a clock time"),
         ("2026-12-03T24:00", "24:00 is not a clock time"),
         ("2026-12-03T14:00+25:00", "+25:00 is not a UTC offset"),
     ],

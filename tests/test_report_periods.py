@@ -1,0 +1,63 @@
+"""The period a report covers: `--since`/`--until` read as whole local days that look back
+from now, through the command line. (Weeks, months and the trend: tests/test_report.py and
+tests/test_boundaries.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+WED_10 = "2026-11-25T10:00:00+01:00"  # a Wednesday in Berlin
+
+
+def period(cli, *bounds: str, now: str = WED_10) -> tuple[str, str]:
+    shown = cli.json("report", *bounds, now=now)["period"]
+    return shown["start"], shown["end"]
+
+
+@pytest.mark.parametrize(
+    "since, start",
+    [
+        ("mon", "2026-11-23T00:00:00+01:00"),  # this week's Monday
+        ("wed", "2026-11-25T00:00:00+01:00"),  # today is a Wednesday: today, not a week ago
+        ("thu", "2026-11-19T00:00:00+01:00"),  # the last Thursday
+        ("sun", "2026-11-22T00:00:00+01:00"),
+        ("nov 25", "2026-11-25T00:00:00+01:00"),  # today's date is today, not last year's
+        ("dec 3", "2025-12-03T00:00:00+01:00"),  # the latest 3 December: last year's
+        ("feb 29", "2024-02-29T00:00:00+01:00"),  # the latest 29 February, in a leap year
+        ("today", "2026-11-25T00:00:00+01:00"),
+        ("yesterday", "2026-11-24T00:00:00+01:00"),
+    ],
+)
+def test_since_a_day_means_the_start_of_the_latest_such_day(cli, since, start):
+    cli.promise(due="fri")
+    assert period(cli, "--since", since) == (start, WED_10)
+
+
+def test_until_a_day_includes_that_whole_day(cli):
+    cli.promise(due="fri")
+    assert period(cli, "--since", "nov 2", "--until", "nov 8") == ("2026-11-02T00:00:00+01:00",
+                                                                   "2026-11-09T00:00:00+01:00")  # fmt: skip
+
+
+def test_today_is_the_local_day_even_when_utc_is_still_on_yesterday(cli):
+    cli.promise(due="fri")
+    just_after_midnight = "2026-11-25T00:30:00+01:00"  # 23:30 UTC on the 24th
+    assert period(cli, "--since", "today", "--until", "today", now=just_after_midnight) == (
+        "2026-11-25T00:00:00+01:00", "2026-11-26T00:00:00+01:00")  # fmt: skip
+
+
+def test_a_span_is_named_by_its_first_and_last_day(cli):
+    cli.promise(due="dec 10")
+    out = cli.ok("report", "--since", "nov 2", "--until", "nov 8").stdout
+    assert "No promises fall in Mon 2 Nov 2026 – Sun 8 Nov 2026." in out
+
+
+@pytest.mark.parametrize(
+    "since, message",
+    [("feb 30", "feb 30 is not a calendar date"), ("9999-12-31", "'9999-12-31' is outside the dates")],
+)
+def test_impossible_bounds_are_refused_naming_them(cli, since, message):
+    cli.promise(due="fri")
+    out = cli("report", "--since", "2026-11-01", "--until", since) if since.startswith("9") else cli(
+        "report", "--since", since)  # fmt: skip
+    assert out.exit_code == 2 and message in out.stderr and out.stderr.count("\n") == 1
