@@ -211,3 +211,47 @@ def test_the_table_shows_25_broken_promises_and_counts_the_rest(cli):
     assert "… and 5 more broken promises" in out
     assert len(cli.json("report", "--last-week")["broken"]) == 30
     assert "Late 29" in cli.ok("report", "--last-week", "--format", "markdown").stdout
+
+
+def test_a_ledger_whose_promises_were_all_undone_is_empty(cli):
+    cli.promise()
+    cli.ok("undo")
+    assert "The ledger is empty" in cli.ok("report").stdout
+
+
+def test_an_empty_period_for_one_client_names_the_client(cli):
+    cli.promise(to="acme", due="dec 10")
+    assert "No promises fall in the week of Mon 16 Nov 2026 for acme." in cli.ok(
+        "report", "--last-week", "--client", "acme").stdout  # fmt: skip
+
+
+def test_nps_and_last_update_per_client(history):
+    history.ok("feedback", "acme", "10", now=at(20, "12:00"))
+    history.ok("brief", "globex", "--sent", now=at(20, "15:00"))
+    clients = {c["client"]: c for c in history.json("report", "--last-week")["clients"]}
+    assert clients["acme"]["nps"] == 100 and clients["globex"]["nps"] is None and clients["initech"]["nps"] is None
+    assert clients["globex"]["last_update"] == "2026-11-20T15:00:00+01:00"
+    assert clients["acme"]["last_update"] is None
+
+
+def test_a_client_that_kept_nothing_comes_first(history):
+    history.promise("Z", to="umbrella", due=at(18, "17:00"), now=at(16))  # missed: kept rate 0
+    clients = [c["client"] for c in history.json("report", "--last-week")["clients"]]
+    assert clients == ["umbrella", "globex", "acme", "initech"]
+
+
+def test_only_clients_whose_update_is_overdue_are_owed_one(cli):
+    cli.ok("client", "terms", "acme", "--update-every", "1w", now="2026-11-16T09:00:00+01:00")
+    cli.promise(to="acme", due="dec 10", now="2026-11-16T09:00:00+01:00")  # owed since Mon 23 Nov
+    cli.ok("client", "terms", "globex", "--update-every", "2w", now="2026-11-16T09:00:00+01:00")
+    cli.promise(to="globex", due="dec 10", now="2026-11-16T09:00:00+01:00")  # not owed until 30 Nov
+    assert "**Status update owed** to acme.\n" in cli.ok("report", "--format", "markdown").stdout
+
+
+def test_the_trend_reaches_back_eight_whole_periods(cli):
+    pid = cli.promise("Oldest", due="2026-09-30 17:00", now="2026-09-29T09:00:00+02:00")  # week of Mon 28 Sep
+    cli.ok("done", str(pid), now="2026-09-30T12:00:00+02:00")
+    cli.promise("This week", due="fri")
+    report = cli.ok("report").stdout
+    oldest = next(line.rstrip() for line in report.splitlines() if line.startswith("Mon 28 Sep"))
+    assert oldest.endswith("100%")
