@@ -103,3 +103,11 @@ def test_a_business_day_is_one_working_day_of_the_clients_hours():
     mornings = WorkingTime("Europe/Berlin", time(9), time(13), frozenset(range(5)))
     assert due(local(2026, 11, 30, 10), "1bd", mornings) == local(2026, 12, 1, 10)
     assert due(local(2026, 11, 30, 10), "4h", mornings) == local(2026, 12, 1, 10)
+
+
+def test_windows_that_cannot_pass_are_refused_with_a_reason():
+    no_days = WorkingTime("Europe/Berlin", time(9), time(17), frozenset())
+    with pytest.raises(BadInput, match="^no working days are configured, so business time cannot pass$"):
+        due(local(2026, 11, 30, 10), "1h", no_days)
+    with pytest.raises(BadInput, match="^that response window is longer than ten years of working time$"):
+        due(local(2026, 11, 30, 10), "5000bd")

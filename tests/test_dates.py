@@ -677,3 +677,10 @@ def test_n_business_days_lands_on_the_nth_workday(n, now, workdays):
     assert result.weekday() in workdays
     between = (today + timedelta(days=i) for i in range(1, (result.date() - today).days + 1))
     assert sum(day.weekday() in workdays for day in between) == n
+
+
+def test_business_days_without_workdays_are_refused_with_a_reason():
+    no_workdays = Settings(timezone="Europe/Berlin", workdays=())
+    assert refusal("+2bd", settings=no_workdays) == "no workdays are configured, so working days cannot be counted"
+    weekend_only = Settings(timezone="Europe/Berlin", workdays=(5, 6))
+    assert parse_when("1bd", NOW, weekend_only) == utc(2026, 11, 28, 16)  # Saturday at day end
