@@ -255,3 +255,21 @@ def test_the_trend_reaches_back_eight_whole_periods(cli):
     report = cli.ok("report").stdout
     oldest = next(line.rstrip() for line in report.splitlines() if line.startswith("Mon 28 Sep"))
     assert oldest.endswith("100%")
+
+
+def test_slip_is_exact_to_a_tenth_of_an_hour(cli):
+    made = "2026-11-16T09:00:00+01:00"
+    half = cli.promise("Half an hour late", due="2026-11-17 12:00", now=made)
+    cli.ok("done", str(half), "--at", "2026-11-17 12:30")
+    third = cli.promise("Twenty minutes late", due="2026-11-18 12:00", now=made)
+    cli.ok("done", str(third), "--at", "2026-11-18 12:20")
+    cli.promise("Long missed", due="2026-11-01 17:00", now="2026-10-30T09:00:00+01:00")
+    slips = {b["title"]: b["slip_hours"] for b in cli.json("report", "--since", "2026-10-01", "--until", "today")["broken"]}
+    assert slips == {"Long missed": 569.0, "Half an hour late": 0.5, "Twenty minutes late": 0.3}
+
+
+def test_a_late_release_is_listed_as_released_not_as_undelivered(cli):
+    pid = cli.promise("Cancelled too late", due="2026-11-17 12:00", now="2026-11-16T09:00:00+01:00")
+    cli.ok("release", str(pid), "--reason", "client changed plans", now="2026-11-18T09:00:00+01:00")
+    row = next(line for line in cli.ok("report", "--last-week").stdout.splitlines() if "Cancelled too late" in line)
+    assert "released" in row and "not delivered" not in row
