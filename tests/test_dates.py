@@ -578,6 +578,8 @@ def test_duration_add_to_beyond_the_calendar_is_bad_input():
         Duration(1, "w").add_to(utc(9999, 12, 30), BERLIN)
     with pytest.raises(BadInput, match="years 1 to 9999"):
         Duration(10, "h").add_to(utc(9999, 12, 31, 20), BERLIN)
+    with pytest.raises(BadInput, match=r"^1w after 9999-12-30T00:00:00\+00:00 is outside the dates"):
+        Duration(1, "w").add_to(utc(9999, 12, 30), BERLIN)
 
 
 # --- now_utc and to_local -------------------------------------------------------------
