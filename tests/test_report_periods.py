@@ -61,3 +61,24 @@ def test_impossible_bounds_are_refused_naming_them(cli, since, message):
     out = cli("report", "--since", "2026-11-01", "--until", since) if since.startswith("9") else cli(
         "report", "--since", since)  # fmt: skip
     assert out.exit_code == 2 and message in out.stderr and out.stderr.count("\n") == 1
+
+
+@pytest.fixture
+def machine_zone(monkeypatch):
+    """The machine's own time zone set far from the user's (Berlin, in the config)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_machines_time_zone_does_not_move_periods_or_deadlines(cli, machine_zone):
+    pid = cli.promise(due="fri")
+    assert cli.json("show", str(pid))["due"] == "2026-11-27T17:00:00+01:00"
+    assert period(cli, "--last-week") == ("2026-11-16T00:00:00+01:00", "2026-11-23T00:00:00+01:00")
+    assert period(cli, "--last-month") == ("2026-10-01T00:00:00+02:00", "2026-11-01T00:00:00+01:00")
+    late_sunday = "2026-11-29T23:30:00+01:00"  # already Monday in UTC+14
+    assert period(cli, "--week", now=late_sunday) == ("2026-11-23T00:00:00+01:00", "2026-11-30T00:00:00+01:00")
