@@ -161,8 +161,9 @@ def run_edges(jobs: int) -> tuple[int, int, list[str]]:
     print(f"edges: {len(mutants)} mutants, {jobs} at a time …", flush=True)
     killed, survivors = 0, []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        for mutant, dead in pool.map(try_edge_mutant, mutants):
+        for done, (mutant, dead) in enumerate(pool.map(try_edge_mutant, mutants), start=1):
             killed += dead
+            print(f"  {done}/{len(mutants)} {'killed' if dead else 'SURVIVED'}: {mutant.description}", flush=True)
             if not dead:
                 survivors.append(f"survived: {mutant.name} ({mutant.path}:{mutant.line})\n    {mutant.description}")
     print(f"edges: done in {time.monotonic() - started:.0f} s", flush=True)
