@@ -59,7 +59,14 @@ def test_the_due_listing_and_the_count_agree(cli):
     assert (counted["overdue"], counted["due"]) == (len(overdue), len(listed) - len(overdue)) == (1, 3)
 
 
-# --- moving a deadline ---------------------------------------------------------------
+# --- making and moving a deadline ----------------------------------------------------
+
+
+def test_a_promise_due_this_very_minute_is_accepted_and_one_a_minute_ago_refused(cli):
+    assert cli.json("promise", "Call back", "--to", "acme", "--due", "2026-11-25 10:00")["outcome"] == "open"
+    before = cli.journal_size()
+    out = cli("promise", "Call back", "--to", "acme", "--due", "2026-11-25 09:59")
+    assert out.exit_code == 2 and "already past" in out.stderr and cli.journal_size() == before
 
 
 def test_a_new_deadline_already_past_is_refused_and_nothing_is_written(cli):
