@@ -273,3 +273,11 @@ def test_a_late_release_is_listed_as_released_not_as_undelivered(cli):
     cli.ok("release", str(pid), "--reason", "client changed plans", now="2026-11-18T09:00:00+01:00")
     row = next(line for line in cli.ok("report", "--last-week").stdout.splitlines() if "Cancelled too late" in line)
     assert "released" in row and "not delivered" not in row
+
+
+def test_a_report_for_one_client_leaves_out_the_others_feedback(history):
+    history.ok("feedback", "acme", "10", now=at(20, "12:00"))
+    history.ok("feedback", "globex", "0", now=at(20, "12:00"))
+    report = history.json("report", "--last-week", "--client", "acme")
+    assert [c["client"] for c in report["clients"]] == ["acme"] and report["clients"][0]["nps"] == 100
+    assert "NPS 100" in history.ok("report", "--last-week", "--client", "acme", "--format", "markdown").stdout

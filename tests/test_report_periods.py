@@ -82,3 +82,14 @@ def test_the_machines_time_zone_does_not_move_periods_or_deadlines(cli, machine_
     assert period(cli, "--last-month") == ("2026-10-01T00:00:00+02:00", "2026-11-01T00:00:00+01:00")
     late_sunday = "2026-11-29T23:30:00+01:00"  # already Monday in UTC+14
     assert period(cli, "--week", now=late_sunday) == ("2026-11-23T00:00:00+01:00", "2026-11-30T00:00:00+01:00")
+
+
+def test_a_span_has_a_trend_of_the_spans_of_the_same_length_before_it(cli):
+    earlier = cli.promise("Earlier", due="2026-11-11 17:00", now="2026-11-09T10:00:00+01:00")
+    cli.ok("done", str(earlier), now="2026-11-10T10:00:00+01:00")
+    cli.promise("In the span", due="2026-11-18 17:00", now="2026-11-16T10:00:00+01:00")
+    out = cli.ok("report", "--since", "nov 16", "--until", "nov 22").stdout
+    trend = out[out.index("Kept rate, previous 8 periods"):].splitlines()[1:]
+    assert [line.split("  ")[0] for line in trend] == ["Mon 21 Sep", "Mon 28 Sep", "Mon 5 Oct", "Mon 12 Oct",
+                                                      "Mon 19 Oct", "Mon 26 Oct", "Mon 2 Nov", "Mon 9 Nov"]  # fmt: skip
+    assert trend[-1].rstrip().endswith("100%") and trend[-2].rstrip().endswith("—")
