@@ -173,3 +173,18 @@ def test_a_business_day_is_the_clients_working_day_not_eight_hours(cli):
     cli.ok("client", "terms", "globex", "--respond-within", "2bd", "--hours", "08:00-18:00")
     reply = cli.json("inbound", "globex", "Call back", now="2026-11-30T10:00:00+01:00")
     assert reply["due"] == "2026-12-02T10:00:00+01:00"
+
+
+def test_an_inbound_request_with_a_zero_window_is_due_when_it_arrived(cli):
+    cli.ok("client", "terms", "acme", "--respond-within", "0h")
+    reply = cli.json("inbound", "acme", "Urgent question", "--at", "2026-11-24 10:00")
+    assert reply["due"] == "2026-11-24T10:00:00+01:00" and reply["outcome"] == "missed"
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def test_a_title_of_exactly_1000_characters_is_accepted_and_1001_refused(cli):
+    assert cli.json("promise", "x" * 1000, "--to", "acme", "--due", "fri")["title"] == "x" * 1000
+    out = cli("promise", "x" * 1001, "--to", "acme", "--due", "fri")
+    assert out.exit_code == 2 and "longer than 1000 characters" in out.stderr
