@@ -188,3 +188,11 @@ def test_a_title_of_exactly_1000_characters_is_accepted_and_1001_refused(cli):
     assert cli.json("promise", "x" * 1000, "--to", "acme", "--due", "fri")["title"] == "x" * 1000
     out = cli("promise", "x" * 1001, "--to", "acme", "--due", "fri")
     assert out.exit_code == 2 and "longer than 1000 characters" in out.stderr
+
+
+def test_a_refused_value_of_40_characters_is_quoted_whole_and_a_longer_one_shortened(cli):
+    forty, longer = "k" * 40, "k" * 41
+    out = cli("promise", "Send it", "--to", "acme", "--due", "fri", "--kind", forty)
+    assert out.exit_code == 2 and f"unknown kind '{forty}';" in out.stderr
+    out = cli("promise", "Send it", "--to", "acme", "--due", "fri", "--kind", longer)
+    assert out.exit_code == 2 and f"unknown kind '{forty}…';" in out.stderr
