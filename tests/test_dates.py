@@ -686,3 +686,30 @@ def test_business_days_without_workdays_are_refused_with_a_reason():
     assert refusal("+2bd", settings=no_workdays) == "no workdays are configured, so working days cannot be counted"
     weekend_only = Settings(timezone="Europe/Berlin", workdays=(5, 6))
     assert parse_when("1bd", NOW, weekend_only) == utc(2026, 11, 28, 16)  # Saturday at day end
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-12-03T14:00+05:30", utc(2026, 12, 3, 8, 30)),  # offsets with minutes
+        ("2026-12-03T14:00-03:30", utc(2026, 12, 3, 17, 30)),
+        ("2026-12-03T14:00+0545", utc(2026, 12, 3, 8, 15)),
+        ("2026-12-03T14:00+01", utc(2026, 12, 3, 13)),  # hours only
+        ("2026-12-03T14:00+23:00", utc(2026, 12, 2, 15)),  # the widest offsets
+        ("2026-12-03T14:00+00:59", utc(2026, 12, 3, 13, 1)),
+    ],
+)
+def test_utc_offsets(text, expected):
+    assert parse_when(text, NOW, BERLIN) == expected
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "+00:60"])
+def test_offsets_out_of_range_are_refused(offset):
+    assert refusal(f"2026-12-03T14:00{offset}") == f"{offset} is not a UTC offset"
+
+
+def test_negative_amounts_are_refused_naming_the_input_and_the_way_out():
+    assert refusal("-3d") == "'-3d': negative amounts are not accepted; give a date for a day in the past"
+    with pytest.raises(BadInput) as caught:
+        parse_duration("-2h")
+    assert str(caught.value) == f"'-2h': negative amounts are not accepted; try {DURATION_FORMS}"
