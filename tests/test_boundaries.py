@@ -117,6 +117,16 @@ def test_a_delivery_on_the_deadline_minute_is_kept(cli):
     assert cli.json("show", str(late))["outcome"] == "late"
 
 
+def test_a_delivery_before_the_promise_was_made_is_refused_and_one_at_that_minute_accepted(cli):
+    before_it = cli.promise("Made at ten", due="fri", now=WED_10)
+    at_it = cli.promise("Also made at ten", due="fri", now=WED_10)
+    size = cli.journal_size()
+    out = cli("done", str(before_it), "--at", "2026-11-25 09:59", now="2026-11-25T11:00:00+01:00")
+    assert out.exit_code == 2 and "was made after that delivery time" in out.stderr and cli.journal_size() == size
+    cli.ok("done", str(at_it), "--at", "2026-11-25 10:00", now="2026-11-25T11:00:00+01:00")
+    assert cli.json("show", str(at_it))["outcome"] == "kept"
+
+
 # --- report periods ------------------------------------------------------------------
 
 
