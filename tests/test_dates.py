@@ -713,3 +713,8 @@ def test_negative_amounts_are_refused_naming_the_input_and_the_way_out():
     with pytest.raises(BadInput) as caught:
         parse_duration("-2h")
     assert str(caught.value) == f"'-2h': negative amounts are not accepted; try {DURATION_FORMS}"
+
+
+def test_seconds_up_to_59_are_read_and_60_refused():
+    assert parse_when("2026-12-03T14:00:59Z", NOW, BERLIN) == utc(2026, 12, 3, 14, 0, 59)
+    assert refusal("2026-12-03T14:00:60Z") == "14:00:60 is not a clock time"
