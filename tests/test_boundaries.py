@@ -161,6 +161,8 @@ def test_a_promise_reckoned_in_a_weeks_last_minute_stays_in_that_week(cli):
 
 
 def test_a_move_on_a_periods_first_instant_is_in_that_period(cli):
+    earlier = cli.promise("Earlier", due="2026-11-13 17:00", now="2026-11-12T09:00:00+01:00")
+    cli.ok("done", str(earlier), now="2026-11-13T09:00:00+01:00")  # so the week before is not empty
     pid = cli.promise("Proposal", due="2026-11-20 17:00", now="2026-11-12T09:00:00+01:00")
     cli.ok("move", str(pid), "2026-11-19 17:00", "--reason", "on the edge", now="2026-11-16T00:00:00+01:00")
     assert [r["reason"] for r in renegotiations(cli, "--last-week")] == ["on the edge"]
@@ -170,7 +172,40 @@ def test_a_move_on_a_periods_first_instant_is_in_that_period(cli):
 def renegotiations(cli, *period: str) -> list[dict]:
     """The renegotiations a report lists, from its markdown (the JSON may not carry them)."""
     text = cli.ok("report", *period, "--format", "markdown").stdout
+    assert "No promises fall in" not in text
     return [{"reason": "on the edge"}] if "on the edge" in text else []
+
+
+# --- feedback and status updates ------------------------------------------------------
+
+
+def nps(cli, *period: str):
+    return cli.json("report", *period)["clients"][0]["nps"]
+
+
+def test_a_score_of_6_is_a_detractor_and_9_a_promoter(cli):
+    cli.promise(due="2026-11-18 17:00", now="2026-11-16T09:00:00+01:00")
+    cli.ok("feedback", "acme", "6", now="2026-11-17T09:00:00+01:00")
+    assert nps(cli, "--last-week") == -100
+    cli.ok("feedback", "acme", "9", now="2026-11-17T09:00:00+01:00")
+    assert nps(cli, "--last-week") == 0
+    cli.ok("feedback", "acme", "7", now="2026-11-17T09:00:00+01:00")  # passive
+    cli.ok("feedback", "acme", "8", now="2026-11-17T09:00:00+01:00")
+    assert nps(cli, "--last-week") == 0
+
+
+def test_feedback_on_a_periods_first_instant_is_in_that_period(cli):
+    cli.promise(due="2026-11-18 17:00", now="2026-11-16T09:00:00+01:00")  # last week
+    cli.promise(due="2026-11-12 17:00", now="2026-11-09T09:00:00+01:00")  # the week before
+    cli.ok("feedback", "acme", "10", now="2026-11-16T00:00:00+01:00")
+    assert nps(cli, "--last-week") == 100
+    assert nps(cli, "--since", "2026-11-09", "--until", "2026-11-15") is None
+
+
+def test_an_update_sent_this_very_minute_is_the_last_update(cli):
+    cli.promise(due="fri")
+    cli.ok("brief", "acme", "--sent", now=WED_10)
+    assert cli.json("report", now=WED_10)["clients"][0]["last_update"] == WED_10
 
 
 # --- business time -----------------------------------------------------------------
