@@ -718,3 +718,18 @@ def test_negative_amounts_are_refused_naming_the_input_and_the_way_out():
 def test_seconds_up_to_59_are_read_and_60_refused():
     assert parse_when("2026-12-03T14:00:59Z", NOW, BERLIN) == utc(2026, 12, 3, 14, 0, 59)
     assert refusal("2026-12-03T14:00:60Z") == "14:00:60 is not a clock time"
+
+
+def test_input_is_quoted_whole_up_to_40_characters_then_shortened():
+    forty = "x" * 40
+    assert refusal(forty).startswith(f"can't read '{forty}' as a date or time")
+    assert refusal(forty + "y").startswith(f"can't read '{'x' * 39}…' as a date or time")
+
+
+def test_amounts_are_read_up_to_the_calendars_span_whatever_their_leading_zeros():
+    assert parse_duration("3652059d") == Duration(3652059, "d")
+    assert parse_duration("0000000000003d") == Duration(3, "d")
+    with pytest.raises(BadInput, match=r"^'3652060d' is outside the dates"):
+        parse_duration("3652060d")
+    assert refusal("in 3000000 days").startswith("'in 3000000 days' is outside the dates")
+    assert refusal("9999-12-31T23:00-05:00").startswith("'9999-12-31T23:00-05:00' is outside the dates")
