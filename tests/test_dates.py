@@ -733,3 +733,21 @@ def test_amounts_are_read_up_to_the_calendars_span_whatever_their_leading_zeros(
         parse_duration("3652060d")
     assert refusal("in 3000000 days").startswith("'in 3000000 days' is outside the dates")
     assert refusal("9999-12-31T23:00-05:00").startswith("'9999-12-31T23:00-05:00' is outside the dates")
+
+
+def test_only_ascii_digits_are_read():
+    assert refusal("\u0663d").startswith("can't read")  # ARABIC-INDIC DIGIT THREE
+    assert refusal("2026-12-0\u0663").startswith("can't read")
+
+
+def test_a_naive_now_is_utc_whatever_the_machines_zone(monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
+    clock.tzset()
+    try:
+        naive = datetime(2026, 11, 24, 23, 30)  # 00:30 on the 25th in Berlin
+        assert parse_when("tomorrow", naive, BERLIN) == utc(2026, 11, 26, 16)
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
