@@ -1,7 +1,7 @@
 """Mutation run over the rules: outcomes, dates, periods, business time, the report, and the
 outcome SQL and write guards of the ledger. Prints the score and every surviving mutant.
 
-    python scripts/mutation.py              # both passes (about 20-25 minutes on 2 cores)
+    python scripts/mutation.py              # both passes (about 15 minutes on 2 cores)
     python scripts/mutation.py --only edges # the quick pass alone (a few minutes)
     python scripts/mutation.py --only mutmut
 
