@@ -126,3 +126,22 @@ def test_n_business_days_inside_working_hours_keep_the_wall_clock(day, into, ope
         while expected.weekday() >= 5:
             expected += timedelta(days=1)
     assert after(start, parse_duration(f"{count}bd"), hours) == datetime.combine(expected, clock, tzinfo=ZoneInfo(zone))
+
+def test_working_hours_that_start_at_midnight_count_from_midnight():
+    night = WorkingTime("Europe/Berlin", time(0), time(4), frozenset(range(5)))
+    assert due(local(2026, 11, 30, 10), "4h", night) == local(2026, 12, 1, 4)
+    assert due(local(2026, 11, 30, 10), "90m", night) == local(2026, 12, 1, 1, 30)
+
+
+def test_a_business_day_is_one_working_day_of_the_clients_hours():
+    mornings = WorkingTime("Europe/Berlin", time(9), time(13), frozenset(range(5)))
+    assert due(local(2026, 11, 30, 10), "1bd", mornings) == local(2026, 12, 1, 10)
+    assert due(local(2026, 11, 30, 10), "4h", mornings) == local(2026, 12, 1, 10)
+
+
+def test_windows_that_cannot_pass_are_refused_with_a_reason():
+    no_days = WorkingTime("Europe/Berlin", time(9), time(17), frozenset())
+    with pytest.raises(BadInput, match="^no working days are configured, so business time cannot pass$"):
+        due(local(2026, 11, 30, 10), "1h", no_days)
+    with pytest.raises(BadInput, match="^that response window is longer than ten years of working time$"):
+        due(local(2026, 11, 30, 10), "5000bd")

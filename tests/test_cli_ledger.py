@@ -284,3 +284,22 @@ def test_dates_across_a_dst_change_are_shown_in_local_time(cli):
     assert made["due"] == "2026-10-25T17:00:00+01:00"
     moved = cli.json("move", str(made["id"]), "2026-10-25 02:30", "--reason", "r", now="2026-10-24T11:00:00+02:00")
     assert moved["due"] == "2026-10-25T02:30:00+02:00"  # the first of the two 02:30s
+
+
+def test_released_promises_refuse_further_changes_until_reopened(cli):
+    pid = cli.promise()
+    cli.ok("release", str(pid), "--reason", "not needed")
+    size = cli.journal_size()
+    for args in (["done", str(pid)], ["move", str(pid), "mon", "--reason", "x"], ["release", str(pid), "--reason", "x"]):
+        out = cli(*args)
+        assert out.exit_code == 2 and f"was released; `expect reopen {pid}` first" in out.stderr, args
+    assert cli.journal_size() == size
+
+
+def test_a_change_dated_before_the_promise_was_made_is_refused(cli):
+    pid = cli.promise(due="fri", now="2026-11-25T10:00:00+01:00")
+    size = cli.journal_size()
+    for args in (["move", str(pid), "sat", "--reason", "x"], ["release", str(pid), "--reason", "x"], ["done", str(pid)]):
+        out = cli(*args, now="2026-11-25T09:00:00+01:00")
+        assert out.exit_code == 2 and "made after" in out.stderr, args
+    assert cli.journal_size() == size

@@ -12,7 +12,11 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from conftest import NOW
+
+pytestmark = pytest.mark.slow  # run by CI with `pytest -m slow`; see docs/testing.md
 
 SHELLS, PROMISES_EACH, HOOKS = 4, 100, 2
 COMMAND = [sys.executable, "-m", "expectcli"]

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import NOW, sqlite_only
 
-pytestmark = sqlite_only("kills processes writing a SQLite file")
+pytestmark = [sqlite_only("kills processes writing a SQLite file"), pytest.mark.slow]  # slow: run by CI with -m slow
 
 
 def expect(env: dict, *args: str, **options) -> subprocess.CompletedProcess:

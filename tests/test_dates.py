@@ -148,6 +148,8 @@ def refusal(text, now=NOW, settings=BERLIN) -> str:
         ("12am", utc(2026, 11, 24, 23)),
         ("12:30am", utc(2026, 11, 24, 23, 30)),
         ("12pm", utc(2026, 11, 25, 11)),
+        ("1pm", utc(2026, 11, 25, 12)),  # the lowest hour of a 12-hour clock
+        ("1am", utc(2026, 11, 25, 0)),
         ("17:00", utc(2026, 11, 25, 16)),
         ("09:30", utc(2026, 11, 25, 8, 30)),
         ("9:30", utc(2026, 11, 25, 8, 30)),
@@ -428,6 +430,7 @@ def test_unreadable(text):
         ("fri 25:00", "25:00 is not a clock time"),
         ("13pm", "13pm is not a clock time"),
         ("0am", "0am is not a clock time"),
+        ("5:75pm", "5:75pm is not a clock time"),
         ("2026-12-03T24:00", "24:00 is not a clock time"),
         ("2026-12-03T14:00+25:00", "+25:00 is not a UTC offset"),
     ],
@@ -575,6 +578,8 @@ def test_duration_add_to_beyond_the_calendar_is_bad_input():
         Duration(1, "w").add_to(utc(9999, 12, 30), BERLIN)
     with pytest.raises(BadInput, match="years 1 to 9999"):
         Duration(10, "h").add_to(utc(9999, 12, 31, 20), BERLIN)
+    with pytest.raises(BadInput, match=r"^1w after 9999-12-30T00:00:00\+00:00 is outside the dates"):
+        Duration(1, "w").add_to(utc(9999, 12, 30), BERLIN)
 
 
 # --- now_utc and to_local -------------------------------------------------------------
@@ -707,3 +712,74 @@ def test_a_weekday_is_the_next_such_day_as_pendulum_steps(start, zone, weekday):
     today = pendulum.instance(start).in_timezone(zone)
     candidates = [today.date()] if today.day_of_week == weekday and today.hour < 12 else []
     assert result.date() == (candidates or [today.date().next(weekday)])[0]
+
+def test_business_days_without_workdays_are_refused_with_a_reason():
+    no_workdays = Settings(timezone="Europe/Berlin", workdays=())
+    assert refusal("+2bd", settings=no_workdays) == "no workdays are configured, so working days cannot be counted"
+    weekend_only = Settings(timezone="Europe/Berlin", workdays=(5, 6))
+    assert parse_when("1bd", NOW, weekend_only) == utc(2026, 11, 28, 16)  # Saturday at day end
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-12-03T14:00+05:30", utc(2026, 12, 3, 8, 30)),  # offsets with minutes
+        ("2026-12-03T14:00-03:30", utc(2026, 12, 3, 17, 30)),
+        ("2026-12-03T14:00+0545", utc(2026, 12, 3, 8, 15)),
+        ("2026-12-03T14:00+01", utc(2026, 12, 3, 13)),  # hours only
+        ("2026-12-03T14:00+23:00", utc(2026, 12, 2, 15)),  # the widest offsets
+        ("2026-12-03T14:00+00:59", utc(2026, 12, 3, 13, 1)),
+    ],
+)
+def test_utc_offsets(text, expected):
+    assert parse_when(text, NOW, BERLIN) == expected
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "+00:60"])
+def test_offsets_out_of_range_are_refused(offset):
+    assert refusal(f"2026-12-03T14:00{offset}") == f"{offset} is not a UTC offset"
+
+
+def test_negative_amounts_are_refused_naming_the_input_and_the_way_out():
+    assert refusal("-3d") == "'-3d': negative amounts are not accepted; give a date for a day in the past"
+    with pytest.raises(BadInput) as caught:
+        parse_duration("-2h")
+    assert str(caught.value) == f"'-2h': negative amounts are not accepted; try {DURATION_FORMS}"
+
+
+def test_seconds_up_to_59_are_read_and_60_refused():
+    assert parse_when("2026-12-03T14:00:59Z", NOW, BERLIN) == utc(2026, 12, 3, 14, 0, 59)
+    assert refusal("2026-12-03T14:00:60Z") == "14:00:60 is not a clock time"
+
+
+def test_input_is_quoted_whole_up_to_40_characters_then_shortened():
+    forty = "x" * 40
+    assert refusal(forty).startswith(f"can't read '{forty}' as a date or time")
+    assert refusal(forty + "y").startswith(f"can't read '{'x' * 39}…' as a date or time")
+
+
+def test_amounts_are_read_up_to_the_calendars_span_whatever_their_leading_zeros():
+    assert parse_duration("3652059d") == Duration(3652059, "d")
+    assert parse_duration("0000000000003d") == Duration(3, "d")
+    with pytest.raises(BadInput, match=r"^'3652060d' is outside the dates"):
+        parse_duration("3652060d")
+    assert refusal("in 3000000 days").startswith("'in 3000000 days' is outside the dates")
+    assert refusal("9999-12-31T23:00-05:00").startswith("'9999-12-31T23:00-05:00' is outside the dates")
+
+
+def test_only_ascii_digits_are_read():
+    assert refusal("\u0663d").startswith("can't read")  # ARABIC-INDIC DIGIT THREE
+    assert refusal("2026-12-0\u0663").startswith("can't read")
+
+
+def test_a_naive_now_is_utc_whatever_the_machines_zone(monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
+    clock.tzset()
+    try:
+        naive = datetime(2026, 11, 24, 23, 30)  # 00:30 on the 25th in Berlin
+        assert parse_when("tomorrow", naive, BERLIN) == utc(2026, 11, 26, 16)
+    finally:
+        monkeypatch.undo()
+        clock.tzset()

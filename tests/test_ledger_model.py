@@ -15,10 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conftest import Cli, fresh_ledger
+
+pytestmark = pytest.mark.slow  # run by CI with `pytest -m slow`; see docs/testing.md
 
 BASE = int(datetime(2026, 3, 20, tzinfo=timezone.utc).timestamp())  # spans the March DST change
 HOURS = st.integers(min_value=0, max_value=24 * 6)

@@ -97,3 +97,10 @@ def test_rates():
     assert kept_rate(counts) == 3 / 4
     assert on_time_rate(counts) == 2 / 4
     assert on_time_rate({}) is None
+
+
+def test_rates_of_counts_that_name_only_some_outcomes():
+    assert kept_rate({"renegotiated": 1, "late": 1}) == 0.5
+    assert on_time_rate({"late": 2}) == 0.0
+    assert kept_rate({"missed": 1}) == 0.0
+    assert kept_rate({"released": 3, "open": 1}) is None

@@ -77,8 +77,25 @@ def test_sql_is_built_from_constants_only():
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and not t.startswith("-")))
 def test_any_text_round_trips_exactly_through_json(cli, text):
+    """A title is refused only for a NUL character (PostgreSQL cannot store one); any other
+    is stored exactly, stripped of outer whitespace, and a printable one is shown as typed."""
     out = cli("promise", text, "--to", "acme", "--due", "fri", "--json")
-    if out.exit_code == 0:
-        assert out.json()["title"] == text.strip()
-    else:
-        assert out.exit_code == 2 and out.stderr.count("\n") == 1
+    if "\x00" in text:
+        assert out.exit_code == 2 and out.stderr.count("\n") == 1 and "NUL" in out.stderr
+        return
+    assert out.exit_code == 0, (text, out.stderr)
+    pid = out.json()["id"]
+    assert out.json()["title"] == text.strip()
+    assert cli.json("show", str(pid))["title"] == text.strip()
+    if text.strip().isprintable():
+        rows = [line for line in cli.ok("list").stdout.splitlines() if line.lstrip().startswith(f"{pid} ")]
+        assert len(rows) == 1 and text.strip() in rows[0]
+
+
+def test_markup_and_escape_lookalikes_are_accepted_and_shown_as_typed(cli):
+    titles = ["[bold]Proposal[/bold]", "50% off *now*", "a\\nb", "<b>x</b> & 'y'", "Ünïcødé — 提案"]
+    ids = [cli.promise(title, due="fri") for title in titles]
+    listing = cli.ok("list").stdout
+    for pid, title in zip(ids, titles):
+        assert cli.json("show", str(pid))["title"] == title
+        assert title in listing

@@ -266,6 +266,7 @@ def test_db_backup_is_a_private_consistent_copy(busy, tmp_path):
     assert "/backups/ledger-20261125-090000.db" in default
 
 
+@pytest.mark.slow
 @sqlite_only("SQLite's backup API")
 def test_db_backup_while_another_process_writes(cli, tmp_path, config_file):
     import subprocess
