@@ -13,7 +13,7 @@ import os
 import random
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -33,7 +33,7 @@ def write_csv(path: Path, rows: int, seed: int = 3) -> None:
 
 
 def _iso(moment: int) -> str:
-    return datetime.fromtimestamp(moment, timezone.utc).isoformat()
+    return datetime.fromtimestamp(moment, UTC).isoformat()
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ folded state computed by the same `outcomes.fold` the ledger uses.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -31,7 +30,7 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
     store = open_store(str(path))
     schema.migrate(store, now)
     rng = random.Random(seed)
-    with store.write() as tx:
+    with store.write():
         conn = store.conn  # inside the write transaction: executemany for speed
         conn.executemany(
             "INSERT INTO client (id, handle, name, created_at) VALUES (?, ?, ?, ?)",

@@ -35,7 +35,9 @@ def main() -> None:
         env = environment(ledger(size))
         results[size] = alternate({name: EXPECT + argv for name, argv in COMMANDS.items()}, env, args.rounds)
     small, large = results[1000], results[args.large]
-    print(f"{'command':<30} {'1k s':>7} {'1k/py':>6} {'1k MB':>6} {'big s':>7} {'big/py':>7} {'big MB':>7} {'big/1k':>7}")
+    print(
+        f"{'command':<30} {'1k s':>7} {'1k/py':>6} {'1k MB':>6} {'big s':>7} {'big/py':>7} {'big MB':>7} {'big/1k':>7}"
+    )
     for name in COMMANDS:
         s_t, l_t = median(small[name]), median(large[name])
         print(f"{name:<30} {s_t:7.3f} {s_t / median(small['baseline']):6.1f} {peak_mb(small[name]):6.0f} "

@@ -55,8 +55,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--large", type=int, default=1_000_000, help="0 skips the large report check")
-    parser.add_argument("--via", choices=("script", "module"), default="script",
-                        help="run the `expect` console script (default) or `python -m expectcli`")
+    parser.add_argument(
+        "--via",
+        choices=("script", "module"),
+        default="script",
+        help="run the `expect` console script (default) or `python -m expectcli`",
+    )
     args = parser.parse_args()
     expect = program(args.via)
 

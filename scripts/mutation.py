@@ -122,7 +122,7 @@ def edge_mutants() -> list[Mutant]:
                 for found in SQL_COMPARISON.finditer(tok.string):
                     at = start + found.start()
                     old, new = found.group(), FLIP[found.group()]
-                    context = tok.string[max(0, found.start() - 25): found.end() + 12].replace("\n", " ")
+                    context = tok.string[max(0, found.start() - 25) : found.end() + 12].replace("\n", " ")
                     mutants.append(Mutant(f"{short}.sql@{tok.start[0]}:{found.start()}", path, tok.start[0],
                                           f"SQL `{old}` → `{new}` in …{context}…",
                                           text[:at] + new + text[at + len(old):]))  # fmt: skip
@@ -147,9 +147,24 @@ def try_edge_mutant(mutant: Mutant) -> tuple[Mutant, bool]:
         (folder / mutant.path).write_text(mutant.source)
         env = {**os.environ, "PYTHONPATH": str(folder / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-             *(test for test in EDGE_TESTS if (ROOT / test).exists())],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-x",
+                "-q",
+                "-n",
+                "0",
+                "-p",
+                "no:cacheprovider",
+                "-m",
+                "not slow",
+                *(test for test in EDGE_TESTS if (ROOT / test).exists()),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         return mutant, run.returncode != 0
     finally:
@@ -182,7 +197,7 @@ def main() -> int:
     if args.only in (None, "mutmut"):
         results["mutmut"] = run_mutmut(args.jobs)
     print()
-    for name, (killed, total, survivors) in results.items():
+    for name, (_killed, _total, survivors) in results.items():
         print(f"== {name}: {len(survivors)} not killed")
         for survivor in survivors:
             print(survivor)

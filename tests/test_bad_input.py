@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 REFUSALS = [
     (["promise", "X", "--to", "acme", "--due", "someday"], "can't read 'someday' as a date"),

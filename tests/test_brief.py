@@ -16,7 +16,9 @@ def week(cli):
     cli.ok("done", str(report), now="2026-11-24T15:00:00+01:00")
     slides = cli.promise("Workshop slides", due="2026-11-24 12:00", now=made)
     contract = cli.promise("Contract draft", due="2026-11-26", now=made)
-    cli.ok("move", str(contract), "2026-11-30", "--reason", "waiting for your legal team", now="2026-11-24T09:00:00+01:00")
+    cli.ok(
+        "move", str(contract), "2026-11-30", "--reason", "waiting for your legal team", now="2026-11-24T09:00:00+01:00"
+    )
     dropped = cli.promise("Logo ideas", due="2026-11-27", now=made)
     cli.ok("release", str(dropped), "--reason", "not needed", now="2026-11-24T10:00:00+01:00")
     cli.promise("Other client's work", to="globex", due="fri", now=made)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,10 +73,10 @@ def test_unknown_country_is_refused():
     "start, window, expected_utc",
     [
         # Friday 16:00 CET before the spring change (Sun 28 Mar 2027): Monday 12:00 CEST = 10:00 UTC.
-        (local(2027, 3, 26, 16), "4h", datetime(2027, 3, 29, 10, tzinfo=timezone.utc)),
+        (local(2027, 3, 26, 16), "4h", datetime(2027, 3, 29, 10, tzinfo=UTC)),
         # Friday 16:00 CEST before the autumn change (Sun 25 Oct 2026): Monday 12:00 CET = 11:00 UTC.
-        (local(2026, 10, 23, 16), "4h", datetime(2026, 10, 26, 11, tzinfo=timezone.utc)),
-        (local(2026, 10, 23, 14), "1bd", datetime(2026, 10, 26, 13, tzinfo=timezone.utc)),
+        (local(2026, 10, 23, 16), "4h", datetime(2026, 10, 26, 11, tzinfo=UTC)),
+        (local(2026, 10, 23, 14), "1bd", datetime(2026, 10, 26, 13, tzinfo=UTC)),
     ],
 )
 def test_working_hours_follow_the_wall_clock_across_dst(start, window, expected_utc):
@@ -86,7 +86,7 @@ def test_working_hours_follow_the_wall_clock_across_dst(start, window, expected_
 def test_client_hours_in_another_zone():
     london = WorkingTime("Europe/London", time(9), time(17), frozenset(range(5)))
     arrived = local(2026, 11, 20, 16)  # Friday 15:00 in London
-    assert after(arrived, parse_duration("4h"), london) == datetime(2026, 11, 23, 11, tzinfo=timezone.utc)
+    assert after(arrived, parse_duration("4h"), london) == datetime(2026, 11, 23, 11, tzinfo=UTC)
 
 
 def test_no_working_days_is_an_error_not_a_hang():
@@ -126,6 +126,7 @@ def test_n_business_days_inside_working_hours_keep_the_wall_clock(day, into, ope
         while expected.weekday() >= 5:
             expected += timedelta(days=1)
     assert after(start, parse_duration(f"{count}bd"), hours) == datetime.combine(expected, clock, tzinfo=ZoneInfo(zone))
+
 
 def test_working_hours_that_start_at_midnight_count_from_midnight():
     night = WorkingTime("Europe/Berlin", time(0), time(4), frozenset(range(5)))

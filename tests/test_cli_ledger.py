@@ -141,7 +141,11 @@ def test_reopen_undoes_a_delivery_as_a_new_event(cli):
 def test_settled_promises_refuse_further_changes(cli):
     pid = cli.promise()
     cli.ok("done", str(pid))
-    for args in (["done", str(pid)], ["move", str(pid), "mon", "--reason", "x"], ["release", str(pid), "--reason", "x"]):
+    for args in (
+        ["done", str(pid)],
+        ["move", str(pid), "mon", "--reason", "x"],
+        ["release", str(pid), "--reason", "x"],
+    ):
         out = cli(*args)
         assert out.exit_code == 2, args
         assert "already delivered" in out.stderr
@@ -290,7 +294,11 @@ def test_released_promises_refuse_further_changes_until_reopened(cli):
     pid = cli.promise()
     cli.ok("release", str(pid), "--reason", "not needed")
     size = cli.journal_size()
-    for args in (["done", str(pid)], ["move", str(pid), "mon", "--reason", "x"], ["release", str(pid), "--reason", "x"]):
+    for args in (
+        ["done", str(pid)],
+        ["move", str(pid), "mon", "--reason", "x"],
+        ["release", str(pid), "--reason", "x"],
+    ):
         out = cli(*args)
         assert out.exit_code == 2 and f"was released; `expect reopen {pid}` first" in out.stderr, args
     assert cli.journal_size() == size
@@ -299,7 +307,11 @@ def test_released_promises_refuse_further_changes_until_reopened(cli):
 def test_a_change_dated_before_the_promise_was_made_is_refused(cli):
     pid = cli.promise(due="fri", now="2026-11-25T10:00:00+01:00")
     size = cli.journal_size()
-    for args in (["move", str(pid), "sat", "--reason", "x"], ["release", str(pid), "--reason", "x"], ["done", str(pid)]):
+    for args in (
+        ["move", str(pid), "sat", "--reason", "x"],
+        ["release", str(pid), "--reason", "x"],
+        ["done", str(pid)],
+    ):
         out = cli(*args, now="2026-11-25T09:00:00+01:00")
         assert out.exit_code == 2 and "made after" in out.stderr, args
     assert cli.journal_size() == size

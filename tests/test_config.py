@@ -82,7 +82,7 @@ def test_full_toml_is_read(config):
 @pytest.mark.parametrize(
     "text, words",
     [
-        ('day_end = \n', "not valid TOML"),
+        ("day_end = \n", "not valid TOML"),
         ('timezone = "UTC"\ntimezone = "UTC"\n', "not valid TOML"),
         ('title = """never\nclosed\n', "not valid TOML"),
         ('day_end = "17:00', "not valid TOML"),

@@ -25,7 +25,12 @@ def expect(env: dict, *args: str, **options) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def env(tmp_path: Path, config_file: Path) -> dict:
-    return {**os.environ, "EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
+    return {
+        **os.environ,
+        "EXPECT_DB": str(tmp_path / "ledger.db"),
+        "EXPECT_CONFIG": str(config_file),
+        "EXPECT_NOW": NOW,
+    }
 
 
 def promise_count(env: dict) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from expectcli.core.config import Settings
 from expectcli.core.dates import (
@@ -21,13 +23,11 @@ from expectcli.core.dates import (
 )
 from expectcli.errors import BadInput
 
-UTC = timezone.utc
+UTC = UTC
 BERLIN = Settings(timezone="Europe/Berlin")
 NEW_YORK = Settings(timezone="America/New_York")
 # New York, 18:00 end of day, weeks starting on Sunday, working Sunday to Thursday.
-SUN_THU = Settings(
-    timezone="America/New_York", day_end=time(18, 0), week_start=6, workdays=(0, 1, 2, 3, 6)
-)
+SUN_THU = Settings(timezone="America/New_York", day_end=time(18, 0), week_start=6, workdays=(0, 1, 2, 3, 6))
 
 
 def local(year, month, day, hour=0, minute=0, tz="Europe/Berlin"):
@@ -712,6 +712,7 @@ def test_a_weekday_is_the_next_such_day_as_pendulum_steps(start, zone, weekday):
     today = pendulum.instance(start).in_timezone(zone)
     candidates = [today.date()] if today.day_of_week == weekday and today.hour < 12 else []
     assert result.date() == (candidates or [today.date().next(weekday)])[0]
+
 
 def test_business_days_without_workdays_are_refused_with_a_reason():
     no_workdays = Settings(timezone="Europe/Berlin", workdays=())

@@ -58,7 +58,9 @@ def test_help_is_written_from_the_declaration_with_readable_metavars(command):
 def test_a_choice_is_refused_alike_on_both_paths(cli):
     typed = cli("list", "--status", "lost")
     assert typed.exit_code == 2
-    assert typed.stderr == "expect: unknown status 'lost'; use one of open, kept, renegotiated, late, missed, released\n"
+    assert (
+        typed.stderr == "expect: unknown status 'lost'; use one of open, kept, renegotiated, late, missed, released\n"
+    )
 
 
 # -- the fast path reads a command line exactly as Typer does -----------------------------------

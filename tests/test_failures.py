@@ -54,7 +54,9 @@ def test_a_read_only_ledger_refuses_writes_and_still_reads(env, tmp_path):
 def test_a_full_disk_writes_nothing(env, tmp_path):
     ledger = Path(env["EXPECT_DB"])
     source = tmp_path / "rows.csv"
-    source.write_text("title,client,due\n" + "".join(f"Promise {n},acme,2026-12-{n % 28 + 1:02d}\n" for n in range(3000)))
+    source.write_text(
+        "title,client,due\n" + "".join(f"Promise {n},acme,2026-12-{n % 28 + 1:02d}\n" for n in range(3000))
+    )
     limit = ledger.stat().st_size + 8192
 
     def small_disk():

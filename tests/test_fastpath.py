@@ -193,7 +193,9 @@ def prompt_env(tmp_path, config_file):
            "EXPECT_NOW": NOW}  # fmt: skip
     made = run_expect(["promise", "Call back", "--to", "acme", "--due", "today 11:00"], env)
     assert made.returncode == 0, made.stderr
-    terms = run_expect(["client", "terms", "acme", "--update-every", "1bd"], {**env, "EXPECT_NOW": "2026-11-20T10:00:00+01:00"})
+    terms = run_expect(
+        ["client", "terms", "acme", "--update-every", "1bd"], {**env, "EXPECT_NOW": "2026-11-20T10:00:00+01:00"}
+    )
     assert terms.returncode == 0, terms.stderr
     return env
 

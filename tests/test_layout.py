@@ -16,7 +16,9 @@ from rich.text import Text
 from expectcli.views import output
 
 STYLES = st.sampled_from(["", "bold", "red", "dim", "bold red"])
-TEXT = st.text(alphabet=st.sampled_from(list("ab Z9-.:%") + ["—", "→", "…", "é", "█", "▌", "漢", "\u0301"]), max_size=14)
+TEXT = st.text(
+    alphabet=st.sampled_from(list("ab Z9-.:%") + ["—", "→", "…", "é", "█", "▌", "漢", "\u0301"]), max_size=14
+)
 SPANS = st.lists(st.tuples(TEXT, STYLES), min_size=1, max_size=3)
 
 

@@ -9,26 +9,27 @@ moves and deliveries often coincide exactly: the boundaries are exercised.
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-import tempfile
 
 import pytest
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conftest import Cli, fresh_ledger
 
 pytestmark = pytest.mark.slow  # run by CI with `pytest -m slow`; see docs/testing.md
 
-BASE = int(datetime(2026, 3, 20, tzinfo=timezone.utc).timestamp())  # spans the March DST change
+BASE = int(datetime(2026, 3, 20, tzinfo=UTC).timestamp())  # spans the March DST change
 HOURS = st.integers(min_value=0, max_value=24 * 6)
 
 
 def iso(moment: int) -> str:
-    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def epoch(text: str | None) -> int | None:
@@ -138,7 +139,13 @@ class LedgerMachine(RuleBasedStateMachine):
         new_due = now + new_due_after * 3600
         out = self.run("move", str(pid), iso(new_due), "--reason", "more time", now=now)
         promise = self.model().get(pid)
-        if promise is None or promise.settlement or now < promise.promised_at or new_due < now or new_due == promise.due:
+        if (
+            promise is None
+            or promise.settlement
+            or now < promise.promised_at
+            or new_due < now
+            or new_due == promise.due
+        ):
             return self.expect_refused(out)
         assert out.exit_code == 0, out
         self.ops.append(("move", pid, now, new_due))
@@ -194,7 +201,9 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert epoch(got["due"]) == expected.due
                 assert epoch(got["first_due"]) == expected.first_due
                 assert got["moves"] == len(expected.moves)
-                delivered = expected.settlement[1] if expected.settlement and expected.settlement[0] == "delivered" else None
+                delivered = (
+                    expected.settlement[1] if expected.settlement and expected.settlement[0] == "delivered" else None
+                )
                 assert epoch(got["delivered_at"]) == delivered
 
 

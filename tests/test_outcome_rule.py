@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import fresh_ledger
 from expectcli.core import outcomes, periods, report
@@ -26,7 +27,7 @@ from expectcli.errors import BadInput
 
 MINUTE = 60
 DAY = 24 * 60 * MINUTE
-BASE = int(datetime(2026, 3, 20, tzinfo=timezone.utc).timestamp())
+BASE = int(datetime(2026, 3, 20, tzinfo=UTC).timestamp())
 CLIENTS = ("acme", "globex")
 OPERATIONS = ("promise", "promise", "move", "deliver", "deliver", "release", "reopen", "undo")
 
@@ -86,7 +87,7 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
                 live.append((promise_id, Step("moved", clock, due)))
             elif operation == "deliver":
                 past = sorted(d for d in deadlines if d <= clock)
-                at = data.draw(st.one_of(st.just(clock), st.integers(0, 24 * 60).map(lambda n: clock - n * MINUTE),
+                at = data.draw(st.one_of(st.just(clock), st.integers(0, 24 * 60).map(lambda n, clock=clock: clock - n * MINUTE),
                                          *([st.sampled_from(past)] if past else [])))  # fmt: skip
                 ledger.deliver([promise_id], at=at)
                 live.append((promise_id, Step("delivered", clock, None, at)))

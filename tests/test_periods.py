@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from expectcli.core import periods
 from expectcli.core.config import Settings
@@ -88,7 +90,11 @@ def test_a_week_that_begins_at_a_midnight_that_does_not_exist():
 )
 def test_months(settings, moment, first, last, length):
     month = periods.month_of(moment, settings)
-    assert (periods.first_day(month, settings), periods.last_day(month, settings), hours(month)) == (first, last, length)
+    assert (periods.first_day(month, settings), periods.last_day(month, settings), hours(month)) == (
+        first,
+        last,
+        length,
+    )
     assert month.contains(moment) and month.kind == "month"
 
 
@@ -117,8 +123,8 @@ def test_a_span_steps_back_by_its_own_length():
 
 ZONES = st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC",
                          "America/Havana", "America/Santiago"])  # fmt: skip
-MOMENTS = st.integers(int(datetime(1971, 1, 1, tzinfo=timezone.utc).timestamp()),
-                      int(datetime(2199, 12, 1, tzinfo=timezone.utc).timestamp()))  # fmt: skip
+MOMENTS = st.integers(int(datetime(1971, 1, 1, tzinfo=UTC).timestamp()),
+                      int(datetime(2199, 12, 1, tzinfo=UTC).timestamp()))  # fmt: skip
 
 
 def local_day(moment: int, zone: str) -> date:
@@ -147,7 +153,8 @@ def test_a_week_is_seven_local_days_from_its_first_weekday(moment, zone, week_st
     assert first.weekday() == week_start and last == first + timedelta(days=6)
     assert week.start == first_moment_of(first, zone) and week.end == first_moment_of(first + timedelta(days=7), zone)
     assert first == pendulum.Date(*local_day(moment, zone).timetuple()[:3]).subtract(
-        days=(local_day(moment, zone).weekday() - week_start) % 7)
+        days=(local_day(moment, zone).weekday() - week_start) % 7
+    )
     before = periods.previous(week, settings)
     assert before.end == week.start and before == periods.week_of(week.start - 1, settings)
 

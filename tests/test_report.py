@@ -22,6 +22,7 @@ def at(day: int, clock: str = "09:00", month: int = 11) -> str:
 @pytest.fixture
 def history(cli):
     """Last week (Mon 16 – Sun 22 Nov 2026) and this week, as of Wed 25 Nov 10:00 Berlin."""
+
     def promise(title, client, due, made=at(16)):
         return cli.promise(title, to=client, due=due, now=made)
 
@@ -112,10 +113,20 @@ def test_trend_in_json_is_the_previous_periods_oldest_first(history):
     empty = {"kept": 0, "renegotiated": 0, "late": 0, "missed": 0, "released": 0, "open": 0, "kept_rate": None,
              "on_time_rate": None}  # fmt: skip
     assert all({k: v for k, v in point.items() if k != "period"} == empty for point in trend[:6])
-    assert trend[6] == {"period": {"start": "2026-11-02T00:00:00+01:00", "end": "2026-11-09T00:00:00+01:00"},
-                        **empty, "late": 1, "kept_rate": 0.0, "on_time_rate": 0.0}  # K, broken Tue 3 Nov
-    assert trend[7] == {"period": {"start": "2026-11-09T00:00:00+01:00", "end": "2026-11-16T00:00:00+01:00"},
-                        **empty, "kept": 1, "kept_rate": 1.0, "on_time_rate": 1.0}  # J, kept Tue 10 Nov
+    assert trend[6] == {
+        "period": {"start": "2026-11-02T00:00:00+01:00", "end": "2026-11-09T00:00:00+01:00"},
+        **empty,
+        "late": 1,
+        "kept_rate": 0.0,
+        "on_time_rate": 0.0,
+    }  # K, broken Tue 3 Nov
+    assert trend[7] == {
+        "period": {"start": "2026-11-09T00:00:00+01:00", "end": "2026-11-16T00:00:00+01:00"},
+        **empty,
+        "kept": 1,
+        "kept_rate": 1.0,
+        "on_time_rate": 1.0,
+    }  # J, kept Tue 10 Nov
     this_week = history.json("report")["trend"]
     assert this_week[-1]["period"]["start"] == "2026-11-16T00:00:00+01:00"
     assert this_week[-1]["kept_rate"] == 0.5  # the trend of this week ends with last week's rate
@@ -299,6 +310,7 @@ def test_a_report_is_read_in_one_read_transaction(history):
     assert opened == ["read"]
     assert [s.client for s in built.updates_owed] == ["acme"] and built.renegotiations and built.trend
 
+
 def test_a_ledger_whose_promises_were_all_undone_is_empty(cli):
     cli.promise()
     cli.ok("undo")
@@ -350,7 +362,9 @@ def test_slip_is_exact_to_a_tenth_of_an_hour(cli):
     third = cli.promise("Twenty minutes late", due="2026-11-18 12:00", now=made)
     cli.ok("done", str(third), "--at", "2026-11-18 12:20")
     cli.promise("Long missed", due="2026-11-01 17:00", now="2026-10-30T09:00:00+01:00")
-    slips = {b["title"]: b["slip_hours"] for b in cli.json("report", "--since", "2026-10-01", "--until", "today")["broken"]}
+    slips = {
+        b["title"]: b["slip_hours"] for b in cli.json("report", "--since", "2026-10-01", "--until", "today")["broken"]
+    }
     assert slips == {"Long missed": 569.0, "Half an hour late": 0.5, "Twenty minutes late": 0.3}
 
 

@@ -89,7 +89,7 @@ def test_a_span_has_a_trend_of_the_spans_of_the_same_length_before_it(cli):
     cli.ok("done", str(earlier), now="2026-11-10T10:00:00+01:00")
     cli.promise("In the span", due="2026-11-18 17:00", now="2026-11-16T10:00:00+01:00")
     out = cli.ok("report", "--since", "nov 16", "--until", "nov 22").stdout
-    trend = out[out.index("Kept rate, previous 8 periods"):].splitlines()[1:]
+    trend = out[out.index("Kept rate, previous 8 periods") :].splitlines()[1:]
     assert [line.split("  ")[0] for line in trend] == ["Mon 21 Sep", "Mon 28 Sep", "Mon 5 Oct", "Mon 12 Oct",
                                                       "Mon 19 Oct", "Mon 26 Oct", "Mon 2 Nov", "Mon 9 Nov"]  # fmt: skip
     assert trend[-1].rstrip().endswith("100%") and trend[-2].rstrip().endswith("—")

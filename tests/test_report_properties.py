@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Cli, fresh_ledger
 
-BASE = int(datetime(2026, 10, 1, tzinfo=timezone.utc).timestamp())
+BASE = int(datetime(2026, 10, 1, tzinfo=UTC).timestamp())
 HOUR = 3600
 
 
 def iso(moment: int) -> str:
-    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def epoch(text: str) -> int:
@@ -61,7 +62,9 @@ def test_report_totals_equal_list_outcomes_in_the_period(plans, now_hours, perio
         cli = Cli(location, config)
         for n, (made, due_after, action, act_after, new_due_after) in enumerate(plans):
             made_at = BASE + made * HOUR
-            pid = cli.promise(f"P{n}", to=("acme", "globex")[n % 2], due=iso(made_at + due_after * HOUR), now=iso(made_at))
+            pid = cli.promise(
+                f"P{n}", to=("acme", "globex")[n % 2], due=iso(made_at + due_after * HOUR), now=iso(made_at)
+            )
             act_at = iso(made_at + act_after * HOUR)
             if "move" in action:
                 cli("move", str(pid), iso(made_at + (act_after + new_due_after) * HOUR), "--reason", "r", now=act_at)

@@ -7,7 +7,8 @@ import re
 import stat
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import sqlite_only
 
@@ -34,8 +35,17 @@ def test_hostile_text_is_shown_literally_in_tables_briefs_and_reports(cli):
     cli.ok("feedback", "acme", "3", "--note", HOSTILE)
     outputs = {
         args: cli.ok(*args.split(), now="2026-11-25T18:00:00+01:00").stdout
-        for args in ("list", "show 1", "log", "report", "report --format markdown", "brief acme", "client show acme",
-                     "client list", "undo")  # fmt: skip
+        for args in (
+            "list",
+            "show 1",
+            "log",
+            "report",
+            "report --format markdown",
+            "brief acme",
+            "client show acme",
+            "client list",
+            "undo",
+        )  # fmt: skip
     }
     for args, text in outputs.items():
         assert "\x1b" not in text and "\x07" not in text, args

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pendulum
 import pytest
-from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.durations import instant_at
 
 HOUR, DAY = 3600, 86400
-NOW = int(datetime(2026, 11, 25, 9, tzinfo=timezone.utc).timestamp())  # Wed 10:00 in Berlin
+NOW = int(datetime(2026, 11, 25, 9, tzinfo=UTC).timestamp())  # Wed 10:00 in Berlin
 
 
 @pytest.mark.parametrize(
@@ -46,13 +48,13 @@ def test_short_shows_the_local_time_and_the_year_when_it_is_not_this_one():
 
 def test_the_same_local_day_is_the_users_day_not_utcs():
     tokyo = Settings(timezone="Asia/Tokyo")
-    late_evening = int(datetime(2026, 11, 25, 14, 30, tzinfo=timezone.utc).timestamp())  # 23:30 in Tokyo
+    late_evening = int(datetime(2026, 11, 25, 14, 30, tzinfo=UTC).timestamp())  # 23:30 in Tokyo
     assert timefmt.is_same_local_day(late_evening, late_evening + HOUR, Settings()) is True
     assert timefmt.is_same_local_day(late_evening, late_evening + HOUR, tokyo) is False
 
 
 DST_ZONES = st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago"])
-MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.just(timezone.utc))
+MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.just(UTC))
 
 
 @hypothesis_settings(max_examples=400, deadline=None)

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Cli, fresh_ledger, run_expect, sqlite_only
 
@@ -39,7 +40,7 @@ def busy(cli):
     cli.ok("client", "add", "acme", "--name", "Acme Corp", now=made)
     cli.ok("client", "terms", "acme", "--respond-within", "4h", "--update-every", "1w", now=made)
     a = cli.promise("Proposal", due="2026-11-20", now=made, criteria="signed PDF", tag="sales")
-    b = cli.promise("=HYPERLINK(\"http://evil\")", to="globex", due="2026-11-24", now=made)
+    b = cli.promise('=HYPERLINK("http://evil")', to="globex", due="2026-11-24", now=made)
     c = cli.promise("Workshop", due="2026-11-27", now=made)
     cli.ok("move", str(a), "2026-11-23", "--reason", "waiting for figures", now="2026-11-18T10:00:00+01:00")
     cli.ok("done", str(a), now="2026-11-23T16:00:00+01:00")
@@ -96,10 +97,19 @@ def test_csv_export_has_the_contract_columns_and_neutralises_formulas(busy):
     assert list(rows[0]) == ["id", "title", "client", "kind", "tags", "promised_at", "due", "delivered_at",
                              "released_at", "outcome"]  # fmt: skip
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]  # the undone promise is not a row
-    assert rows[0] == {"id": "1", "title": "Proposal", "client": "acme", "kind": "deliverable", "tags": "sales",
-                       "promised_at": "2026-11-16T09:00:00+01:00", "due": "2026-11-23T17:00:00+01:00",
-                       "delivered_at": "2026-11-23T16:00:00+01:00", "released_at": "", "outcome": "renegotiated"}
-    assert rows[1]["title"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0] == {
+        "id": "1",
+        "title": "Proposal",
+        "client": "acme",
+        "kind": "deliverable",
+        "tags": "sales",
+        "promised_at": "2026-11-16T09:00:00+01:00",
+        "due": "2026-11-23T17:00:00+01:00",
+        "delivered_at": "2026-11-23T16:00:00+01:00",
+        "released_at": "",
+        "outcome": "renegotiated",
+    }
+    assert rows[1]["title"] == '\'=HYPERLINK("http://evil")'
 
 
 @pytest.mark.parametrize("title", ["=1+1", "+SUM(A1)", "-2", "@cmd"])
@@ -201,7 +211,11 @@ def test_taskwarrior_export_maps_onto_promises(cli):
     promises = {p["title"] + "/" + p["client"]: p for p in cli.json("list", "--all")}
     proposal = promises["Send the revised proposal/acme"]
     assert (proposal["due"], proposal["promised_at"], proposal["tags"], proposal["outcome"]) == (
-        "2026-11-27T17:00:00+01:00", "2026-11-20T09:30:00+01:00", ["sales", "proposal"], "open")
+        "2026-11-27T17:00:00+01:00",
+        "2026-11-20T09:30:00+01:00",
+        ["sales", "proposal"],
+        "open",
+    )
     call = promises["Call Dana back about the invoice/globex.billing"]
     assert (call["delivered_at"], call["outcome"]) == ("2026-11-19T11:15:00+01:00", "kept")
     assert promises["Workshop agenda/initech"]["outcome"] == "late"
@@ -215,8 +229,10 @@ def test_taskwarrior_export_maps_onto_promises(cli):
 
 def test_taskwarrior_line_per_task_and_default_client(cli, tmp_path):
     path = tmp_path / "old.json"
-    path.write_text('{"description":"A","due":"20261201T160000Z","status":"pending","entry":"20261120T080000Z"}\n'
-                    '{"description":"B","due":"20261202T160000Z","status":"pending","entry":"20261120T080000Z"}\n')
+    path.write_text(
+        '{"description":"A","due":"20261201T160000Z","status":"pending","entry":"20261120T080000Z"}\n'
+        '{"description":"B","due":"20261202T160000Z","status":"pending","entry":"20261120T080000Z"}\n'
+    )
     cli.ok("import", str(path), "--from", "taskwarrior", "--client", "inbox")
     assert [p["client"] for p in cli.json("list")] == ["inbox", "inbox"]
 
@@ -321,8 +337,11 @@ def test_commands_upgrade_an_old_ledger_on_first_use(old):
 @settings(max_examples=15, deadline=None)
 @given(
     ops=st.lists(
-        st.tuples(st.sampled_from(["promise", "done", "move", "release", "reopen", "undo", "feedback", "terms"]),
-                  st.integers(1, 6), st.integers(0, 24 * 20)),  # fmt: skip
+        st.tuples(
+            st.sampled_from(["promise", "done", "move", "release", "reopen", "undo", "feedback", "terms"]),
+            st.integers(1, 6),
+            st.integers(0, 24 * 20),
+        ),  # fmt: skip
         max_size=14,
     )
 )

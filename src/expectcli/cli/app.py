@@ -11,7 +11,8 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from typing import Annotated, Any, Callable, Optional
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -87,11 +88,11 @@ def _annotation(param: Param) -> Any:
         common["autocompletion"] = completion
     if param.argument:
         kind = list[str] if param.multiple else str
-        return Annotated[kind if param.required else Optional[kind], typer.Argument(metavar=param.metavar, **common)]
+        return Annotated[kind if param.required else kind | None, typer.Argument(metavar=param.metavar, **common)]
     if param.flag:
         return Annotated[bool, typer.Option(*param.flags, **common)]
     kind = list[str] if param.multiple else str
-    return Annotated[Optional[kind], typer.Option(*param.flags, metavar=param.metavar, **common)]
+    return Annotated[kind | None, typer.Option(*param.flags, metavar=param.metavar, **common)]
 
 
 def _parameter(param: Param) -> inspect.Parameter:

@@ -4,14 +4,14 @@ a completion never fails loudly (it offers nothing instead)."""
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import typer
 
 from expectcli.cli.spec import Param
 
 
-def completer(param: Param) -> Optional[Callable]:
+def completer(param: Param) -> Callable | None:
     if param.complete == "choices":
         choices = param.choices
 

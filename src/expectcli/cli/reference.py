@@ -94,8 +94,21 @@ def markdown() -> str:
     for command in COMMANDS:
         group = " ".join(command.path[:-1])
         if group and command is next(c for c in COMMANDS if c.path[:-1] == command.path[:-1]):
-            out += ["", f"## `{PROGRAM} {group}`", "", GROUPS[group], "", "**Usage**:", "", "```console",
-                    f"$ {PROGRAM} {group} [OPTIONS] COMMAND [ARGS]...", "```", "", "**Commands**:", ""]
+            out += [
+                "",
+                f"## `{PROGRAM} {group}`",
+                "",
+                GROUPS[group],
+                "",
+                "**Usage**:",
+                "",
+                "```console",
+                f"$ {PROGRAM} {group} [OPTIONS] COMMAND [ARGS]...",
+                "```",
+                "",
+                "**Commands**:",
+                "",
+            ]
             out += [f"* `{c.path[-1]}`: {c.summary}" for c in COMMANDS if c.path[:-1] == command.path[:-1]]
         arguments, options = entries(command)
         out += ["", f"## `{PROGRAM} {command.name}`", "", command.help, "", "**Usage**:", "", "```console",

@@ -122,120 +122,229 @@ def _promise_id(help: str) -> Param:
 
 
 COMMANDS = (
-    Command("promise", "promises:promise", "Record a promise made to a client; prints its id.", (
-        _arg("title", "What you promised, in the client's words.", metavar="TITLE"),
-        _p("to", "The client's handle (created on first use).", required=True, **_CLIENT_OPTION),
-        _p("due", "The deadline: fri 5pm, tomorrow, eow, 3d, 2026-12-03 …", required=True, **_WHEN),
-        _p("criteria", "What counts as delivered.", metavar="TEXT"),
-        _p("kind", "What kind of promise it is.", metavar="KIND", default="deliverable", choices=KINDS),
-        _TAGS,
-    )),
-    Command("done", "promises:done", "Record delivery of one or more promises.", (
-        _arg("ids", "Ids of the delivered promises.", metavar="ID", type=ID, multiple=True, complete="promises"),
-        _p("at", "When it was delivered (default: now).", **_WHEN),
-        _p("note", "A note on the delivery.", metavar="TEXT"),
-    )),
-    Command("move", "promises:move", "Renegotiate a deadline, with the reason given to the client.", (
-        _promise_id("The promise to renegotiate."),
-        _arg("when", "The new deadline.", **_WHEN),
-        _p("reason", "Why the date moves (what you told the client).", metavar="TEXT", required=True),
-    )),
-    Command("release", "promises:release", "Cancel a promise by agreement with the client.", (
-        _promise_id("The promise to cancel."),
-        _p("reason", "What was agreed with the client.", metavar="TEXT", required=True),
-    )),
-    Command("reopen", "promises:reopen", "Take back a delivery or release recorded in error (as a new event).", (
-        _promise_id("The promise to reopen."),
-    )),
-    Command("inbound", "promises:inbound",
-            "A client asked for something: record a reply promise due by the client's response terms.", (
-        _arg("client", "The client who asked.", metavar="CLIENT", complete="clients"),
-        _arg("title", "What they asked for.", metavar="TITLE"),
-        _p("at", "When the request arrived (default: now).", **_WHEN),
-        _TAGS,
-    )),  # fmt: skip
-    Command("brief", "reporting:brief",
-            "A ready-to-paste status update (Markdown) for one client; --sent records that it went out.", (
-        _arg("client", "The client to brief.", metavar="CLIENT", complete="clients"),
-        _p("since", "Cover changes since WHEN (default: the last update sent).", **_WHEN),
-        _p("sent", "Record that this update was sent to the client.", flag=True),
-    )),  # fmt: skip
-    Command("feedback", "clients:feedback", "Record a client's 0-10 would-refer score (for the NPS in reports).", (
-        _arg("client", "The client.", metavar="CLIENT", complete="clients"),
-        _arg("score", "How likely they are to refer you, 0 to 10.", metavar="SCORE"),
-        _p("note", "What they said.", metavar="TEXT"),
-    )),
-    Command("list", "views:list_promises",
-            "Promises, soonest due first (those not yet delivered or released, unless --all).", (
-        _p("client", "Only this client's promises.", **_CLIENT_OPTION),
-        _p("status", "Only promises with this outcome.", metavar="STATUS", choices=OUTCOMES),
-        _p("all_", "Include delivered and released promises.", flag=True),
-    )),  # fmt: skip
-    Command("due", "views:due",
-            "The daily view: overdue promises and those due soon. Exit status 1 when something is overdue.", (
-        _p("within", "How far ahead to look: 4h, 2d, 1bd, 1w.", metavar="DURATION", default="2d"),
-        _p("count", "One short line for a shell prompt.", flag=True),
-        _p("client", "Only this client's promises and owed update.", **_CLIENT_OPTION),
-    )),  # fmt: skip
+    Command(
+        "promise",
+        "promises:promise",
+        "Record a promise made to a client; prints its id.",
+        (
+            _arg("title", "What you promised, in the client's words.", metavar="TITLE"),
+            _p("to", "The client's handle (created on first use).", required=True, **_CLIENT_OPTION),
+            _p("due", "The deadline: fri 5pm, tomorrow, eow, 3d, 2026-12-03 …", required=True, **_WHEN),
+            _p("criteria", "What counts as delivered.", metavar="TEXT"),
+            _p("kind", "What kind of promise it is.", metavar="KIND", default="deliverable", choices=KINDS),
+            _TAGS,
+        ),
+    ),
+    Command(
+        "done",
+        "promises:done",
+        "Record delivery of one or more promises.",
+        (
+            _arg("ids", "Ids of the delivered promises.", metavar="ID", type=ID, multiple=True, complete="promises"),
+            _p("at", "When it was delivered (default: now).", **_WHEN),
+            _p("note", "A note on the delivery.", metavar="TEXT"),
+        ),
+    ),
+    Command(
+        "move",
+        "promises:move",
+        "Renegotiate a deadline, with the reason given to the client.",
+        (
+            _promise_id("The promise to renegotiate."),
+            _arg("when", "The new deadline.", **_WHEN),
+            _p("reason", "Why the date moves (what you told the client).", metavar="TEXT", required=True),
+        ),
+    ),
+    Command(
+        "release",
+        "promises:release",
+        "Cancel a promise by agreement with the client.",
+        (
+            _promise_id("The promise to cancel."),
+            _p("reason", "What was agreed with the client.", metavar="TEXT", required=True),
+        ),
+    ),
+    Command(
+        "reopen",
+        "promises:reopen",
+        "Take back a delivery or release recorded in error (as a new event).",
+        (_promise_id("The promise to reopen."),),
+    ),
+    Command(
+        "inbound",
+        "promises:inbound",
+        "A client asked for something: record a reply promise due by the client's response terms.",
+        (
+            _arg("client", "The client who asked.", metavar="CLIENT", complete="clients"),
+            _arg("title", "What they asked for.", metavar="TITLE"),
+            _p("at", "When the request arrived (default: now).", **_WHEN),
+            _TAGS,
+        ),
+    ),  # fmt: skip
+    Command(
+        "brief",
+        "reporting:brief",
+        "A ready-to-paste status update (Markdown) for one client; --sent records that it went out.",
+        (
+            _arg("client", "The client to brief.", metavar="CLIENT", complete="clients"),
+            _p("since", "Cover changes since WHEN (default: the last update sent).", **_WHEN),
+            _p("sent", "Record that this update was sent to the client.", flag=True),
+        ),
+    ),  # fmt: skip
+    Command(
+        "feedback",
+        "clients:feedback",
+        "Record a client's 0-10 would-refer score (for the NPS in reports).",
+        (
+            _arg("client", "The client.", metavar="CLIENT", complete="clients"),
+            _arg("score", "How likely they are to refer you, 0 to 10.", metavar="SCORE"),
+            _p("note", "What they said.", metavar="TEXT"),
+        ),
+    ),
+    Command(
+        "list",
+        "views:list_promises",
+        "Promises, soonest due first (those not yet delivered or released, unless --all).",
+        (
+            _p("client", "Only this client's promises.", **_CLIENT_OPTION),
+            _p("status", "Only promises with this outcome.", metavar="STATUS", choices=OUTCOMES),
+            _p("all_", "Include delivered and released promises.", flag=True),
+        ),
+    ),  # fmt: skip
+    Command(
+        "due",
+        "views:due",
+        "The daily view: overdue promises and those due soon. Exit status 1 when something is overdue.",
+        (
+            _p("within", "How far ahead to look: 4h, 2d, 1bd, 1w.", metavar="DURATION", default="2d"),
+            _p("count", "One short line for a shell prompt.", flag=True),
+            _p("client", "Only this client's promises and owed update.", **_CLIENT_OPTION),
+        ),
+    ),  # fmt: skip
     Command("show", "views:show", "A promise with its full event history.", (_promise_id("The promise."),)),
-    Command("log", "views:log", "The journal of every change, newest first.", (
-        _p("limit", "How many events to show.", metavar="N", default=20, type=COUNT),
-    )),
-    Command("undo", "promises:undo", "Void the last event (it stays in the journal, marked undone) and say what it was."),
-    Command("report", "reporting:report",
-            "Kept versus broken: totals, rates, a scorecard per client, broken promises, renegotiations, trend.", (
-        _p("week", "This calendar week (the default).", flag=True),
-        _p("last_week", "The calendar week before this one.", flag=True),
-        _p("month", "This calendar month.", flag=True),
-        _p("last_month", "The calendar month before this one.", flag=True),
-        _p("since", "Start of a custom period (a whole day counts from its start).", **_WHEN),
-        _p("until", "End of a custom period (a whole day counts to its end; default now).", **_WHEN),
-        _p("client", "Only this client.", **_CLIENT_OPTION),
-        _p("format_", "How to write the report.", metavar="FORMAT", default="table", choices=REPORT_FORMATS),
-    )),  # fmt: skip
-    Command("export", "transfer:export",
-            "Write the ledger out: the whole of it as JSON, promises as CSV, open promises as iCalendar.", (
-        _p("format_", "json (the whole ledger), csv (promises) or ics (open promises for a calendar).",
-           metavar="FORMAT", default="json", choices=EXPORT_FORMATS),
-        _p("output", "Write to FILE instead of standard output.", flags=("--output", "-o"), metavar="FILE",
-           complete="files"),
-    )),  # fmt: skip
-    Command("import", "transfer:import_",
-            "Bring promises in from an expect export, a CSV file or Taskwarrior's `task export` (all or nothing).", (
-        _arg("file", "The file to import (- for standard input).", metavar="FILE", complete="files"),
-        _p("from_", "The file's format (default: guessed from the file).", metavar="FORMAT",
-           choices=IMPORT_FORMATS),
-        _p("dry_run", "Check and count, but write nothing.", flag=True),
-        _p("client", "Client for rows that name none (Taskwarrior tasks without a project).",
-           default="unassigned", **_CLIENT_OPTION),
-    )),  # fmt: skip
-    Command("client add", "clients:add", "Add a client (clients are also created on first use).", (
-        _arg("handle", "A short handle, e.g. acme.", metavar="CLIENT"),
-        _p("name", "The client's full name.", metavar="TEXT"),
-    )),
+    Command(
+        "log",
+        "views:log",
+        "The journal of every change, newest first.",
+        (_p("limit", "How many events to show.", metavar="N", default=20, type=COUNT),),
+    ),
+    Command(
+        "undo", "promises:undo", "Void the last event (it stays in the journal, marked undone) and say what it was."
+    ),
+    Command(
+        "report",
+        "reporting:report",
+        "Kept versus broken: totals, rates, a scorecard per client, broken promises, renegotiations, trend.",
+        (
+            _p("week", "This calendar week (the default).", flag=True),
+            _p("last_week", "The calendar week before this one.", flag=True),
+            _p("month", "This calendar month.", flag=True),
+            _p("last_month", "The calendar month before this one.", flag=True),
+            _p("since", "Start of a custom period (a whole day counts from its start).", **_WHEN),
+            _p("until", "End of a custom period (a whole day counts to its end; default now).", **_WHEN),
+            _p("client", "Only this client.", **_CLIENT_OPTION),
+            _p("format_", "How to write the report.", metavar="FORMAT", default="table", choices=REPORT_FORMATS),
+        ),
+    ),  # fmt: skip
+    Command(
+        "export",
+        "transfer:export",
+        "Write the ledger out: the whole of it as JSON, promises as CSV, open promises as iCalendar.",
+        (
+            _p(
+                "format_",
+                "json (the whole ledger), csv (promises) or ics (open promises for a calendar).",
+                metavar="FORMAT",
+                default="json",
+                choices=EXPORT_FORMATS,
+            ),
+            _p(
+                "output",
+                "Write to FILE instead of standard output.",
+                flags=("--output", "-o"),
+                metavar="FILE",
+                complete="files",
+            ),
+        ),
+    ),  # fmt: skip
+    Command(
+        "import",
+        "transfer:import_",
+        "Bring promises in from an expect export, a CSV file or Taskwarrior's `task export` (all or nothing).",
+        (
+            _arg("file", "The file to import (- for standard input).", metavar="FILE", complete="files"),
+            _p(
+                "from_", "The file's format (default: guessed from the file).", metavar="FORMAT", choices=IMPORT_FORMATS
+            ),
+            _p("dry_run", "Check and count, but write nothing.", flag=True),
+            _p(
+                "client",
+                "Client for rows that name none (Taskwarrior tasks without a project).",
+                default="unassigned",
+                **_CLIENT_OPTION,
+            ),
+        ),
+    ),  # fmt: skip
+    Command(
+        "client add",
+        "clients:add",
+        "Add a client (clients are also created on first use).",
+        (
+            _arg("handle", "A short handle, e.g. acme.", metavar="CLIENT"),
+            _p("name", "The client's full name.", metavar="TEXT"),
+        ),
+    ),
     Command("client list", "clients:list_clients", "Clients with their active and settled promises."),
-    Command("client show", "clients:show", "One client: outcomes so far and promises still active.", (
-        _arg("handle", "The client's handle.", metavar="CLIENT", complete="clients"),
-    )),
-    Command("client terms", "clients:terms", "Show a client's terms, or set them (a client is created on first use).", (
-        _arg("handle", "The client's handle.", metavar="CLIENT", complete="clients"),
-        _p("respond_within", "Response window for inbound requests: 4h, 1bd (working time), 2d.",
-           metavar="DURATION"),
-        _p("update_every", "How often the client expects a status update: 1w, 2w, 3d, or none.",
-           metavar="DURATION"),
-        _p("hours", "The client's working hours, e.g. 09:00-17:00.", metavar="HH:MM-HH:MM"),
-        _p("zone", "The client's time zone, e.g. Europe/Berlin.", flags=("--timezone",), metavar="ZONE"),
-    )),  # fmt: skip
+    Command(
+        "client show",
+        "clients:show",
+        "One client: outcomes so far and promises still active.",
+        (_arg("handle", "The client's handle.", metavar="CLIENT", complete="clients"),),
+    ),
+    Command(
+        "client terms",
+        "clients:terms",
+        "Show a client's terms, or set them (a client is created on first use).",
+        (
+            _arg("handle", "The client's handle.", metavar="CLIENT", complete="clients"),
+            _p(
+                "respond_within",
+                "Response window for inbound requests: 4h, 1bd (working time), 2d.",
+                metavar="DURATION",
+            ),
+            _p(
+                "update_every", "How often the client expects a status update: 1w, 2w, 3d, or none.", metavar="DURATION"
+            ),
+            _p("hours", "The client's working hours, e.g. 09:00-17:00.", metavar="HH:MM-HH:MM"),
+            _p("zone", "The client's time zone, e.g. Europe/Berlin.", flags=("--timezone",), metavar="ZONE"),
+        ),
+    ),  # fmt: skip
     Command("db path", "db:path", "Print where the ledger is (a file path, or the URL with its password hidden)."),
-    Command("db check", "db:check",
-            "Check the ledger: database integrity, foreign keys, and that every promise's state matches its "
-            "journal. Exit status 1 when anything is wrong."),  # fmt: skip
-    Command("db backup", "db:backup", "A consistent copy of a SQLite ledger, taken online (safe while others write).", (
-        _arg("file", "Where to write the copy (default: a dated file beside the ledger).", metavar="FILE",
-             required=False, complete="files"),
-    )),  # fmt: skip
-    Command("db migrate", "db:migrate",
-            "Upgrade the ledger's schema to this version of expect (commands also do it on first use)."),
+    Command(
+        "db check",
+        "db:check",
+        "Check the ledger: database integrity, foreign keys, and that every promise's state matches its "
+        "journal. Exit status 1 when anything is wrong.",
+    ),  # fmt: skip
+    Command(
+        "db backup",
+        "db:backup",
+        "A consistent copy of a SQLite ledger, taken online (safe while others write).",
+        (
+            _arg(
+                "file",
+                "Where to write the copy (default: a dated file beside the ledger).",
+                metavar="FILE",
+                required=False,
+                complete="files",
+            ),
+        ),
+    ),  # fmt: skip
+    Command(
+        "db migrate",
+        "db:migrate",
+        "Upgrade the ledger's schema to this version of expect (commands also do it on first use).",
+    ),
 )
 
 GROUPS = {

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional
+from datetime import UTC
+from typing import Any
 
 
 class Env:
-    def __init__(self, db: Optional[str] = None, json: bool = False, now_text: Optional[str] = None, debug: bool = False):
+    def __init__(self, db: str | None = None, json: bool = False, now_text: str | None = None, debug: bool = False):
         self.db = db
         self.json = json
         self.now_text = now_text
@@ -62,21 +63,21 @@ class Env:
 
     def when(self, text: str) -> int:
         """A user's date/time expression as UTC epoch seconds."""
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from expectcli.core import dates
 
-        moment = dates.parse_when(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings)
+        moment = dates.parse_when(text, datetime.fromtimestamp(self.now, UTC), self.settings)
         return int(moment.timestamp())
 
     def bound(self, text: str, end: bool = False) -> int:
         """A period boundary (`--since`/`--until`) as UTC epoch seconds: a whole day counts
         from its start, or with `end` to its end."""
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from expectcli.core import dates
 
-        moment = dates.parse_bound(text, datetime.fromtimestamp(self.now, timezone.utc), self.settings, end=end)
+        moment = dates.parse_bound(text, datetime.fromtimestamp(self.now, UTC), self.settings, end=end)
         return int(moment.timestamp())
 
     @property

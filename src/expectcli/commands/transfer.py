@@ -49,7 +49,9 @@ def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str) 
         for line, why in result.rejected[:50]:
             sys.stderr.write(f"expect: {place} {line}: {printable(why)}\n")
         more = len(result.rejected) - 50
-        raise BadInput(f"{len(result.rejected)} rejected{f' ({more} not shown)' if more > 0 else ''}; nothing was imported")
+        raise BadInput(
+            f"{len(result.rejected)} rejected{f' ({more} not shown)' if more > 0 else ''}; nothing was imported"
+        )
     if not env.json:
         verb = "Would add" if dry_run else "Added"
         ignored = f", {result.ignored} left out (no due date)" if result.ignored else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from expectcli.commands.env import Env
 from expectcli.commands.present import drawn_by, listing, present
 
@@ -13,13 +15,13 @@ def list_promises(env: Env, client: str | None, status: str | None, all_: bool) 
 
 def due(env: Env, within: str, count: bool, client: str | None) -> int | None:
     """Overdue and due-soon promises, and clients owed an update; 1 when any of them is late."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from expectcli.core import clients, dates
     from expectcli.core.validate import normalise_handle
 
     window = dates.parse_duration(within)
-    end = int(window.add_to(datetime.fromtimestamp(env.now, timezone.utc), env.settings).timestamp())
+    end = int(window.add_to(datetime.fromtimestamp(env.now, UTC), env.settings).timestamp())
     ledger = env.ledger()
     handle = normalise_handle(client) if client is not None else None
     owed = [s for s in clients.updates_owed(ledger, env.settings) if s.overdue and handle in (None, s.client)]
@@ -52,7 +54,9 @@ def show(env: Env, id_: int) -> None:
     if env.json:
         from expectcli.core import serialize
 
-        env.emit({**serialize.promise(promise, env.settings), "events": [serialize.event(e, env.settings) for e in events]})
+        env.emit(
+            {**serialize.promise(promise, env.settings), "events": [serialize.event(e, env.settings) for e in events]}
+        )
         return
     from expectcli.views import render
 

@@ -13,8 +13,8 @@ from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
 from expectcli.core.queries import LIVE, Promise, client_id, client_summary, promises_where
-from expectcli.core.validate import normalise_handle
 from expectcli.core.textsafe import markdown_literal
+from expectcli.core.validate import normalise_handle
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,22 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
         return "\n".join(lines + ["", "Nothing is open, and nothing has changed.", ""])
     sections = [
         ("Delivered", [f"{title(p)} — delivered {when(p.delivered_at)}" for p in brief.delivered]),
-        ("Overdue", [f"{title(p)} — was due {when(p.due)}, now {timefmt.span(brief.as_of - p.due)} late"
-                     for p in brief.overdue]),  # fmt: skip
+        (
+            "Overdue",
+            [
+                f"{title(p)} — was due {when(p.due)}, now {timefmt.span(brief.as_of - p.due)} late"
+                for p in brief.overdue
+            ],
+        ),  # fmt: skip
         ("Coming up", [f"{title(p)} — by {when(p.due)}" for p in brief.upcoming]),
-        ("Dates that moved", [f"{markdown_literal(m.title)}: {when(m.previous_due)} → {when(m.due)}, because "
-                              f"{markdown_literal(m.reason)}" for m in brief.moved]),  # fmt: skip
+        (
+            "Dates that moved",
+            [
+                f"{markdown_literal(m.title)}: {when(m.previous_due)} → {when(m.due)}, because "
+                f"{markdown_literal(m.reason)}"
+                for m in brief.moved
+            ],
+        ),  # fmt: skip
         ("Cancelled by agreement", [title(p) for p in brief.released]),
     ]
     for heading, items in sections:

@@ -14,7 +14,7 @@ that are not working days and, when configured, the country's public holidays.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -100,4 +100,4 @@ def _between(a: time, b: time) -> timedelta:
 
 
 def _instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)

@@ -65,8 +65,11 @@ def _compare(promise_id: int, state, row) -> list[str]:
     if row is None:
         return [f"promise {promise_id} has journal events but no promise row"]
     if state is None:
-        return [] if row[STATE_COLUMNS.index("state")] == outcomes.VOIDED else [
-            f"promise {promise_id} has no live 'promised' event but is not marked undone"]
+        return (
+            []
+            if row[STATE_COLUMNS.index("state")] == outcomes.VOIDED
+            else [f"promise {promise_id} has no live 'promised' event but is not marked undone"]
+        )
     expected = tuple(getattr(state, column) for column in STATE_COLUMNS)
     return [
         f"promise {promise_id}: stored {column} {got!r} but its journal gives {want!r}"

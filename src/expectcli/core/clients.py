@@ -8,14 +8,14 @@ working hours and time zone.
 from __future__ import annotations
 
 import math
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import NamedTuple
 
 from expectcli.core.businesstime import WorkingTime, after, check_country
 from expectcli.core.config import Settings, check_timezone
 from expectcli.core.durations import Duration, parse_duration
-from expectcli.errors import BadInput
 from expectcli.core.queries import ClientCadence, ClientSummary, Promise, clients_with_work
+from expectcli.errors import BadInput
 
 NONE_WORDS = ("none", "never", "-")
 
@@ -74,7 +74,7 @@ def working_time(terms: Terms, settings: Settings) -> WorkingTime:
 
 def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
     """When a reply to a request that arrived at `arrived` is due under `terms`."""
-    moment = after(datetime.fromtimestamp(arrived, timezone.utc), terms.respond_within, working_time(terms, settings))
+    moment = after(datetime.fromtimestamp(arrived, UTC), terms.respond_within, working_time(terms, settings))
     return int(moment.timestamp())
 
 
@@ -98,7 +98,7 @@ def update_status(client: ClientSummary | ClientCadence, settings: Settings, now
     if terms.update_every is None or client.active == 0:
         return None
     basis = client.last_update or client.terms_set_at or client.created_at
-    due = int(after(datetime.fromtimestamp(basis, timezone.utc), terms.update_every, working_time(terms, settings))
+    due = int(after(datetime.fromtimestamp(basis, UTC), terms.update_every, working_time(terms, settings))
               .timestamp())  # fmt: skip
     return UpdateStatus(client.handle, terms.update_every, client.last_update, due, now > due)
 

@@ -95,13 +95,13 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     update_every = _duration(data["update_every"], "update_every", source) if "update_every" in data else None
     holidays = data.get("holidays") or None
     if holidays is not None and not isinstance(holidays, str):
-        raise BadInput(f"{source}: holidays must be a country code like \"DE\"")
+        raise BadInput(f'{source}: holidays must be a country code like "DE"')
     return Settings(timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays)
 
 
 def _duration(value: object, key: str, source: str) -> Duration:
     if not isinstance(value, str):
-        raise BadInput(f"{source}: {key} must be a duration in quotes like \"1bd\" or \"4h\", not {value!r}")
+        raise BadInput(f'{source}: {key} must be a duration in quotes like "1bd" or "4h", not {value!r}')
     try:
         return parse_duration(value)
     except BadInput as exc:

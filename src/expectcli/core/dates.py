@@ -38,7 +38,7 @@ Pendulum's, imported when one of those phrases is read (see "calendar steps").
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from expectcli.core.config import Settings
@@ -176,7 +176,7 @@ def start_of_day(day: date, settings: Settings) -> datetime:
 
 def now_utc() -> datetime:
     """The current instant in UTC, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def to_local(moment: datetime, settings: Settings) -> datetime:
@@ -188,9 +188,7 @@ def to_local(moment: datetime, settings: Settings) -> datetime:
 # They get normalized text and `now` already in the user's zone (so `now.tzinfo` is it).
 
 
-def _read_iso_datetime(
-    text: str, now: datetime, settings: Settings, quoted: str
-) -> datetime | None:
+def _read_iso_datetime(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
     """`2026-12-03T14:00[:30[.5]][Z|+01:00]`; without an offset it is local wall time."""
     match = _match(_ISO_DATETIME, text)
     if match is None:
@@ -206,12 +204,10 @@ def _read_iso_datetime(
     )
     if match["offset"] is None:
         return instant_at(day, clock, now.tzinfo)
-    return datetime.combine(day, clock, tzinfo=_offset(match)).astimezone(timezone.utc)
+    return datetime.combine(day, clock, tzinfo=_offset(match)).astimezone(UTC)
 
 
-def _read_relative(
-    text: str, now: datetime, settings: Settings, quoted: str
-) -> datetime | None:
+def _read_relative(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
     """`in 3 days`, `3d`, `+2bd`, `2h`…: exact for hours and minutes, day-based at D."""
     match = _match(AMOUNT, text.removeprefix("in "))
     if match is None:
@@ -223,9 +219,7 @@ def _read_relative(
     return instant_at(day, settings.day_end, now.tzinfo)
 
 
-def _read_day_word(
-    text: str, now: datetime, settings: Settings, quoted: str
-) -> datetime | None:
+def _read_day_word(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
     """The words that name a moment on their own and take no time: tonight, eod, eow, eom."""
     today = now.date()
     if text == "tonight":
@@ -239,9 +233,7 @@ def _read_day_word(
     return None
 
 
-def _read_day_and_time(
-    text: str, now: datetime, settings: Settings, quoted: str
-) -> datetime | None:
+def _read_day_and_time(text: str, now: datetime, settings: Settings, quoted: str) -> datetime | None:
     """A day (`fri`, `tomorrow`, `dec 3`, `2026-12-03`), a time (`5pm`), or both."""
     match = _match(_DAY_AND_TIME, text)
     day_text = match["day"] if match else text
@@ -397,7 +389,7 @@ def _clock(hour: int, minute: int, second: int = 0, microsecond: int = 0, *, tex
 
 def _offset(match: re.Match) -> timezone:
     if match["offset"] == "z":
-        return timezone.utc
+        return UTC
     hours, minutes = int(match["off_hours"]), int(match["off_minutes"] or 0)
     if hours > 23 or minutes > 59:
         raise BadInput(f"{match['offset'].upper()} is not a UTC offset")
@@ -406,5 +398,3 @@ def _offset(match: re.Match) -> timezone:
 
 
 # --- text ---------------------------------------------------------------------------
-
-

@@ -16,7 +16,7 @@ Daylight-saving rules, applied wherever a local wall time is turned into an inst
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,7 +102,7 @@ class Duration(_Span):
             start = aware(start)
             if self.is_elapsed_time:
                 elapsed = timedelta(minutes=self.amount if self.unit == "m" else 60 * self.amount)
-                return start.astimezone(timezone.utc) + elapsed
+                return start.astimezone(UTC) + elapsed
             zone = zone_of(settings)
             local = start.astimezone(zone)
             return instant_at(shift_date(local.date(), self, settings.workdays), local.time(), zone)
@@ -179,7 +179,7 @@ def instant_at(day: date, clock: time, zone) -> datetime:
     one `fold` flag cannot say both: its fold=0 puts a gap time before the gap.)
     """
     wall = datetime.combine(day, clock.replace(tzinfo=None, fold=0), tzinfo=zone)
-    return wall.astimezone(timezone.utc)
+    return wall.astimezone(UTC)
 
 
 def zone_of(settings: Calendar) -> ZoneInfo:
@@ -192,7 +192,7 @@ def zone_of(settings: Calendar) -> ZoneInfo:
 def aware(moment: datetime) -> datetime:
     """`moment`, with naive values taken as UTC (as databases often hand them back)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 

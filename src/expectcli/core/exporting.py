@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import OUTCOME_SQL
-from expectcli.core.validate import TERMS
 from expectcli.core.serialize import iso
+from expectcli.core.validate import TERMS
 
 FORMAT = "expect-ledger"
 VERSION = 1
@@ -28,7 +28,9 @@ TIME_FIELDS = ("recorded_at", "due", "previous_due", "effective_at")
 
 def to_document(ledger: Ledger, settings: Settings) -> dict:
     with ledger.store.read() as tx:
-        clients = tx.all(f"SELECT id, handle, name, created_at, terms_set_at, {', '.join(TERMS)} FROM client ORDER BY id")
+        clients = tx.all(
+            f"SELECT id, handle, name, created_at, terms_set_at, {', '.join(TERMS)} FROM client ORDER BY id"
+        )
         promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria FROM promise p"
                           " JOIN client c ON c.id = p.client_id ORDER BY p.id")  # fmt: skip
         events = tx.all(
@@ -54,15 +56,25 @@ def to_document(ledger: Ledger, settings: Settings) -> dict:
         "exported_at": iso(ledger.now, settings),
         "clients": [
             {
-                "client": handle, "name": name, "created_at": iso(created_at, settings),
+                "client": handle,
+                "name": name,
+                "created_at": iso(created_at, settings),
                 "terms": {key: value for key, value in zip(TERMS, terms) if value},
-                "terms_set_at": iso(terms_set_at, settings), "events": by_client.get(client_id, []),
+                "terms_set_at": iso(terms_set_at, settings),
+                "events": by_client.get(client_id, []),
             }  # fmt: skip
             for client_id, handle, name, created_at, terms_set_at, *terms in clients
         ],
         "promises": [
-            {"id": pid, "client": handle, "title": title, "kind": kind, "tags": json.loads(tags), "criteria": criteria,
-             "events": by_promise.get(pid, [])}  # fmt: skip
+            {
+                "id": pid,
+                "client": handle,
+                "title": title,
+                "kind": kind,
+                "tags": json.loads(tags),
+                "criteria": criteria,
+                "events": by_promise.get(pid, []),
+            }  # fmt: skip
             for pid, handle, title, kind, tags, criteria in promises
         ],
     }
@@ -139,4 +151,4 @@ def to_ics(ledger: Ledger, settings: Settings) -> bytes:
 
 
 def _utc(moment: int) -> datetime:
-    return datetime.fromtimestamp(moment, timezone.utc)
+    return datetime.fromtimestamp(moment, UTC)

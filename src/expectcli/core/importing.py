@@ -15,16 +15,17 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from expectcli.core import dates, journal, outcomes
 from expectcli.core.config import Settings
-from expectcli.errors import BadInput
 from expectcli.core.exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
 from expectcli.core.ledger import Ledger
-from expectcli.core.validate import KINDS, TERMS, checked_text, normalise_handle, normalise_tags
+from expectcli.core.validate import KINDS, checked_text, normalise_handle, normalise_tags
+from expectcli.errors import BadInput
 from expectcli.storage.store import Tx
 
 FORMATS = ("expect", "csv", "taskwarrior")
@@ -104,7 +105,7 @@ def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> P
     if "client" not in columns and not default_client:
         raise BadInput("the CSV has no client column; it needs title, client and due")
     parsed = Parsed()
-    moment = datetime.fromtimestamp(now, timezone.utc)
+    moment = datetime.fromtimestamp(now, UTC)
 
     def when(value: str | None) -> int | None:
         value = _unformula(value)
@@ -183,13 +184,13 @@ def parse_document(text: str) -> Parsed:
     except json.JSONDecodeError as exc:
         raise BadInput(f"not a JSON document: {exc.msg} at line {exc.lineno}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BadInput(f"not an expect export (no \"format\": \"{FORMAT}\")")
+        raise BadInput(f'not an expect export (no "format": "{FORMAT}")')
     if document.get("version") != 1:
         raise BadInput(f"this export is format version {document.get('version')}; this expect reads version 1")
     parsed = Parsed(clients=_document_clients(document.get("clients")))
     promises = document.get("promises") or []
     if not isinstance(promises, list):
-        raise BadInput("not an expect export: \"promises\" is not a list")
+        raise BadInput('not an expect export: "promises" is not a list')
     for number, item in enumerate(promises, start=1):
         try:
             events = [_document_event(event) for event in item["events"]]
@@ -339,7 +340,9 @@ class _Writer:
         return events
 
     def client_events(self, clients: list[dict]) -> None:
-        existing = set(self.tx.all("SELECT client_id, kind, recorded_at, text, score FROM event WHERE promise_id IS NULL"))
+        existing = set(
+            self.tx.all("SELECT client_id, kind, recorded_at, text, score FROM event WHERE promise_id IS NULL")
+        )
         for client in clients:
             cid = self.client_id(normalise_handle(client["client"]))
             for event in client["events"]:
@@ -353,7 +356,9 @@ class _Writer:
         columns.update(promise_id=promise_id, client_id=client_id)
         if event.get("voids") is not None:
             if event["voids"] not in self.event_ids:
-                raise BadInput(f"event {event.get('id')} undoes event {event['voids']}, which comes later or not at all")
+                raise BadInput(
+                    f"event {event.get('id')} undoes event {event['voids']}, which comes later or not at all"
+                )
             columns["voids"] = self.event_ids[event["voids"]]
         if self.keep_ids and event.get("id") is not None:
             columns["id"] = event["id"]
@@ -434,7 +439,7 @@ def _tw_time(value: object) -> int:
         raise BadInput(f"can't read {str(value)[:30]!r} as a Taskwarrior date (like 20261124T170000Z)")
     try:
         year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        return int(datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc).timestamp())
+        return int(datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp())
     except ValueError:
         raise BadInput(f"{value} is not a calendar date") from None
 

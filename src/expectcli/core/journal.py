@@ -9,12 +9,22 @@ Times are integer UTC epoch seconds; `now` is the moment every change is recorde
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from expectcli.core import outcomes, validate
 from expectcli.core.outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
-from expectcli.core.queries import LIVE, ClientSummary, Event, Promise, client_summary, event_in, existing
-from expectcli.core.queries import find_client_id, promise_in, terms_in
+from expectcli.core.queries import (
+    LIVE,
+    ClientSummary,
+    Event,
+    Promise,
+    client_summary,
+    event_in,
+    existing,
+    find_client_id,
+    promise_in,
+    terms_in,
+)
 from expectcli.core.validate import TERMS, normalise_handle, optional_text, required_text
 from expectcli.errors import BadInput
 from expectcli.storage.store import Store, Tx
@@ -181,7 +191,9 @@ class Journal:
         if self.now < promise.promised_at:
             raise BadInput(f"promise {promise_id} was made after the time of this change; check --now")
         if promise.state == DELIVERED:
-            raise BadInput(f"promise {promise_id} is already delivered; `expect reopen {promise_id}` first to {verb} it")
+            raise BadInput(
+                f"promise {promise_id} is already delivered; `expect reopen {promise_id}` first to {verb} it"
+            )
         if promise.state == RELEASED:
             raise BadInput(f"promise {promise_id} was released; `expect reopen {promise_id}` first to {verb} it")
         return promise

@@ -23,7 +23,8 @@ timelines (tests/test_outcome_rule.py) holds them equal.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 OUTCOMES = ("open", "kept", "renegotiated", "late", "missed", "released")
 BROKEN = ("late", "missed")

@@ -13,7 +13,7 @@ whose rules say where a midnight that does not exist, or exists twice, falls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from expectcli.core.config import Settings
 from expectcli.core.dates import calendar_day, start_of_day, start_of_week, to_local
@@ -78,7 +78,7 @@ def _days(kind: str, first: date, after: date, settings: Settings) -> Period:
 
 
 def _local_date(moment: int, settings: Settings) -> date:
-    return to_local(datetime.fromtimestamp(moment, timezone.utc), settings).date()
+    return to_local(datetime.fromtimestamp(moment, UTC), settings).date()
 
 
 def _epoch(moment: datetime) -> int:

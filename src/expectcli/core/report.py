@@ -15,9 +15,9 @@ from expectcli.core import clients, outcomes, periods
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
+from expectcli.core.periods import Period
 from expectcli.core.queries import LIVE, client_id
 from expectcli.core.validate import normalise_handle
-from expectcli.core.periods import Period
 
 TREND_PERIODS = 8
 
@@ -126,8 +126,13 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
     names = set(by_client) | set(feedback)
     scores = sorted(
         (
-            ClientScore(name, by_client.get(name, Counts()), clients.nps(*feedback.get(name, (0, 0, 0))),
-                        last_updates.get(name), name in owed)  # fmt: skip
+            ClientScore(
+                name,
+                by_client.get(name, Counts()),
+                clients.nps(*feedback.get(name, (0, 0, 0))),
+                last_updates.get(name),
+                name in owed,
+            )  # fmt: skip
             for name in names
         ),
         key=lambda s: (s.counts.kept_rate is None, s.counts.kept_rate or 0.0, s.client),

@@ -4,7 +4,7 @@ put in canonical form before anything is written. No SQL here."""
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from expectcli.errors import BadInput
 

@@ -21,7 +21,7 @@ import than a prompt hook can afford. Times are integer UTC epoch seconds.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Index, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -68,15 +68,15 @@ class Client(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: Optional[int] = _id()
+    id: int | None = _id()
     handle: str = _text()
-    name: Optional[str] = _text(nullable=True)
+    name: str | None = _text(nullable=True)
     created_at: int = _int()
-    respond_within: Optional[str] = _text(nullable=True)  # a duration such as 4h or 1bd
-    update_every: Optional[str] = _text(nullable=True)  # a duration such as 1w
-    work_hours: Optional[str] = _text(nullable=True)  # 09:00-17:00
-    timezone: Optional[str] = _text(nullable=True)  # an IANA zone name
-    terms_set_at: Optional[int] = _int(nullable=True)
+    respond_within: str | None = _text(nullable=True)  # a duration such as 4h or 1bd
+    update_every: str | None = _text(nullable=True)  # a duration such as 1w
+    work_hours: str | None = _text(nullable=True)  # 09:00-17:00
+    timezone: str | None = _text(nullable=True)  # an IANA zone name
+    terms_set_at: int | None = _int(nullable=True)
 
 
 class Promise(SQLModel, table=True):
@@ -92,10 +92,10 @@ class Promise(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: Optional[int] = _id()
+    id: int | None = _id()
     client_id: int = _ref("client.id")
     title: str = _text()
-    criteria: Optional[str] = _text(nullable=True)
+    criteria: str | None = _text(nullable=True)
     kind: str = _text()
     tags: str = _text()  # a JSON array of tag strings
     promised_at: int = _int()
@@ -103,9 +103,9 @@ class Promise(SQLModel, table=True):
     due: int = _int()
     moves: int = _int()
     state: str = _text()  # active, delivered, released, voided
-    delivered_at: Optional[int] = _int(nullable=True)
-    released_at: Optional[int] = _int(nullable=True)
-    broken_at: Optional[int] = _int(nullable=True)
+    delivered_at: int | None = _int(nullable=True)
+    released_at: int | None = _int(nullable=True)
+    broken_at: int | None = _int(nullable=True)
     outcome: str = _text()  # settled outcome; "open" turns "missed" once now > due
     reckon_at: int = _int()
 
@@ -120,21 +120,21 @@ class Event(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: Optional[int] = _id()
+    id: int | None = _id()
     kind: str = _text()
     recorded_at: int = _int()
-    promise_id: Optional[int] = _ref("promise.id", nullable=True)
-    client_id: Optional[int] = _ref("client.id", nullable=True)
-    due: Optional[int] = _int(nullable=True)
-    previous_due: Optional[int] = _int(nullable=True)
-    effective_at: Optional[int] = _int(nullable=True)
-    text: Optional[str] = _text(nullable=True)
-    voids: Optional[int] = _ref("event.id", nullable=True)
-    score: Optional[int] = _int(nullable=True)  # feedback: 0-10 would-refer score
+    promise_id: int | None = _ref("promise.id", nullable=True)
+    client_id: int | None = _ref("client.id", nullable=True)
+    due: int | None = _int(nullable=True)
+    previous_due: int | None = _int(nullable=True)
+    effective_at: int | None = _int(nullable=True)
+    text: str | None = _text(nullable=True)
+    voids: int | None = _ref("event.id", nullable=True)
+    score: int | None = _int(nullable=True)  # feedback: 0-10 would-refer score
 
 
 # The ledger's tables, in an order that creates each before the tables referring to it.
-TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Promise, Event)]  # type: ignore[attr-defined]
+TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Promise, Event)]  # type: ignore[attr-defined,union-attr,unused-ignore]
 
 
 def create_tables(connection: Any) -> None:

@@ -15,7 +15,7 @@ and PostgreSQL alike.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from expectcli.errors import ExpectError
 from expectcli.storage.store import Store, Tx
@@ -31,40 +31,40 @@ def _initial(tx: Tx) -> None:
     t = _types(tx.dialect)
     statements = [
         f"""CREATE TABLE client (
-            id {t['pk']},
+            id {t["pk"]},
             handle TEXT NOT NULL UNIQUE,
             name TEXT,
-            created_at {t['int']} NOT NULL
+            created_at {t["int"]} NOT NULL
         )""",
         f"""CREATE TABLE promise (
-            id {t['pk']},
-            client_id {t['int']} NOT NULL REFERENCES client(id),
+            id {t["pk"]},
+            client_id {t["int"]} NOT NULL REFERENCES client(id),
             title TEXT NOT NULL,
             criteria TEXT,
             kind TEXT NOT NULL,
             tags TEXT NOT NULL,
-            promised_at {t['int']} NOT NULL,
-            first_due {t['int']} NOT NULL,
-            due {t['int']} NOT NULL,
-            moves {t['int']} NOT NULL,
+            promised_at {t["int"]} NOT NULL,
+            first_due {t["int"]} NOT NULL,
+            due {t["int"]} NOT NULL,
+            moves {t["int"]} NOT NULL,
             state TEXT NOT NULL,
-            delivered_at {t['int']},
-            released_at {t['int']},
-            broken_at {t['int']},
+            delivered_at {t["int"]},
+            released_at {t["int"]},
+            broken_at {t["int"]},
             outcome TEXT NOT NULL,
-            reckon_at {t['int']} NOT NULL
+            reckon_at {t["int"]} NOT NULL
         )""",
         f"""CREATE TABLE event (
-            id {t['pk']},
+            id {t["pk"]},
             kind TEXT NOT NULL,
-            recorded_at {t['int']} NOT NULL,
-            promise_id {t['int']} REFERENCES promise(id),
-            client_id {t['int']} REFERENCES client(id),
-            due {t['int']},
-            previous_due {t['int']},
-            effective_at {t['int']},
+            recorded_at {t["int"]} NOT NULL,
+            promise_id {t["int"]} REFERENCES promise(id),
+            client_id {t["int"]} REFERENCES client(id),
+            due {t["int"]},
+            previous_due {t["int"]},
+            effective_at {t["int"]},
             text TEXT,
-            voids {t['int']} REFERENCES event(id)
+            voids {t["int"]} REFERENCES event(id)
         )""",
         "CREATE INDEX promise_state_due ON promise (state, due)",
         # Reports count by reckoning time; these cover every column they read, so a

@@ -9,9 +9,10 @@ from rich.text import Text
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.queries import ClientSummary, Event, Promise
-from expectcli.views.output import Output
 from expectcli.core.textsafe import printable
+from expectcli.views.output import Output
 from expectcli.views.tables import OUTCOME_STYLE, promise_table
+
 
 def user(text: str | None, style: str = "") -> Text:
     return Text(printable(text), style=style)

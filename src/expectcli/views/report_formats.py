@@ -31,21 +31,41 @@ def to_json(report: Report, settings: Settings) -> dict:
         "client": report.client,
         "totals": {**counts_json(report.totals), "nps": report.nps},
         "clients": [
-            {"client": s.client, **counts_json(s.counts), "nps": s.nps, "last_update": when(s.last_update),
-             "update_overdue": s.update_overdue}  # fmt: skip
+            {
+                "client": s.client,
+                **counts_json(s.counts),
+                "nps": s.nps,
+                "last_update": when(s.last_update),
+                "update_overdue": s.update_overdue,
+            }  # fmt: skip
             for s in report.clients
         ],
         "broken": [
-            {"id": b.id, "title": b.title, "client": b.client, "outcome": b.outcome, "due": broken_at,
-             "broken_at": broken_at, "delivered": when(b.delivered),
-             "released": when(b.settled) if b.settled is not None and b.delivered is None else None,
-             "slip_hours": b.slip_hours}  # fmt: skip
+            {
+                "id": b.id,
+                "title": b.title,
+                "client": b.client,
+                "outcome": b.outcome,
+                "due": broken_at,
+                "broken_at": broken_at,
+                "delivered": when(b.delivered),
+                "released": when(b.settled) if b.settled is not None and b.delivered is None else None,
+                "slip_hours": b.slip_hours,
+            }  # fmt: skip
             for b in report.broken
             for broken_at in [when(b.break_point)]
         ],
         "renegotiations": [
-            {"id": r.id, "title": r.title, "client": r.client, "moved_at": when(r.recorded_at),
-             "from": when(r.previous_due), "to": when(r.due), "reason": r.reason, "in_time": r.in_time}  # fmt: skip
+            {
+                "id": r.id,
+                "title": r.title,
+                "client": r.client,
+                "moved_at": when(r.recorded_at),
+                "from": when(r.previous_due),
+                "to": when(r.due),
+                "reason": r.reason,
+                "in_time": r.in_time,
+            }  # fmt: skip
             for r in report.renegotiations
         ],
         "trend": [{"period": span(point.period), **counts_json(point.counts)} for point in report.trend],
@@ -107,7 +127,9 @@ def to_markdown(report: Report, settings: Settings) -> str:
                          f" | {when(r.due)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} |")  # fmt: skip
     if report.trend:
         lines += ["", f"### Kept rate, previous {len(report.trend)} {noun(report)}s", ""]
-        lines += [f"    {label:<14} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in trend_rows(report, settings)]
+        lines += [
+            f"    {label:<14} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in trend_rows(report, settings)
+        ]
     return "\n".join(lines) + "\n"
 
 

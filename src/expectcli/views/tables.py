@@ -8,8 +8,8 @@ from __future__ import annotations
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.queries import Promise
-from expectcli.views.output import Column, Output, Spans, Table, styled
 from expectcli.core.textsafe import printable
+from expectcli.views.output import Column, Output, Spans, Table, styled
 
 OUTCOME_STYLE = {
     "open": "",
@@ -38,7 +38,9 @@ def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -
 
 
 def promise_table(out: Output, promises: list[Promise], settings: Settings, now: int) -> None:
-    table = Table(Column("ID", "right"), Column("Due"), Column(""), Column("Client"), Column("Promise"), Column("Status"))
+    table = Table(
+        Column("ID", "right"), Column("Due"), Column(""), Column("Client"), Column("Promise"), Column("Status")
+    )
     for p in promises:
         table.add_row(
             str(p.id), timefmt.short(p.due, settings, now), due_note(p, now), user(p.client), title_cell(p),
@@ -85,12 +87,17 @@ def report(out: Output, rep, settings: Settings) -> None:
     when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
     out.line((fmt.title(rep, settings), "bold"), (" ", ""), (f"  as of {when(rep.as_of)}", "dim"))
     if rep.updates_owed:
-        out.line(("Status update owed to ", "bold red"), *user(", ".join(s.client for s in rep.updates_owed), "bold red"))
+        out.line(
+            ("Status update owed to ", "bold red"), *user(", ".join(s.client for s in rep.updates_owed), "bold red")
+        )
     if rep.totals.total == 0:
         out.line((fmt.empty_line(rep, settings), ""), soft_wrap=True)
         return
     t = rep.totals
-    summary = [(f"Kept rate {fmt.percent(t.kept_rate)}", "bold"), (f"   on-time rate {fmt.percent(t.on_time_rate)}", "")]
+    summary = [
+        (f"Kept rate {fmt.percent(t.kept_rate)}", "bold"),
+        (f"   on-time rate {fmt.percent(t.on_time_rate)}", ""),
+    ]
     if rep.nps is not None:
         summary.append((f"   NPS {rep.nps}", ""))
     summary.append(("\n", ""))
