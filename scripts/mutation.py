@@ -44,6 +44,7 @@ PYTHON_EDGE_FILES = tuple(CORE + name for name in ("queries.py", "journal.py", "
 EDGE_TESTS = (
     "tests/test_boundaries.py",
     "tests/test_outcomes.py",
+    "tests/test_outcome_rule.py",
     "tests/test_cli_ledger.py",
     "tests/test_report.py",
     "tests/test_clients.py",

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -164,3 +165,18 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], dea
         assert {p.id for p in rows} == {pid for pid, s in states.items() if s.state == ACTIVE and s.due <= end}
         overdue = sum(1 for p in rows if p.outcome == "missed")
         assert ledger.due_counts(end) == (overdue, len(rows) - overdue), (now, end)
+
+
+def test_the_queries_refuse_what_the_command_line_would(tmp_path):
+    """The core's own guards, for callers other than the command line (which refuses the
+    same before reaching them): a limit below one, an outcome that does not exist."""
+    ledger = open_ledger(str(tmp_path / "ledger.db"), BASE)
+    try:
+        with pytest.raises(BadInput, match="at least 1"):
+            ledger.log(0)
+        assert ledger.log(1) == []
+        with pytest.raises(BadInput, match="unknown status 'lost'"):
+            ledger.promises(outcome="lost")
+        assert ledger.promises(outcome="missed") == []
+    finally:
+        ledger.store.close()
