@@ -93,3 +93,18 @@ def test_a_span_has_a_trend_of_the_spans_of_the_same_length_before_it(cli):
     assert [line.split("  ")[0] for line in trend] == ["Mon 21 Sep", "Mon 28 Sep", "Mon 5 Oct", "Mon 12 Oct",
                                                       "Mon 19 Oct", "Mon 26 Oct", "Mon 2 Nov", "Mon 9 Nov"]  # fmt: skip
     assert trend[-1].rstrip().endswith("100%") and trend[-2].rstrip().endswith("—")
+
+
+@pytest.mark.parametrize("period, starts", [
+    ("--month", ["2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01", "2026-07-01", "2026-08-01",
+                 "2026-09-01", "2026-10-01"]),
+    ("--week", ["2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02",
+                "2026-11-09", "2026-11-16"]),
+])  # fmt: skip
+def test_the_trend_steps_through_whole_calendar_periods(cli, period, starts):
+    """Each earlier period of the trend is a calendar month (or week) of its own, however long,
+    across the change from summer time: not a copy of the length of the one after it."""
+    trend = cli.json("report", period, "--json")["trend"]
+    assert [point["period"]["start"][:10] for point in trend] == starts
+    assert all(a["period"]["end"] == b["period"]["start"] for a, b in zip(trend, trend[1:]))
+    assert all(point["period"]["start"][10:] in ("T00:00:00+01:00", "T00:00:00+02:00") for point in trend)
