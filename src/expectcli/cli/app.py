@@ -110,9 +110,10 @@ def _typer_function(command: Command) -> Callable:
     def run(ctx: typer.Context, **typed) -> None:
         given = {name: value for name, value in typed.items() if name in own}
         outer = ctx.find_root().obj or {}
-        chosen = {key: typed[key] if typed.get(key) not in (None, False) else outer.get(key) for key in outer}
-        env = Env(db=chosen.get("db"), json=bool(chosen.get("json")), now_text=chosen.get("now"),
-                  debug=bool(chosen.get("debug")))  # fmt: skip
+        env = Env(**{
+            spec.ENV_NAMES[key]: typed[key] if typed.get(key) not in (None, False) else outer.get(key)
+            for key in spec.ENV_NAMES
+        })  # fmt: skip
         try:
             status = spec.run(command, env, given)
         finally:

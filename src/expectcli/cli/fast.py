@@ -16,10 +16,9 @@ from __future__ import annotations
 import os
 import sys
 
-from expectcli.cli.spec import BY_PATH, GLOBAL, GROUPS, Command
+from expectcli.cli.spec import BY_PATH, ENV_NAMES, GLOBAL, GROUPS, Command
 
 GLOBAL_OPTIONS = {flag: p for p in GLOBAL if not p.hidden for flag in p.flags}
-ENV_NAMES = {"db": "db", "json": "json", "now": "now_text", "debug": "debug"}  # Env's names of the globals
 
 
 def completing() -> bool:

@@ -110,6 +110,9 @@ GLOBAL = (
     _p("debug", "Show a traceback for internal errors.", flag=True, hidden=True),
 )
 
+# The keyword of `Env` each global option sets.
+ENV_NAMES = {"db": "db", "json": "json", "now": "now_text", "debug": "debug"}
+
 # -- the pieces several commands share ----------------------------------------------------
 
 _CLIENT_OPTION = dict(metavar="CLIENT", complete="clients")
