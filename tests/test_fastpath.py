@@ -8,14 +8,12 @@ import io
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from conftest import NOW, run_expect, sqlite_only
 from expectcli.cli import fast as fastpath
-
-HEAVY = ("typer", "click", "rich", "sqlalchemy", "sqlmodel", "pydantic", "pydantic_core", "pendulum", "holidays")
+from test_imports import HEAVY, imported_modules, top_level
 
 
 def fast(cli, args: list[str], monkeypatch, now: str = NOW) -> tuple[int, str, str]:
@@ -180,9 +178,7 @@ def imported(args: list[str], env: dict[str, str]) -> set[str]:
     """Top-level names of every module a run imported (from `python -X importtime`)."""
     out = subprocess.run([sys.executable, "-X", "importtime", *args], env=env, capture_output=True, text=True)
     assert out.returncode in (0, 1), out.stderr
-    lines = [line for line in out.stderr.splitlines() if line.startswith("import time:")]
-    assert len(lines) > 20  # the format is as expected
-    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in lines[1:]}
+    return top_level(imported_modules(out.stderr))
 
 
 @pytest.fixture
@@ -200,16 +196,6 @@ def prompt_env(tmp_path, config_file):
     return env
 
 
-@pytest.mark.parametrize("program", [["-m", "expectcli"], ["expect"], ["expectcli"]])
-def test_the_prompt_path_imports_no_heavy_library(prompt_env, program):
-    if program[0] != "-m":
-        program = [str(Path(sys.executable).parent / program[0])]
-    for args in (["due", "--count"], ["due", "--count", "--json", "--within", "1bd"]):
-        modules = imported([*program, *args], prompt_env)
-        assert "expectcli" in modules and "sqlite3" in modules
-        assert not modules & set(HEAVY), (args, modules & set(HEAVY))
-
-
 def test_the_prompt_path_answers_as_a_process(prompt_env):
     out = run_expect(["due", "--count"], prompt_env)
     assert (out.returncode, out.stdout, out.stderr) == (1, "1 due, 1 update owed\n", "")
@@ -221,7 +207,7 @@ def test_piped_listings_and_reports_import_neither_typer_nor_rich(prompt_env):
     # (in 80 columns the report's scorecard does not fit, and Rich wraps it)
     for args in (["list"], ["due"], ["report", "--week"], ["report", "--month", "--format", "json"]):
         modules = imported(["-m", "expectcli", *args], {**prompt_env, "NO_COLOR": "1", "COLUMNS": "120"})
-        assert not modules & {"typer", "click", "rich", "pydantic", "sqlalchemy"}, (args, modules & set(HEAVY))
+        assert not modules & {"typer", "click", "rich", "pydantic", "sqlalchemy"}, (args, modules & HEAVY)
 
 
 def test_a_holidays_country_is_loaded_only_when_business_time_needs_it(prompt_env, tmp_path):

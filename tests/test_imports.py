@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ HEAVY = {"typer", "click", "rich", "sqlmodel", "sqlalchemy", "pydantic", "pydant
 
 HEADER = ["import time: self [us]", "cumulative", "imported package"]
 FAST_ENTRY = "from expectcli.cli.fast import main; main()"
+SCRIPTS = Path(sys.executable).parent  # the installed console scripts, `expect` and `expectcli`
 
 
 def imported_modules(report: str) -> list[str]:
@@ -65,9 +67,11 @@ def prompt_ledger(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-def run_with_importtime(program: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, list[str]]:
+def run_with_importtime(
+    program: list[str], env: dict[str, str], args: tuple[str, ...] = ("due", "--count")
+) -> tuple[subprocess.CompletedProcess, list[str]]:
     out = subprocess.run(
-        [sys.executable, "-X", "importtime", *program, "due", "--count"],
+        [sys.executable, "-X", "importtime", *program, *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -90,6 +94,15 @@ def test_due_count_imports_no_heavy_library(prompt_ledger, tmp_path, program, co
     assert re.match(r"\d+ due\b", out.stdout), out.stdout  # the ledger was read and counted
     assert {"expectcli.cli.fast", "sqlite3"} <= set(names)  # the report covers the real work
     assert top_level(names) & HEAVY == set(), sorted(n for n in names if n.partition(".")[0] in HEAVY)
+
+
+@pytest.mark.parametrize("script", ["expect", "expectcli"])
+def test_the_installed_scripts_answer_the_prompt_without_heavy_libraries(prompt_ledger, script):
+    for args in (("due", "--count"), ("due", "--count", "--json", "--within", "1bd")):
+        out, names = run_with_importtime([str(SCRIPTS / script)], prompt_ledger, args)
+        assert out.returncode in (0, 1), out.stderr
+        assert {"expectcli.cli.fast", "sqlite3"} <= set(names)
+        assert top_level(names) & HEAVY == set(), (script, args, sorted(top_level(names) & HEAVY))
 
 
 def test_nothing_heavy_is_loaded_without_an_import_statement(prompt_ledger):
