@@ -14,8 +14,8 @@ prompt, so it imports nothing but the standard library and the core's own consta
 
 from __future__ import annotations
 
-from expectcli.core.ledger import KINDS
 from expectcli.core.outcomes import OUTCOMES
+from expectcli.core.validate import KINDS
 from expectcli.errors import BadInput
 
 REPORT_FORMATS = ("table", "json", "csv", "markdown")
