@@ -31,7 +31,10 @@ from expectcli.storage.store import Store, Tx
 
 
 class Journal:
-    """The writes of a ledger, each recorded at `now`."""
+    """The writes of a ledger, each recorded at `now`. Each write transaction is one command:
+    its events point at one `command` row (`command_name`, by `author`)."""
+
+    command_name = "write"
 
     def __init__(self, store: Store, now: int):
         self.store = store
@@ -184,7 +187,13 @@ class Journal:
     # -- internals -------------------------------------------------------------------
 
     def _append(self, tx: Tx, kind: str, promise_id: int | None, **fields) -> int:
-        return append(tx, kind, self.now, promise_id, **fields)
+        return append(tx, kind, self.now, promise_id, command_id=self._command(tx), **fields)
+
+    def _command(self, tx: Tx) -> int:
+        """The command row of this write transaction, made on its first event."""
+        if getattr(tx, "command_id", None) is None:
+            tx.command_id = record_command(tx, self.command_name, self.now)
+        return tx.command_id
 
     def _active(self, tx: Tx, promise_id: int, verb: str) -> Promise:
         promise = existing(tx, promise_id, self.now)
@@ -208,6 +217,26 @@ class Journal:
 
 
 # -- building blocks, inside a write transaction (the import writes through them too) ---------
+
+
+def author() -> str:
+    """Who writes: user@host."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname() or 'localhost'}"
+
+
+def record_command(tx: Tx, name: str, recorded_at: int) -> int:
+    """A new `command` row, which the events of one command point at; its id."""
+    return tx.insert(
+        "INSERT INTO command (name, author, recorded_at) VALUES (:name, :author, :at)",
+        {"name": name, "author": author(), "at": recorded_at},
+    )
 
 
 def append(tx: Tx, kind: str, recorded_at: int, promise_id: int | None, **fields) -> int:

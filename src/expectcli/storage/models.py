@@ -77,6 +77,24 @@ class Client(SQLModel, table=True):
     work_hours: str | None = _text(nullable=True)  # 09:00-17:00
     timezone: str | None = _text(nullable=True)  # an IANA zone name
     terms_set_at: int | None = _int(nullable=True)
+    holidays: str | None = _text(nullable=True)  # a public-holiday calendar: country[-subdivision], DE-BY
+    merged_into: int | None = _ref("client.id", nullable=True)  # set once merged into another client
+
+
+class Command(SQLModel, table=True):
+    """One write command as typed (`done 3 4 5`): its events point at it, so undo takes back
+    the whole command; `author` is user@host."""
+
+    __tablename__ = "command"
+    __table_args__ = (
+        Index("command_author", "author", "id"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: int | None = _id()
+    name: str = _text()
+    author: str = _text()
+    recorded_at: int = _int()
 
 
 class Promise(SQLModel, table=True):
@@ -117,6 +135,7 @@ class Event(SQLModel, table=True):
         Index("event_kind_recorded", "kind", "recorded_at"),
         Index("event_voids", "voids", unique=True),  # an event is voided at most once
         Index("event_client_kind", "client_id", "kind", "recorded_at"),
+        Index("event_command", "command_id"),
         NEVER_REUSE_IDS,
     )
 
@@ -131,10 +150,11 @@ class Event(SQLModel, table=True):
     text: str | None = _text(nullable=True)
     voids: int | None = _ref("event.id", nullable=True)
     score: int | None = _int(nullable=True)  # feedback: 0-10 would-refer score
+    command_id: int | None = _ref("command.id", nullable=True)  # the command that wrote it; None before 0004
 
 
 # The ledger's tables, in an order that creates each before the tables referring to it.
-TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Promise, Event)]  # type: ignore[attr-defined,union-attr,unused-ignore]
+TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Command, Promise, Event)]  # type: ignore[attr-defined,union-attr,unused-ignore]
 
 
 def create_tables(connection: Any) -> None:

@@ -95,10 +95,32 @@ def _active_by_client(tx: Tx) -> None:
     tx.execute("CREATE INDEX promise_state_client ON promise (state, client_id, due)")
 
 
+def _commands(tx: Tx) -> None:
+    """Corrections as events: every write command is a row of `command` (who wrote it, when,
+    which command), and its events point at it, so undo takes back a whole command and, on a
+    shared ledger, the current user's. Clients gain a public-holiday calendar in their terms,
+    and a merged client points at the client it was merged into."""
+    t = _types(tx.dialect)
+    tx.execute(
+        f"""CREATE TABLE command (
+            id {t["pk"]},
+            name TEXT NOT NULL,
+            author TEXT NOT NULL,
+            recorded_at {t["int"]} NOT NULL
+        )"""
+    )
+    tx.execute(f"ALTER TABLE event ADD COLUMN command_id {t['int']} REFERENCES command(id)")
+    tx.execute("ALTER TABLE client ADD COLUMN holidays TEXT")
+    tx.execute(f"ALTER TABLE client ADD COLUMN merged_into {t['int']} REFERENCES client(id)")
+    tx.execute("CREATE INDEX event_command ON event (command_id)")
+    tx.execute("CREATE INDEX command_author ON command (author, id)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
     ("0003_active_by_client", _active_by_client),
+    ("0004_commands", _commands),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -215,6 +215,7 @@ class Tx:
         self._execute = execute
         self.dialect = dialect
         self.connection = connection
+        self.command_id: int | None = None  # the `command` row this transaction's events belong to
 
     def execute(self, sql: str, params: dict[str, Any] | None = None):
         return self._execute(sql, params or {})
