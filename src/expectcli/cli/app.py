@@ -9,6 +9,7 @@ say the same. No ledger logic lives here, and no option is declared here.
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -36,6 +37,10 @@ def program_name() -> str:
 
 class ExpectGroup(TyperGroup):
     """Turns every usage error into one line on stderr and its exit status."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["expect.args"] = tuple(args)  # what the eager --version looks at
+        return super().parse_args(ctx, args)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
@@ -129,9 +134,12 @@ def _typer_function(command: Command) -> Callable:
     return run
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"expect {__version__}")
+        if "--json" in ctx.meta.get("expect.args", ()):  # eager: --json is not parsed yet
+            typer.echo(json.dumps({"version": __version__}))
+        else:
+            typer.echo(f"expect {__version__}")
         raise typer.Exit()
 
 

@@ -263,11 +263,12 @@ COMMANDS = (
             ),
             _p(
                 "output",
-                "Write to FILE instead of standard output.",
+                "Write to FILE instead of standard output (atomically; never over the ledger).",
                 flags=("--output", "-o"),
                 metavar="FILE",
                 complete="files",
             ),
+            _p("force", "Replace FILE if it exists.", flag=True),
         ),
     ),  # fmt: skip
     Command(

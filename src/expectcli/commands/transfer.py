@@ -8,9 +8,12 @@ from expectcli.commands.env import Env
 from expectcli.errors import BadInput
 
 
-def export(env: Env, format_: str, output: str | None) -> None:
+def export(env: Env, format_: str, output: str | None, force: bool) -> None:
     from expectcli.core import exporting
 
+    if env.json and format_ != "json":
+        raise BadInput(f"--json writes JSON; leave out --json to export {format_}")
+    target = _export_target(env, output, force) if output is not None else None
     ledger = env.ledger()
     if format_ == "json":
         data = exporting.to_json(ledger, env.settings).encode()
@@ -18,14 +21,81 @@ def export(env: Env, format_: str, output: str | None) -> None:
         data = exporting.to_csv(ledger, env.settings).encode()
     else:
         data = exporting.to_ics(ledger, env.settings)
-    if output is None:
+    if target is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
-    from expectcli.storage.store import write_private
+    _write_new(target, data, force)
+    if env.json:
+        env.emit({"exported": output, "format": format_, "bytes": len(data)})
+    else:
+        sys.stderr.write(f"Exported to {output}\n")
 
-    write_private(output, data)
-    sys.stderr.write(f"Exported to {output}\n")
+
+def _export_target(env: Env, output: str, force: bool):
+    """Where `export -o` may write: refused when it names the ledger itself (or one of its
+    -wal/-shm/-journal files), a folder, or, without --force, any file already there."""
+    import os
+    from pathlib import Path
+
+    from expectcli.storage.store import sqlite_path
+
+    target = Path(output).expanduser()
+    if not output.strip():
+        raise BadInput("give a file name to export to (-o FILE)")
+    if target.is_dir():
+        raise BadInput(f"{output} is a folder; give a file name to export to")
+    ledger = sqlite_path(env.location)
+    if ledger is not None:
+        guarded = [Path(f"{ledger}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+        for file in guarded:
+            same = os.path.abspath(file) == os.path.abspath(target)
+            try:
+                same = same or os.path.samefile(file, target)
+            except OSError:
+                pass
+            if same:
+                raise BadInput(f"{output} is the ledger itself; export to another file")
+    if not target.parent.is_dir():
+        raise BadInput(f"no folder {target.parent}; create it first or export elsewhere")
+    if os.path.lexists(target) and not force:
+        raise BadInput(f"{output} already exists; add --force to replace it")
+    return target
+
+
+def _write_new(target, data: bytes, force: bool) -> None:
+    """Write `data` to a temporary file beside `target`, then move it into place: a reader
+    never sees half a file, and a failed write leaves any file there as it was. Without
+    `force` the final step refuses to replace a file that appeared meanwhile."""
+    import os
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if force:
+            os.replace(temporary, target)
+        else:
+            try:
+                os.link(temporary, target)  # fails if a file appeared since the check
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links on this file system: check, then move
+                if os.path.lexists(target):
+                    raise FileExistsError from None
+                os.replace(temporary, target)
+            else:
+                os.unlink(temporary)
+    except FileExistsError:
+        os.unlink(temporary)
+        raise BadInput(f"{target} already exists; add --force to replace it") from None
+    except OSError as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise BadInput(f"cannot write {target}: {exc.strerror}") from None
 
 
 def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str) -> None:
