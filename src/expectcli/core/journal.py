@@ -191,7 +191,7 @@ class Journal:
 
     def _command(self, tx: Tx) -> int:
         """The command row of this write transaction, made on its first event."""
-        if getattr(tx, "command_id", None) is None:
+        if tx.command_id is None:
             tx.command_id = record_command(tx, self.command_name, self.now)
         return tx.command_id
 
