@@ -162,3 +162,10 @@ def run_expect(args: list[str], env: dict[str, str], timeout: float = 60) -> sub
     return subprocess.run(
         [sys.executable, "-m", "expectcli", *args], env=full_env, capture_output=True, text=True, timeout=timeout
     )
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's processes keep a prompt's cached counts (`expectcli.promptcache`) in a
+    folder of the test's own, never in the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

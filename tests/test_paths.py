@@ -78,3 +78,11 @@ def test_the_prompt_path_does_not_import_platformdirs(tmp_path):
     modules = {line.rsplit("|", 1)[1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
     assert "platformdirs" not in modules and "pathlib" not in modules
     assert (tmp_path / "data" / "expect" / "ledger.db").exists()
+
+
+@pytest.mark.parametrize(("xdg", "folder"), [("", "home/.cache/expect"), ("xdg-cache", "xdg-cache/expect")])
+def test_the_prompts_cache_is_in_the_xdg_cache_folder_or_under_home(home, tmp_path, monkeypatch, xdg, folder):
+    from expectcli.paths import user_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / xdg) if xdg else "")
+    assert user_dir("cache") == str(tmp_path / folder)

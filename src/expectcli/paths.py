@@ -13,18 +13,24 @@ import os
 import sys
 
 APP = "expect"
-_XDG = {"data": ("XDG_DATA_HOME", "~/.local/share"), "config": ("XDG_CONFIG_HOME", "~/.config")}
+_XDG = {
+    "data": ("XDG_DATA_HOME", "~/.local/share"),
+    "config": ("XDG_CONFIG_HOME", "~/.config"),
+    "cache": ("XDG_CACHE_HOME", "~/.cache"),
+}
 
 
 def user_dir(kind: str) -> str:
-    """The folder for `kind` ("data" or "config") of this user."""
+    """The folder for `kind` ("data", "config" or "cache") of this user."""
     if _is_xdg():
         variable, fallback = _XDG[kind]
         base = os.environ.get(variable, "")
         return os.path.join(base if base.strip() else os.path.expanduser(fallback), APP)
     import platformdirs
 
-    find = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
+    find = {"data": platformdirs.user_data_dir, "config": platformdirs.user_config_dir}.get(
+        kind, platformdirs.user_cache_dir
+    )
     return find(APP, appauthor=False)
 
 

@@ -415,4 +415,8 @@ def run(command: Command, env, given: dict):
     from importlib import import_module
 
     module, function = command.target.split(":")
+    if command.path != ("due",):  # any other command may write: a prompt's cached count is then stale
+        from expectcli import promptcache
+
+        promptcache.forget()
     return getattr(import_module(f"expectcli.commands.{module}"), function)(env, **bind(command, given))

@@ -50,6 +50,16 @@ class Env:
             self._cache["ledger"] = open_ledger(self.location, self.now)
         return self._cache["ledger"]
 
+    def cached_files(self) -> list[str]:
+        """The files whose change may change any answer: a SQLite ledger's database and
+        write-ahead log, the config file, the system's zone (see `expectcli.promptcache`)."""
+        from expectcli.core.config import config_path
+        from expectcli.storage.store import sqlite_file
+
+        file = sqlite_file(self.location)
+        ledger = [os.path.abspath(file), os.path.abspath(file) + "-wal"] if file is not None else []
+        return [*ledger, os.path.abspath(config_path()), "/etc/localtime"]
+
     def opened_server(self) -> bool:
         """Whether a ledger on a database server (not a SQLite file) was opened."""
         ledger = self._cache.get("ledger")

@@ -11,6 +11,7 @@ Read from a TOML file in the platform's config folder (or the file named by
     respond_within = "1bd"       # default response window for inbound requests
     update_every = "1w"          # default status-update cadence (none unless set)
     holidays = "DE"              # skip this country's public holidays in business time
+    count_cache = 60             # seconds a prompt's `due --count` may be answered from cache (0: never)
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from expectcli.core.durations import Duration, parse_duration
 from expectcli.errors import BadInput
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-KNOWN = ("timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays")
+KNOWN = (
+    "timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays",
+    "count_cache",
+)  # fmt: skip
 
 
 class Settings(NamedTuple):
@@ -38,6 +42,7 @@ class Settings(NamedTuple):
     respond_within: Duration = Duration(1, "bd")
     update_every: Duration | None = None
     holidays: str | None = None  # checked against the holidays package when first used
+    count_cache: int = 60  # seconds; see expectcli.promptcache
 
     @property
     def zone(self) -> ZoneInfo:
@@ -96,7 +101,12 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     holidays = data.get("holidays") or None
     if holidays is not None and not isinstance(holidays, str):
         raise BadInput(f'{source}: holidays must be a country code like "DE"')
-    return Settings(timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays)
+    count_cache = data.get("count_cache", 60)
+    if not isinstance(count_cache, int) or isinstance(count_cache, bool) or not 0 <= count_cache <= 3600:
+        raise BadInput(f"{source}: count_cache must be a whole number of seconds from 0 to 3600")
+    return Settings(
+        timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays, count_cache
+    )
 
 
 def _duration(value: object, key: str, source: str) -> Duration:
