@@ -62,15 +62,17 @@ def run_once(argv: list[str], env: dict[str, str]) -> Sample:
     return Sample(elapsed, usage.ru_maxrss)
 
 
-def alternate(commands: dict[str, list[str]], env: dict[str, str], rounds: int) -> dict[str, list[Sample]]:
+def alternate(commands: dict, env: dict[str, str], rounds: int) -> dict[str, list[Sample]]:
     """Run every command once per round, the baseline just before each, so drift hits all alike.
+    A command is its argv, or (argv, environment variables to set for it alone).
 
     `baseline` lists the baseline runs in the order they ran: round by round, one per command."""
     samples: dict[str, list[Sample]] = {name: [] for name in ["baseline", *commands]}
     for _ in range(rounds):
-        for name, argv in commands.items():
+        for name, command in commands.items():
+            argv, extra = command if isinstance(command, tuple) else (command, {})
             samples["baseline"].append(run_once(BASELINE, env))
-            samples[name].append(run_once(argv, env))
+            samples[name].append(run_once(argv, {**env, **extra}))
     return samples
 
 
