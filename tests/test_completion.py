@@ -65,3 +65,50 @@ def test_a_broken_ledger_offers_nothing_rather_than_an_error(completing, tmp_pat
     line = f"expect --db {tmp_path / 'nothing-here' / 'x.db'} list --client "
     assert completing("expect", "bash", line) == []
     assert not (tmp_path / "nothing-here").exists()  # completing creates no ledger
+
+
+@pytest.mark.parametrize("line, offered", [
+    ("expect due --c", ["--client", "--count"]),
+    ("expect rep", ["report"]),
+    ("expect client ", ["add", "list", "show", "terms"]),
+    ("expect --db", ["--db"]),
+    ("expect list --status missed --client a", ["acme"]),
+    ("expect --db={db} brief ", ["acme", "globex"]),
+    ("expect nonsense ", []),
+])  # fmt: skip
+def test_commands_options_and_values_follow_the_declaration(completing, cli, line, offered):
+    got = completing("expect", "bash", line.format(db=cli.location))
+    if line == "expect client ":
+        assert set(offered) <= set(got)
+    else:
+        assert got == offered
+
+
+def test_zsh_gets_descriptions_and_files_where_a_file_goes(completing):
+    zsh = "\n".join(completing("expect", "zsh", "expect rep"))
+    assert zsh.startswith('_arguments \'*: :(("report":"') and "Kept versus broken" in zsh
+    assert completing("expect", "zsh", "expect export -o ") == ["_files"]
+
+
+def test_fish_asks_whether_to_offer_arguments(cli, completing):
+    env = {**os.environ, **cli.env(NOW), "_EXPECT_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "is-args"}
+    for line, status in (("expect done ", 0), ("expect export -o ", 1)):
+        out = subprocess.run([str(BIN / "expect")], env={**env, "_TYPER_COMPLETE_ARGS": line},
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert (out.returncode, out.stdout, out.stderr) == (status, "", "")
+
+
+def test_titles_are_offered_on_one_line_and_literally(cli, completing):
+    made = cli.promise("Line one\nline two \x1b[31mred", to="acme")
+    assert completing("expect", "fish", f"expect done {made}") == [f"{made}\tLine one line two \\x1b[31mred"]
+
+
+def test_a_tab_loads_no_command_line_library(completing, cli):
+    from test_imports import HEAVY, imported_modules, top_level
+
+    env = {**os.environ, **cli.env(NOW), "_EXPECT_COMPLETE": "complete_bash",
+           "COMP_WORDS": "expect done ", "COMP_CWORD": "2"}  # fmt: skip
+    out = subprocess.run([sys.executable, "-X", "importtime", str(BIN / "expect")], env=env,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert out.stdout == "1\n2\n"
+    assert top_level(imported_modules(out.stderr)) & HEAVY == set()

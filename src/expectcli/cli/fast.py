@@ -108,6 +108,12 @@ def main() -> None:
         if hit is not None:
             sys.stdout.write(hit[1])
             _exit(hit[0])
+    if completing():
+        from expectcli.cli import completing as tab
+
+        shell = tab.request()
+        if shell is not None:  # bash, zsh and fish are answered here, without Typer
+            _exit(tab.main(shell))
     parsed = None if completing() else parse(args)
     if parsed is None:
         from expectcli.cli.app import main as full_command_line

@@ -1,0 +1,27 @@
+"""Small reads for shell completion: what a Tab offers, read in one short query each, bounded
+however large the ledger (completion runs on every Tab, so it must answer in milliseconds)."""
+
+from __future__ import annotations
+
+from expectcli.core.textsafe import printable
+
+
+def client_handles(ledger, prefix: str) -> list[str]:
+    """The handles of the clients in use (not merged into another) that start with `prefix`."""
+    with ledger.store.read() as tx:
+        rows = tx.all("SELECT handle FROM client WHERE merged_into IS NULL")
+    return sorted(handle for (handle,) in rows if handle.startswith(prefix))
+
+
+def open_titles(ledger, prefix: str, limit: int) -> list[tuple[str, str]]:
+    """(id, title) of the open promises whose id starts with `prefix`, soonest due first, at
+    most `limit`; titles on one line, with control characters shown, never interpreted."""
+    if prefix and not prefix.isdigit():
+        return []
+    with ledger.store.read() as tx:
+        rows = tx.all(
+            "SELECT p.id, p.title FROM promise p WHERE p.state = 'active'"
+            " AND CAST(p.id AS TEXT) LIKE :prefix ORDER BY p.due, p.id LIMIT :limit",
+            {"prefix": f"{prefix}%", "limit": limit},
+        )
+    return [(str(promise_id), printable(" ".join(title.split()))) for promise_id, title in rows]
