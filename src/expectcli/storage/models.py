@@ -107,6 +107,7 @@ class Promise(SQLModel, table=True):
         Index("promise_client_reckon", "client_id", "reckon_at", "state", "outcome", "due"),
         # Active promises by client, for every update cadence check (`due --count`).
         Index("promise_state_client", "state", "client_id", "due"),
+        Index("promise_origin", "origin", unique=True),
         NEVER_REUSE_IDS,
     )
 
@@ -126,6 +127,7 @@ class Promise(SQLModel, table=True):
     broken_at: int | None = _int(nullable=True)
     outcome: str = _text()  # settled outcome; "open" turns "missed" once now > due
     reckon_at: int = _int()
+    origin: str | None = _text(nullable=True)  # an imported promise's source and id there: taskwarrior:<uuid>
 
 
 class Event(SQLModel, table=True):

@@ -99,7 +99,8 @@ def _commands(tx: Tx) -> None:
     """Corrections as events: every write command is a row of `command` (who wrote it, when,
     which command), and its events point at it, so undo takes back a whole command and, on a
     shared ledger, the current user's. Clients gain a public-holiday calendar in their terms,
-    and a merged client points at the client it was merged into."""
+    and a merged client points at the client it was merged into. An imported promise keeps
+    where it came from."""
     t = _types(tx.dialect)
     tx.execute(
         f"""CREATE TABLE command (
@@ -114,6 +115,9 @@ def _commands(tx: Tx) -> None:
     tx.execute(f"ALTER TABLE client ADD COLUMN merged_into {t['int']} REFERENCES client(id)")
     tx.execute("CREATE INDEX event_command ON event (command_id)")
     tx.execute("CREATE INDEX command_author ON command (author, id)")
+    # Where an imported promise came from (`taskwarrior:<uuid>`), so a newer export updates it.
+    tx.execute("ALTER TABLE promise ADD COLUMN origin TEXT")
+    tx.execute("CREATE UNIQUE INDEX promise_origin ON promise (origin)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
