@@ -115,3 +115,29 @@ def test_the_installed_program_refuses_the_ledger_too(cli):
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"expect: {cli.path} is the ledger itself; export to another file\n"
     assert run_expect(["list"], cli.env()).returncode == 0
+
+
+def test_a_pipe_or_device_is_written_to_never_replaced(cli, tmp_path):
+    cli.promise("Proposal")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    cli.ok("export", "--format", "csv", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert received and received[0].startswith("id,title,client,")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe, not a file put in its place
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    cli.ok("export", "-o", "/dev/null", "--force")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_full_device_is_one_line_and_left_a_device(cli):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    out = cli("export", "-o", "/dev/full", "--force")
+    assert (out.exit_code, out.stderr) == (2, "expect: cannot write /dev/full: No space left on device\n")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)

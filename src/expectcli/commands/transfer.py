@@ -58,9 +58,23 @@ def _export_target(env: Env, output: str, force: bool):
                 raise BadInput(f"{output} is the ledger itself; export to another file")
     if not target.parent.is_dir():
         raise BadInput(f"no folder {target.parent}; create it first or export elsewhere")
+    if _is_stream(target):  # a device or a pipe (/dev/stdout, a FIFO) is written to, never replaced
+        return target
     if os.path.lexists(target) and not force:
         raise BadInput(f"{output} already exists; add --force to replace it")
     return target
+
+
+def _is_stream(target) -> bool:
+    """Whether `target` (followed through links) is something other than a file or a folder."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _write_new(target, data: bytes, force: bool) -> None:
@@ -70,6 +84,13 @@ def _write_new(target, data: bytes, force: bool) -> None:
     import os
     import tempfile
 
+    if _is_stream(target):
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as exc:
+            raise BadInput(f"cannot write {target}: {exc.strerror}") from None
+        return
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
