@@ -11,6 +11,7 @@ Read from a TOML file in the platform's config folder (or the file named by
     respond_within = "1bd"       # default response window for inbound requests
     update_every = "1w"          # default status-update cadence (none unless set)
     holidays = "DE"              # skip this country's public holidays in business time
+    date_order = "DMY"           # how slashed dates read: DMY (3/12 = 3 Dec), MDY or YMD
 """
 
 from __future__ import annotations
@@ -24,7 +25,18 @@ from expectcli.core.durations import Duration, parse_duration
 from expectcli.errors import BadInput
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-KNOWN = ("timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays")
+KNOWN = (
+    "timezone",
+    "day_start",
+    "day_end",
+    "week_start",
+    "workdays",
+    "respond_within",
+    "update_every",
+    "holidays",
+    "date_order",
+)
+DATE_ORDERS = ("DMY", "MDY", "YMD")
 
 
 class Settings(NamedTuple):
@@ -38,6 +50,7 @@ class Settings(NamedTuple):
     respond_within: Duration = Duration(1, "bd")
     update_every: Duration | None = None
     holidays: str | None = None  # checked against the holidays package when first used
+    date_order: str | None = None  # DMY, MDY or YMD; slashed dates are refused as ambiguous without it
 
     @property
     def zone(self) -> ZoneInfo:
@@ -96,7 +109,14 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     holidays = data.get("holidays") or None
     if holidays is not None and not isinstance(holidays, str):
         raise BadInput(f'{source}: holidays must be a country code like "DE"')
-    return Settings(timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays)
+    date_order = data.get("date_order")
+    if date_order is not None:
+        date_order = str(date_order).strip().upper()
+        if date_order not in DATE_ORDERS:
+            raise BadInput(f"{source}: date_order must be one of {', '.join(DATE_ORDERS)}, not {data['date_order']!r}")
+    return Settings(
+        timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays, date_order
+    )
 
 
 def _duration(value: object, key: str, source: str) -> Duration:
