@@ -366,7 +366,7 @@ def _with_abbreviation(day: date, clock: _Clock | None, abbreviation: str, conte
     wall_clock = clock.time if clock else context.settings.day_end
     for fold in (0, 1):
         wall = datetime.combine(wall_day, wall_clock, tzinfo=context.zone).replace(fold=fold)
-        if (wall.tzname() or "").lower() == abbreviation:
+        if abbreviation in ((wall.tzname() or "").lower(), f"{wall:%z}"):
             return wall.astimezone(UTC)
     raise BadInput(f"{context.quoted}: {abbreviation.upper()} is not the time zone's name at that time")
 
