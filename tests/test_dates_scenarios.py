@@ -75,8 +75,6 @@ def test_a_bad_holiday_calendar_is_refused_and_nothing_written(cli):
         ("2d", "2026-12-22T17:00:00+01:00"),
         ("+2bd", "2026-12-22T17:00:00+01:00"),  # from Sunday: Monday, Tuesday
         ("+3h", "2026-12-20T20:00:00+01:00"),
-        ("in 2 days", "2026-11-27T17:00:00+01:00"),  # "in …" is from now
-        ("fri", "2026-11-27T17:00:00+01:00"),
     ],
 )
 def test_a_relative_move_counts_from_the_deadline_in_force(cli, when, expected):
@@ -155,7 +153,6 @@ def test_seconds_are_dropped_from_now(cli):
         ("Fri 27 Nov 17:00", "2026-11-27T17:00:00+01:00"),  # the tool's own display
         ("Sat 6 Nov 2027 09:30", "2027-11-06T09:30:00+01:00"),
         ("next fri", "2026-12-04T17:00:00+01:00"),
-        ("this fri", "2026-11-27T17:00:00+01:00"),
     ],
 )
 def test_forms_people_type_are_read(cli, due, expected):
@@ -168,13 +165,6 @@ def test_last_friday_and_days_ago_in_a_delivery(cli):
     assert done[0]["delivered_at"] == "2026-11-20T17:00:00+01:00"
     other = cli.promise(due="next week", now="2026-11-16T10:00+01:00")
     assert cli.json("done", str(other), "--at", "2 days ago")[0]["delivered_at"] == "2026-11-23T17:00:00+01:00"
-
-
-def test_day_end_may_be_written_5pm(cli):
-    berlin(cli.config, 'day_end = "5pm"')
-    assert cli.json("promise", "Draft", "--to", "acme", "--due", "fri")["due"] == "2026-11-27T17:00:00+01:00"
-    berlin(cli.config, 'day_end = "4:30pm"')
-    assert cli.json("promise", "Draft", "--to", "acme", "--due", "fri")["due"] == "2026-11-27T16:30:00+01:00"
 
 
 def test_slashed_dates_follow_the_date_order(cli):
@@ -221,8 +211,3 @@ def test_an_inbound_request_time_is_in_the_past_by_nature(cli):
     reply = cli.json("inbound", "acme", "Question about the invoice", "--at", "fri 16:00", now=SATURDAY)
     assert reply["promised_at"] == "2026-11-27T16:00:00+01:00"
     assert reply["due"] == "2026-11-30T16:00:00+01:00"  # 1bd of working time, over the weekend
-
-
-def test_a_report_since_a_weekday_looks_back(cli):
-    report = cli.json("report", "--since", "fri", now=SATURDAY)
-    assert report["period"]["start"] == "2026-11-27T00:00:00+01:00"
