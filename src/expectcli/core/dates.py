@@ -30,7 +30,7 @@ without a time means D on that day. docs/dates.md is the user's version of this 
   is the *end* of the day named (``fri midnight`` is the night from Friday to Saturday,
   bare ``midnight`` the end of today). A time alone means today at that time.
 * Relative forms: ``in 3 days``, ``in a week``, ``in 2 hours``, ``3d``, ``+2bd``, ``90m``,
-  ``1.5h``, ``2 days ago``. Hours and minutes are exact elapsed time; days, weeks and
+  ``1.5h``, ``2 days ago`` (or ``3 h overdue``, as views print it). Hours and minutes are exact elapsed time; days, weeks and
   business days name a day (today's date plus N days, 7N days, or the Nth following
   working day) at D. With a `base` (the deadline in force, for `expect move`), the bare
   and ``+`` amounts count from it instead, keeping its time of day.
@@ -154,7 +154,7 @@ _ABBREVIATION = r"(?: (?P<abbr>[a-z]{2,6}|[+-][0-9]{2,4}))?"
 _DAY_AND_TIME = rf"(?:(?P<day>.+?) )??(?:at )?{_TIME}{_ABBREVIATION}"
 _TIME_AND_DAY = rf"(?:at )?{_TIME} (?:on )?(?P<day>.+)"
 _WEEKDAY = rf"(?:(?P<which>next|this|last) )?(?P<weekday>{alternatives(_WEEKDAYS)})\.?"
-_AGO = rf"(?P<span>{AMOUNT}) ago"
+_AGO = rf"(?P<span>{AMOUNT}) (?:ago|overdue)"  # "3 h overdue", as `due` prints it, is 3 h ago
 
 
 def _match(pattern: str, text: str) -> re.Match | None:
