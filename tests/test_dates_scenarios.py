@@ -94,10 +94,10 @@ def test_a_move_to_an_earlier_deadline_says_so(cli):
     out = cli.ok("move", str(pid), "dec 18", "--reason", "they need it sooner")
     assert out.stdout == (
         f"Moved #{pid} Send the proposal for acme — due Fri 18 Dec 17:00 (in 3 weeks) — open\n"
-        f"Earlier by 2 days: #{pid} was due Sun 20 Dec 17:00.\n"
+        f"Moved #{pid} earlier by 2 days: it was due Sun 20 Dec 17:00.\n"
     )
     later = cli.ok("move", str(pid), "+1w", "--reason", "they need it later after all")
-    assert "Earlier" not in later.stdout
+    assert "earlier" not in later.stdout
 
 
 # --- "A deadline on a Sunday is accepted without a word" ------------------------------------

@@ -34,7 +34,7 @@ def move(env: Env, id_: int, when: str, reason: str) -> None:
         from expectcli.core import timefmt
 
         was = timefmt.short(current.due, env.settings, env.now)
-        env.say(f"Earlier by {timefmt.span(current.due - deadline)}: #{moved.id} was due {was}.")
+        env.say(f"Moved #{moved.id} earlier by {timefmt.span(current.due - deadline)}: it was due {was}.")
     _note_non_working(env, named_day, holidays)
 
 
