@@ -621,6 +621,9 @@ WORDS = [
     "5pm", "12am", "13pm", "14:00", "25:00", "9:30", "noon", "midnight", "3d", "2bd", "90m",
     "2026-12-03", "2026-02-30", "2026-12-03t14:00", "z", "+01:00", "days", "business days",
     "hours", "mins", "w", "99999999999", "\x00", "🎉", ",",
+    "the", "6th", "31st", "of", "ago", "overdue", "last", "week", "month", "a", "an", "now", "1.5h",
+    "0.5", "03/12", "3/12/2026", "2026/12/03", "99/99/99", "cet", "cest", "+0300", "sun", "25",
+    "oct", "nov 2026", "02:30", "2199-12-31", "1969-12-31", "9999-12-31", "on", "p.m.",
 ]  # fmt: skip
 SOUPS = st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join)
 
@@ -793,3 +796,13 @@ def test_a_naive_now_is_utc_whatever_the_machines_zone(monkeypatch):
     finally:
         monkeypatch.undo()
         clock.tzset()
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(text=SOUPS, zone=ZONES, now=NOWS, past=st.booleans(), order=st.sampled_from([None, "DMY", "MDY", "YMD"]))
+def test_every_form_and_setting_raises_only_bad_input(text, zone, now, past, order):
+    settings = Settings(timezone=zone, date_order=order, holidays="DE")
+    result = assert_one_line_bad_input_or_utc(lambda: parse_when(text, now, settings, past=past, base=now))
+    if result is not None:
+        assert (result.second, result.microsecond) == (0, 0)
+        assert 1970 <= result.year <= 2199
