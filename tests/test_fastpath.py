@@ -93,13 +93,33 @@ def test_everything_else_goes_to_the_full_command_line(args):
 
 
 @pytest.mark.parametrize("variable", ["_EXPECT_COMPLETE", "_EXPECTCLI_COMPLETE"])
-def test_shell_completion_goes_to_the_full_command_line(monkeypatch, variable):
-    monkeypatch.setenv(variable, "complete_bash")
+@pytest.mark.parametrize("request_", ["source_bash", "complete_powershell", "anything else"])
+def test_shell_completion_beyond_a_tab_in_bash_zsh_fish_goes_to_the_full_command_line(monkeypatch, variable,
+                                                                                     request_):  # fmt: skip
+    monkeypatch.setenv(variable, request_)
     monkeypatch.setattr(sys, "argv", ["expect", "due", "--count"])
     called = []
     monkeypatch.setattr("expectcli.cli.app.main", lambda: called.append(True))
     fastpath.main()
     assert called == [True]
+
+
+@pytest.mark.parametrize("variable", ["_EXPECT_COMPLETE", "_EXPECTCLI_COMPLETE"])
+@pytest.mark.parametrize("request_", ["complete_bash", "complete_zsh", "complete_fish"])
+def test_a_tab_in_bash_zsh_fish_is_answered_without_typer(monkeypatch, variable, request_):
+    monkeypatch.setenv(variable, request_)
+    monkeypatch.setattr(sys, "argv", ["expect"])
+    monkeypatch.setattr("expectcli.cli.app.main", lambda: pytest.fail("Typer was asked"))
+    answered = []
+    monkeypatch.setattr("expectcli.cli.completing.main", lambda shell: answered.append(shell) or 0)
+    def exit_now(status):
+        answered.append(status)
+        raise SystemExit(status)
+
+    monkeypatch.setattr(fastpath.os, "_exit", exit_now)
+    with pytest.raises(SystemExit):
+        fastpath.main()
+    assert answered == [request_, 0]
 
 
 # -- the same answers as the full command line ---------------------------------------------

@@ -321,6 +321,12 @@ COMMANDS = (
             ),
             _p("hours", "The client's working hours, e.g. 09:00-17:00.", metavar="HH:MM-HH:MM"),
             _p("zone", "The client's time zone, e.g. Europe/Berlin.", flags=("--timezone",), metavar="ZONE"),
+            _p(
+                "holidays",
+                "The client's public holidays, which its business days skip: a country code with an optional "
+                "region (DE, US, GB, DE-BY), or none.",
+                metavar="COUNTRY",
+            ),
         ),
     ),  # fmt: skip
     Command("db path", "db:path", "Print where the ledger is (a file path, or the URL with its password hidden)."),

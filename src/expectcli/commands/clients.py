@@ -48,11 +48,17 @@ def show(env: Env, handle: str) -> None:
 
 
 def terms(
-    env: Env, handle: str, respond_within: str | None, update_every: str | None, hours: str | None, zone: str | None
+    env: Env,
+    handle: str,
+    respond_within: str | None,
+    update_every: str | None,
+    hours: str | None,
+    zone: str | None,
+    holidays: str | None = None,
 ) -> None:
     from expectcli.core import clients
 
-    changes = clients.parse_terms(respond_within, update_every, hours, zone)
+    changes = clients.parse_terms(respond_within, update_every, hours, zone, holidays)
     ledger = env.ledger()
     if changes:
         ledger.set_terms(handle, changes)

@@ -27,7 +27,7 @@ class Env:
 
     @property
     def now(self) -> int:
-        """Now as UTC epoch seconds: `--now` / EXPECT_NOW, else the clock."""
+        """Now as UTC epoch seconds, in whole minutes: `--now` / EXPECT_NOW, else the clock."""
         if "now" not in self._cache:
             from expectcli.core import dates
 
@@ -71,18 +71,36 @@ class Env:
         if ledger is not None:
             ledger.store.close()
 
-    def when(self, text: str) -> int:
-        """A user's date/time expression as UTC epoch seconds."""
+    def when(self, text: str, *, past: bool = False, base: int | None = None, holidays: str | None = None) -> int:
+        """A user's date/time expression as UTC epoch seconds (whole minutes).
+
+        `past`: the field is in the past by nature (`done --at`, `inbound --at`), so a bare
+        weekday or `fri 16:30` means the most recent one. `base`: relative amounts (`+1d`,
+        `2bd`) count from it (the deadline in force, for `move`). `holidays`: the public
+        holidays business days skip (a client's calendar), instead of the config's."""
+        return self.reading(text, past=past, base=base, holidays=holidays)[0]
+
+    def reading(
+        self, text: str, *, past: bool = False, base: int | None = None, holidays: str | None = None
+    ) -> tuple[int, object]:
+        """`when`, with the local date the user named explicitly (or None), for the deadline
+        warnings: (epoch seconds, date or None)."""
         from datetime import datetime
 
         from expectcli.core import dates
 
-        moment = dates.parse_when(text, datetime.fromtimestamp(self.now, UTC), self.settings)
-        return int(moment.timestamp())
+        settings = self.settings if holidays is None else self.settings._replace(holidays=holidays)
+        start = datetime.fromtimestamp(base, UTC) if base is not None else None
+        reading = dates.read_when(text, datetime.fromtimestamp(self.now, UTC), settings, past=past, base=start)
+        return int(reading.moment.timestamp()), reading.explicit_day
+
+    def past(self, text: str) -> int:
+        """A moment in the past by nature (`--at` of something that happened)."""
+        return self.when(text, past=True)
 
     def bound(self, text: str, end: bool = False) -> int:
         """A period boundary (`--since`/`--until`) as UTC epoch seconds: a whole day counts
-        from its start, or with `end` to its end."""
+        from its start, or with `end` to its end; looking back, a bare weekday is the latest."""
         from datetime import datetime
 
         from expectcli.core import dates

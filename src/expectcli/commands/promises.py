@@ -8,19 +8,34 @@ from expectcli.commands.present import announce
 
 
 def promise(env: Env, title: str, to: str, due: str, criteria: str | None, kind: str, tag: list[str]) -> None:
-    created = env.ledger().promise(title, to, env.when(due), criteria=criteria, kind=kind, tags=tag)
+    ledger = env.ledger()
+    holidays = _calendar(env, ledger, to)
+    deadline, named_day = env.reading(due, holidays=holidays)
+    created = ledger.promise(title, to, deadline, criteria=criteria, kind=kind, tags=tag)
     announce(env, [created], "Promised")
+    _note_non_working(env, named_day, holidays)
 
 
 def done(env: Env, ids: list[int], at: str | None, note: str | None) -> None:
-    delivered_at = env.when(at) if at else None
+    delivered_at = env.when(at, past=True) if at else None
     delivered = env.ledger().deliver(ids, delivered_at, note)
     announce(env, delivered, "Delivered", single=False)
 
 
 def move(env: Env, id_: int, when: str, reason: str) -> None:
-    moved = env.ledger().move(id_, env.when(when), reason)
+    """Relative amounts (`+1d`, `2bd`) count from the deadline in force, not from now."""
+    ledger = env.ledger()
+    current = ledger.get(id_)
+    holidays = _calendar(env, ledger, current.client)
+    deadline, named_day = env.reading(when, base=current.due, holidays=holidays)
+    moved = ledger.move(id_, deadline, reason)
     announce(env, [moved], "Moved")
+    if deadline < current.due and not env.json:
+        from expectcli.core import timefmt
+
+        was = timefmt.short(current.due, env.settings, env.now)
+        env.say(f"Moved #{moved.id} earlier by {timefmt.span(current.due - deadline)}: it was due {was}.")
+    _note_non_working(env, named_day, holidays)
 
 
 def release(env: Env, id_: int, reason: str) -> None:
@@ -36,7 +51,7 @@ def reopen(env: Env, id_: int) -> None:
 def inbound(env: Env, client: str, title: str, at: str | None, tag: list[str]) -> None:
     from expectcli.core import clients
 
-    arrived = env.when(at) if at else env.now
+    arrived = env.when(at, past=True) if at else env.now
     created = clients.record_inbound(env.ledger(), client, title, arrived, env.settings, tags=tag)
     announce(env, [created], "Promised")
 
@@ -51,3 +66,23 @@ def undo(env: Env) -> None:
     from expectcli.views import render
 
     render.undone(env.console(), undone, env.settings, env.now)
+
+
+def _calendar(env: Env, ledger, client: str) -> str:
+    """The public holidays a deadline for `client` skips ("" for none): the client's, else the config's."""
+    from expectcli.core import clients
+
+    return clients.calendar_of(ledger, client, env.settings) or ""
+
+
+def _note_non_working(env: Env, day, holidays: str) -> None:
+    """One line on stderr when a deadline typed as a date falls on a weekend or a holiday."""
+    if day is None:
+        return
+    import sys
+
+    from expectcli.core.dates import non_working_note
+
+    note = non_working_note(day, env.settings, holidays)
+    if note:
+        sys.stderr.write(f"Note: {note}; the deadline stands as given.\n")

@@ -15,13 +15,14 @@ that are not working days and, when configured, the country's public holidays.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from expectcli.core.config import Settings
-from expectcli.core.durations import Duration
+from expectcli.core.durations import Duration, check_country, is_holiday
 from expectcli.errors import BadInput
+
+__all__ = ["MAX_DAYS", "WorkingTime", "add_working_time", "after", "check_country", "is_holiday"]
 
 MAX_DAYS = 3660  # a window longer than ten years of working days is a typo
 
@@ -44,7 +45,7 @@ class WorkingTime(NamedTuple):
 def after(start: datetime, window: Duration, hours: WorkingTime) -> datetime:
     """The deadline `window` after `start` (aware), as an aware UTC datetime."""
     if window.unit in ("d", "w"):
-        return window.add_to(start, Settings(timezone=hours.zone))
+        return window.add_to(start, Settings(timezone=hours.zone, holidays=hours.holidays))
     per_unit = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "bd": hours.day_length}[window.unit]
     return add_working_time(start, window.amount * per_unit, hours)
 
@@ -66,33 +67,6 @@ def add_working_time(start: datetime, amount: timedelta, hours: WorkingTime) -> 
             remaining -= available
         day, clock = day + timedelta(days=1), time(0, 0)
     raise BadInput("that response window is longer than ten years of working time")
-
-
-def is_holiday(country: str | None, day: date) -> bool:
-    if not country:
-        return False
-    return day in _holiday_calendar(country, day.year)
-
-
-def check_country(country: str) -> str:
-    """`country` if the holidays package knows it (e.g. DE, US, GB, DE-BY), else BadInput."""
-    _holiday_calendar(country, 2000)
-    return country
-
-
-@lru_cache(maxsize=64)
-def _holiday_calendar(country: str, year: int):
-    import holidays
-
-    code, _, subdivision = country.upper().partition("-")
-    try:
-        return holidays.country_holidays(code, subdiv=subdivision or None, years=year)
-    except (NotImplementedError, KeyError):
-        raise BadInput(
-            f"unknown country {country!r} for public holidays; use an ISO code such as DE, US, GB or DE-BY"
-        ) from None
-    except Exception as exc:  # an unknown subdivision raises other types across versions
-        raise BadInput(f"unknown holidays region {country!r}: {exc}") from None
 
 
 def _between(a: time, b: time) -> timedelta:

@@ -2,7 +2,8 @@
 
 Terms a client agreed (`expect client terms`) override the defaults of the config file:
 the response window for inbound requests, how often the client expects a status update,
-working hours and time zone.
+working hours, time zone and public-holiday calendar (a country code such as DE-BY, which
+business days for that client's deadlines skip).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from expectcli.core.businesstime import WorkingTime, after, check_country
 from expectcli.core.config import Settings, check_timezone
 from expectcli.core.durations import Duration, parse_duration
 from expectcli.core.queries import ClientCadence, ClientSummary, Promise, clients_with_work
+from expectcli.core.validate import TERMS
 from expectcli.errors import BadInput
 
 NONE_WORDS = ("none", "never", "-")
@@ -26,7 +28,10 @@ class Terms(NamedTuple):
     start: time
     end: time
     timezone: str
-    agreed: frozenset[str]  # which of the terms the client agreed (the rest are defaults)
+    agreed: frozenset[str]
+    holidays: str | None = (
+        None  # the client's public holidays, else the config's  # which of the terms the client agreed (the rest are defaults)
+    )
 
     @property
     def hours(self) -> str:
@@ -47,7 +52,7 @@ def terms_of(client: ClientSummary | ClientCadence, settings: Settings) -> Terms
 
 def default_terms(settings: Settings) -> Terms:
     """The terms of a client who has agreed none: the config file's defaults."""
-    return _terms(dict.fromkeys(("respond_within", "update_every", "work_hours", "timezone")), settings)
+    return _terms(dict.fromkeys(TERMS), settings)
 
 
 def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
@@ -63,13 +68,29 @@ def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
         end=end,
         timezone=agreed["timezone"] or settings.timezone,
         agreed=frozenset(key for key, value in agreed.items() if value),
+        holidays=_holidays(agreed.get("holidays"), settings),
     )
 
 
+def _holidays(agreed: str | None, settings: Settings) -> str | None:
+    """A client's calendar: its own, none (`none` agreed), or else the config's."""
+    if agreed:
+        return None if agreed in NONE_WORDS else agreed
+    return settings.holidays
+
+
 def working_time(terms: Terms, settings: Settings) -> WorkingTime:
-    if settings.holidays:
-        check_country(settings.holidays)
-    return WorkingTime(terms.timezone, terms.start, terms.end, frozenset(settings.workdays), settings.holidays)
+    if terms.holidays:
+        check_country(terms.holidays)
+    return WorkingTime(terms.timezone, terms.start, terms.end, frozenset(settings.workdays), terms.holidays)
+
+
+def calendar_of(ledger, client: str, settings: Settings) -> str | None:
+    """The public holidays a promise to `client` skips: its terms' calendar, else the
+    config's (also for a client not yet in the ledger), checked; None for none."""
+    known = ledger.known_client(client)
+    country = terms_of(known, settings).holidays if known else settings.holidays
+    return check_country(country) if country else None
 
 
 def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
@@ -104,7 +125,11 @@ def update_status(client: ClientSummary | ClientCadence, settings: Settings, now
 
 
 def parse_terms(
-    respond_within: str | None, update_every: str | None, hours: str | None, zone: str | None
+    respond_within: str | None,
+    update_every: str | None,
+    hours: str | None,
+    zone: str | None,
+    holidays: str | None = None,
 ) -> dict[str, str | None]:
     """The changes a `client terms` call asks for, checked and in canonical form."""
     changes: dict[str, str | None] = {}
@@ -119,7 +144,24 @@ def parse_terms(
     if zone is not None:
         check_timezone(zone, "--timezone")
         changes["timezone"] = zone
+    if holidays is not None:
+        cleared = holidays.strip().lower() in NONE_WORDS
+        changes["holidays"] = "none" if cleared else check_country(_country_code(holidays))
     return changes
+
+
+def _country_code(text: str) -> str:
+    """`de-by` as `DE-BY`, refusing what cannot be a country[-subdivision] code at all."""
+    code = text.strip().upper()
+    country, _, subdivision = code.partition("-")
+    if not (country.isascii() and country.isalpha() and 2 <= len(country) <= 3) or (
+        subdivision and not (subdivision.isascii() and subdivision.isalnum() and len(subdivision) <= 6)
+    ):
+        raise BadInput(
+            f"{text.strip()[:20]!r} is not a public-holiday calendar; give a country code with an optional "
+            "region, such as DE, US, GB or DE-BY (or none)"
+        )
+    return code
 
 
 def _clock(text: str) -> time:
@@ -173,5 +215,6 @@ def terms_json(handle: str, terms: Terms) -> dict:
         "update_every": str(terms.update_every) if terms.update_every else None,
         "hours": terms.hours,
         "timezone": terms.timezone,
+        "holidays": terms.holidays,
         "agreed": sorted(terms.agreed),
     }

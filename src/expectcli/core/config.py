@@ -11,6 +11,7 @@ Read from a TOML file in the platform's config folder (or the file named by
     respond_within = "1bd"       # default response window for inbound requests
     update_every = "1w"          # default status-update cadence (none unless set)
     holidays = "DE"              # skip this country's public holidays in business time
+    date_order = "DMY"           # how slashed dates read: DMY (3/12 = 3 Dec), MDY or YMD
     count_cache = 60             # seconds a prompt's `due --count` may be answered from cache (0: never)
 """
 
@@ -27,8 +28,9 @@ from expectcli.errors import BadInput
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 KNOWN = (
     "timezone", "day_start", "day_end", "week_start", "workdays", "respond_within", "update_every", "holidays",
-    "count_cache",
+    "date_order", "count_cache",
 )  # fmt: skip
+DATE_ORDERS = ("DMY", "MDY", "YMD")
 
 
 class Settings(NamedTuple):
@@ -42,6 +44,7 @@ class Settings(NamedTuple):
     respond_within: Duration = Duration(1, "bd")
     update_every: Duration | None = None
     holidays: str | None = None  # checked against the holidays package when first used
+    date_order: str | None = None  # DMY, MDY or YMD; slashed dates are refused as ambiguous without it
     count_cache: int = 60  # seconds; see expectcli.promptcache
 
     @property
@@ -101,11 +104,25 @@ def settings_from_dict(data: dict, source: str = "config") -> Settings:
     holidays = data.get("holidays") or None
     if holidays is not None and not isinstance(holidays, str):
         raise BadInput(f'{source}: holidays must be a country code like "DE"')
+    date_order = data.get("date_order")
+    if date_order is not None:
+        date_order = str(date_order).strip().upper()
+        if date_order not in DATE_ORDERS:
+            raise BadInput(f"{source}: date_order must be one of {', '.join(DATE_ORDERS)}, not {data['date_order']!r}")
     count_cache = data.get("count_cache", 60)
     if not isinstance(count_cache, int) or isinstance(count_cache, bool) or not 0 <= count_cache <= 3600:
         raise BadInput(f"{source}: count_cache must be a whole number of seconds from 0 to 3600")
     return Settings(
-        timezone, day_start, day_end, week_start, workdays, respond_within, update_every, holidays, count_cache
+        timezone,
+        day_start,
+        day_end,
+        week_start,
+        workdays,
+        respond_within,
+        update_every,
+        holidays,
+        date_order,
+        count_cache,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,7 +56,12 @@ def alternatives(words) -> str:
 
 
 # A string, not a compiled pattern: `re` compiles and caches it on first use.
-AMOUNT = rf"(?P<sign>[+-]?) ?(?P<amount>[0-9]+) ?(?P<unit>{alternatives(UNIT_OF)})"
+# `1.5h` has a fraction; `a week`, `an hour` an article (the space after it is required, so
+# `am` is never "a minute").
+AMOUNT = (
+    r"(?P<sign>[+-]?) ?(?:(?P<amount>[0-9]+)(?:\.(?P<fraction>[0-9]{1,6}))? ?|(?P<article>an?) )"
+    rf"(?P<unit>{alternatives(UNIT_OF)})"
+)
 
 
 class Calendar(Protocol):
@@ -91,21 +97,22 @@ class Duration(_Span):
         """Minutes and hours are exact elapsed time; the other units name days."""
         return self.unit in ("m", "h")
 
-    def add_to(self, start: datetime, settings: Calendar) -> datetime:
-        """The UTC instant this duration after `start`.
+    def add_to(self, start: datetime, settings: Calendar, *, back: bool = False) -> datetime:
+        """The UTC instant this duration after `start` (before it, with `back`).
 
         Minutes and hours are exact elapsed time. Days, weeks and business days keep
         the wall-clock time of `start` in the user's zone, so across a DST change one
-        day may be 23 or 25 hours.
+        day may be 23 or 25 hours; business days skip the settings' public holidays.
         """
         try:
             start = aware(start)
             if self.is_elapsed_time:
                 elapsed = timedelta(minutes=self.amount if self.unit == "m" else 60 * self.amount)
-                return start.astimezone(UTC) + elapsed
+                return start.astimezone(UTC) + (-elapsed if back else elapsed)
             zone = zone_of(settings)
             local = start.astimezone(zone)
-            return instant_at(shift_date(local.date(), self, settings.workdays), local.time(), zone)
+            day = shift_date(local.date(), self, settings.workdays, getattr(settings, "holidays", None), back=back)
+            return instant_at(day, local.time(), zone)
         except (OverflowError, ValueError):
             raise out_of_range(f"{self} after {start.isoformat()}") from None
 
@@ -120,44 +127,124 @@ def parse_duration(text: str) -> Duration:
 
 
 def duration_from(match: re.Match, quoted: str, *, hint: str) -> Duration:
-    """The `Duration` of an `AMOUNT` match, refusing negative and absurd amounts."""
+    """The `Duration` of an `AMOUNT` match, refusing negative and absurd amounts.
+
+    A fraction is accepted where it comes to whole minutes (`1.5h` is `90m`); times are
+    whole minutes everywhere, so `1.5m` or `1.5d` is refused with a hint."""
     if match["sign"] == "-":
         raise BadInput(f"{quoted}: negative amounts are not accepted; {hint}")
     unit = UNIT_OF[match["unit"]]
-    digits = match["amount"].lstrip("0") or "0"
+    digits = "1" if match["article"] else match["amount"].lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS or int(digits) > _MAX_AMOUNT[unit]:
         raise out_of_range(quoted)
-    return Duration(int(digits), unit)
+    fraction = (match["fraction"] or "").rstrip("0")
+    if not fraction:
+        return Duration(int(digits), unit)
+    if unit != "h":
+        raise BadInput(f"{quoted}: only hours take a fraction (1.5h); write days and minutes as whole numbers")
+    minutes = int(digits) * 60 + int(fraction) * 60 / 10 ** len(fraction)
+    if minutes != int(minutes):
+        raise BadInput(f"{quoted} is not a whole number of minutes; times are kept to the minute")
+    return Duration(int(minutes), "m")
 
 
 # --- days -------------------------------------------------------------------------------
 
 
-def shift_date(day: date, duration: Duration, workdays) -> date:
-    """`day` moved forward by a duration of days, weeks or business days."""
+def shift_date(day: date, duration: Duration, workdays, holidays: str | None = None, *, back: bool = False) -> date:
+    """`day` moved forward (or with `back`, backward) by a duration of days, weeks or
+    business days; business days skip the public holidays of `holidays` (a country code)."""
+    sign = -1 if back else 1
     if duration.unit == "d":
-        return day + timedelta(days=duration.amount)
+        return day + timedelta(days=sign * duration.amount)
     if duration.unit == "w":
-        return day + timedelta(weeks=duration.amount)
-    return add_workdays(day, duration.amount, valid_workdays(workdays))
+        return day + timedelta(weeks=sign * duration.amount)
+    return add_workdays(day, duration.amount, valid_workdays(workdays), holidays, step=sign)
 
 
-def add_workdays(day: date, count: int, workdays: frozenset[int]) -> date:
-    """The `count`-th workday after `day` (`day` itself for 0).
+def add_workdays(day: date, count: int, workdays: frozenset[int], holidays: str | None = None, step: int = 1) -> date:
+    """The `count`-th working day after `day` (before it with `step=-1`; `day` itself for 0).
 
-    Every run of 7 days holds each workday once, so whole weeks are skipped at once and
-    only the last few days are walked: huge counts stay fast.
+    Without holidays every run of 7 days holds each workday once, so whole weeks are skipped
+    at once and only the last few days are walked: huge counts stay fast. With a holiday
+    calendar each day is looked at (a count that large is refused as out of range first).
     """
     if count == 0:
         return day
-    weeks, remaining = divmod(count - 1, len(workdays))
-    day += timedelta(weeks=weeks)
-    remaining += 1
+    remaining = count
+    if not holidays:
+        weeks, remaining = divmod(count - 1, len(workdays))
+        day += timedelta(weeks=step * weeks)
+        remaining += 1
+    elif count > _MAX_HOLIDAY_WALK:
+        raise OverflowError(count)
     while remaining:
-        day += timedelta(days=1)
-        if day.weekday() in workdays:
+        day += timedelta(days=step)
+        if day.weekday() in workdays and not is_holiday(holidays, day):
             remaining -= 1
     return day
+
+
+# Business days counted over a holiday calendar are walked day by day; more than ~250 years
+# of them is past the years this tool accepts anyway.
+_MAX_HOLIDAY_WALK = 70_000
+
+
+def is_working_day(day: date, workdays, holidays: str | None = None) -> bool:
+    return day.weekday() in valid_workdays(workdays) and not is_holiday(holidays, day)
+
+
+# --- public holidays ------------------------------------------------------------------------
+# The `holidays` package is imported only when a calendar is asked about a day: a prompt's
+# `expect due --count` never does unless its window is in business days.
+
+
+def is_holiday(country: str | None, day: date) -> bool:
+    if not country:
+        return False
+    return day in _holiday_calendar(country, day.year)
+
+
+def holiday_name(country: str | None, day: date) -> str | None:
+    """The name of the public holiday on `day` in `country`, or None."""
+    if not country:
+        return None
+    return _holiday_calendar(country, day.year).get(day)
+
+
+def check_country(country: str) -> str:
+    """`country` in canonical form (`DE`, `DE-BY`) if the holidays package knows it, else BadInput."""
+    canonical = country.strip().upper()
+    _holiday_calendar(canonical, 2000)
+    return canonical
+
+
+@lru_cache(maxsize=64)
+def _holiday_calendar(country: str, year: int):
+    import holidays
+
+    code, _, subdivision = country.strip().upper().partition("-")
+    try:
+        return holidays.country_holidays(code, subdiv=subdivision or None, years=year)
+    except (NotImplementedError, KeyError):
+        if subdivision and country_known(code):
+            raise BadInput(f"unknown public-holiday region {country!r}: {code} has no region {subdivision}") from None
+        raise BadInput(
+            f"unknown country {country!r} for public holidays; use an ISO code such as DE, US, GB or DE-BY"
+        ) from None
+    except Exception as exc:  # an unknown subdivision raises other types across versions
+        if subdivision:
+            raise BadInput(
+                f"unknown public-holiday region {country!r}; use a country code with a region it has, such as DE-BY"
+            ) from None
+        reason = " ".join(str(exc).split())[:120]
+        raise BadInput(f"unknown holidays region {country!r}: {reason}") from None
+
+
+def country_known(code: str) -> bool:
+    import holidays
+
+    return code in holidays.list_supported_countries()
 
 
 def valid_workdays(workdays) -> frozenset[int]:
@@ -196,8 +283,11 @@ def aware(moment: datetime) -> datetime:
     return moment
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+
+
 def out_of_range(what: str) -> BadInput:
-    return BadInput(f"{what} is outside the dates this tool handles (years 1 to 9999)")
+    return BadInput(f"{what} is outside the dates this tool accepts (years {FIRST_YEAR} to {LAST_YEAR})")
 
 
 def normalize(text: object) -> str:

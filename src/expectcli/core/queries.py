@@ -302,4 +302,8 @@ def clients_with_work(tx: Tx, agreed_cadence_only: bool = False) -> list[ClientC
         " FROM (SELECT client_id, COUNT(*) AS active FROM promise WHERE state = 'active' GROUP BY client_id) a"
         f" JOIN client c ON c.id = a.client_id{agreed} ORDER BY c.handle"
     )
-    return [ClientCadence(row[0], row[1], int(row[2]), dict(zip(TERMS, row[3:7])), row[7], row[8]) for row in rows]
+    n = len(TERMS)
+    return [
+        ClientCadence(row[0], row[1], int(row[2]), dict(zip(TERMS, row[3 : 3 + n])), row[3 + n], row[4 + n])
+        for row in rows
+    ]

@@ -19,14 +19,25 @@ def local(moment: int, settings: Settings) -> datetime:
 
 
 def short(moment: int | None, settings: Settings, now: int) -> str:
-    """'Fri 27 Nov 17:00', with the year when it is not the current one."""
+    """'Fri 27 Nov 17:00', with the year when it is not the current one, and the zone's
+    abbreviation when the wall time occurs twice ('Sun 25 Oct 02:30 CET', the second
+    02:30 of a daylight-saving autumn night). `dates.parse_when` reads every such text
+    back to the same minute, given the same now."""
     if moment is None:
         return ""
     when = local(moment, settings)
     text = f"{when:%a} {when.day} {when:%b %H:%M}"
     if when.year != local(now, settings).year:
         text = f"{when:%a} {when.day} {when:%b %Y %H:%M}"
+    if _occurs_twice(when):
+        same_name = when.replace(fold=0).tzname() == when.replace(fold=1).tzname()
+        text += f" {when:%z}" if same_name else f" {when:%Z}"
     return text
+
+
+def _occurs_twice(when: datetime) -> bool:
+    """Whether the wall time of `when` (aware, in its zone) is one of a fold's two occurrences."""
+    return when.replace(fold=0).utcoffset() != when.replace(fold=1).utcoffset()
 
 
 def span(seconds: int) -> str:

@@ -12,7 +12,7 @@ KINDS = ("deliverable", "reply", "call", "meeting")
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 TAG_RE = re.compile(r"^[^\s,;\x00]{1,40}$")
 MAX_TEXT = 1000
-TERMS = ("respond_within", "update_every", "work_hours", "timezone")
+TERMS = ("respond_within", "update_every", "work_hours", "timezone", "holidays")
 
 
 def normalise_handle(handle: str) -> str:

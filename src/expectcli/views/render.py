@@ -147,6 +147,7 @@ def terms_grid(terms) -> Table:
         ("update every", str(terms.update_every) if terms.update_every else "no cadence", "update_every"),
         ("working hours", terms.hours, "work_hours"),
         ("time zone", terms.timezone, "timezone"),
+        ("holidays", terms.holidays or "none", "holidays"),
     ]
     for label, value, key in rows:
         grid.add_row(label, value, "agreed" if key in terms.agreed else "default")
