@@ -112,6 +112,7 @@ def test_a_tab_in_bash_zsh_fish_is_answered_without_typer(monkeypatch, variable,
     monkeypatch.setattr("expectcli.cli.app.main", lambda: pytest.fail("Typer was asked"))
     answered = []
     monkeypatch.setattr("expectcli.cli.completing.main", lambda shell: answered.append(shell) or 0)
+
     def exit_now(status):
         answered.append(status)
         raise SystemExit(status)
