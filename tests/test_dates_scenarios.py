@@ -104,6 +104,7 @@ def test_a_move_to_an_earlier_deadline_says_so(cli):
 
 
 def test_a_deadline_typed_on_a_weekend_or_holiday_is_accepted_with_one_line(cli):
+    cli.ok("client", "add", "acme")
     out = cli.ok("promise", "Draft", "--to", "acme", "--due", "sun")
     assert out.stderr == "Note: Sun 29 Nov 2026 is a Sunday, not a working day; the deadline stands as given.\n"
     cli.ok("client", "terms", "globex", "--holidays", "DE")
@@ -116,6 +117,7 @@ def test_a_deadline_typed_on_a_weekend_or_holiday_is_accepted_with_one_line(cli)
 
 
 def test_relative_and_working_day_forms_earn_no_note(cli):
+    cli.ok("client", "add", "acme")
     for due in ("fri", "3d", "+2bd", "eow", "next week", "fri midnight"):
         assert cli.ok("promise", "Draft", "--to", "acme", "--due", due).stderr == "", due
 

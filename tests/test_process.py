@@ -48,4 +48,6 @@ def test_bad_input_is_exit_2_with_one_line_on_stderr(env):
 
 def test_json_output_is_machine_only(env):
     out = run_expect(["promise", "X", "--to", "acme", "--due", "fri", "--json"], env)
-    assert out.stdout.lstrip().startswith("{") and out.stderr == ""
+    assert (
+        out.stdout.lstrip().startswith("{") and out.stderr == "new client acme\n"
+    )  # the notice goes to stderr, never stdout

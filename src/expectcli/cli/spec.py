@@ -118,6 +118,8 @@ ENV_NAMES = {"db": "db", "json": "json", "now": "now_text", "debug": "debug"}
 _CLIENT_OPTION = dict(metavar="CLIENT", complete="clients")
 _WHEN = dict(metavar="WHEN")
 _TAGS = _p("tag", "A tag; repeat for several.", metavar="TAG", multiple=True)
+_NEW_CLIENT = _p("new_client", "Create the client even though its handle looks like a typo of an existing one.",
+                 flag=True)  # fmt: skip
 
 
 def _promise_id(help: str) -> Param:
@@ -136,6 +138,7 @@ COMMANDS = (
             _p("criteria", "What counts as delivered.", metavar="TEXT"),
             _p("kind", "What kind of promise it is.", metavar="KIND", default="deliverable", choices=KINDS),
             _TAGS,
+            _NEW_CLIENT,
         ),
     ),
     Command(
@@ -182,8 +185,30 @@ COMMANDS = (
             _arg("title", "What they asked for.", metavar="TITLE"),
             _p("at", "When the request arrived (default: now).", **_WHEN),
             _TAGS,
+            _NEW_CLIENT,
         ),
     ),  # fmt: skip
+    Command(
+        "edit",
+        "corrections:edit",
+        "Correct a promise's title, client, criteria, kind or tags (an edited event; never its dates).",
+        (
+            _promise_id("The promise to correct."),
+            _p("title", "The right title.", metavar="TEXT"),
+            _p("to", "The right client.", **_CLIENT_OPTION),
+            _p("criteria", 'The right acceptance criteria ("" clears them).', metavar="TEXT"),
+            _p("kind", "The right kind.", metavar="KIND", choices=KINDS),
+            _p("tag", "Add a tag; repeat for several.", metavar="TAG", multiple=True),
+            _p("untag", "Remove a tag; repeat for several.", metavar="TAG", multiple=True),
+            _NEW_CLIENT,
+        ),
+    ),  # fmt: skip
+    Command(
+        "note",
+        "corrections:note",
+        "Add a note to a promise's history.",
+        (_promise_id("The promise."), _arg("text", "The note.", metavar="TEXT")),
+    ),
     Command(
         "brief",
         "reporting:brief",
@@ -232,7 +257,11 @@ COMMANDS = (
         (_p("limit", "How many events to show.", metavar="N", default=20, type=COUNT),),
     ),
     Command(
-        "undo", "promises:undo", "Void the last event (it stays in the journal, marked undone) and say what it was."
+        "undo",
+        "promises:undo",
+        "Void every event of the last command (they stay in the journal, marked undone) and say what they were. "
+        "On a shared ledger, your own last command.",
+        (_p("any_", "On a shared ledger, undo the last command of anyone, not only yours.", flag=True),),
     ),
     Command(
         "report",
@@ -329,6 +358,24 @@ COMMANDS = (
             ),
         ),
     ),  # fmt: skip
+    Command(
+        "client rename",
+        "clients:rename",
+        "Give a client a new handle (an event; its promises, reports and history follow).",
+        (
+            _arg("old", "The client's handle now.", metavar="OLD", complete="clients"),
+            _arg("new", "Its new handle.", metavar="NEW"),
+        ),
+    ),
+    Command(
+        "client merge",
+        "clients:merge",
+        "Merge a client into another (an event): its promises move; its handle is then refused for new ones.",
+        (
+            _arg("source", "The client to merge away (a duplicate or a typo).", metavar="FROM", complete="clients"),
+            _arg("target", "The client it is merged into.", metavar="INTO", complete="clients"),
+        ),
+    ),
     Command("db path", "db:path", "Print where the ledger is (a file path, or the URL with its password hidden)."),
     Command(
         "db check",
@@ -421,6 +468,7 @@ def run(command: Command, env, given: dict):
     from importlib import import_module
 
     module, function = command.target.split(":")
+    env.command = command.name
     if command.path != ("due",):  # any other command may write: a prompt's cached count is then stale
         from expectcli import promptcache
 

@@ -84,3 +84,28 @@ def feedback(env: Env, client: str, score: str, note: str | None) -> None:
     from expectcli.views import render
 
     env.console().print(render.user(f"Recorded feedback {recorded.score}/10 from {recorded.client}"))
+
+
+def rename(env: Env, old: str, new: str) -> None:
+    renamed = env.ledger().rename_client(old, new)
+    if env.json:
+        from expectcli.core import serialize
+
+        env.emit(serialize.client(renamed, env.settings))
+        return
+    from expectcli.views import render
+
+    env.console().print(render.user(f"Renamed client {old.strip().lower()} to {renamed.handle}"))
+
+
+def merge(env: Env, source: str, target: str) -> None:
+    merged, moved = env.ledger().merge_clients(source, target)
+    if env.json:
+        from expectcli.core import serialize
+
+        env.emit({**serialize.client(merged, env.settings), "merged": source.strip().lower(), "moved": moved})
+        return
+    from expectcli.views import render
+
+    promises = f"{moved} promise" + ("" if moved == 1 else "s")
+    env.console().print(render.user(f"Merged client {source.strip().lower()} into {merged.handle} ({promises} moved)"))

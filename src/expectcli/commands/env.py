@@ -15,6 +15,7 @@ class Env:
         self.json = json
         self.now_text = now_text
         self.debug = debug
+        self.command = "write"  # the name of the command running (`spec.run` sets it); each write records it
         self._cache: dict = {}
 
     @property
@@ -47,7 +48,10 @@ class Env:
         if "ledger" not in self._cache:
             from expectcli.core.ledger import open_ledger
 
-            self._cache["ledger"] = open_ledger(self.location, self.now)
+            ledger = open_ledger(self.location, self.now)
+            ledger.command_name = self.command
+            ledger.notify = self.notice
+            self._cache["ledger"] = ledger
         return self._cache["ledger"]
 
     def cached_files(self) -> list[str]:
@@ -59,6 +63,12 @@ class Env:
         file = sqlite_file(self.location)
         ledger = [os.path.abspath(file), os.path.abspath(file) + "-wal"] if file is not None else []
         return [*ledger, os.path.abspath(config_path()), "/etc/localtime"]
+
+    @staticmethod
+    def notice(line: str) -> None:
+        """One line for the user on stderr (a notice, not an error)."""
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
     def opened_server(self) -> bool:
         """Whether a ledger on a database server (not a SQLite file) was opened."""

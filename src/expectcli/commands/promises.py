@@ -7,11 +7,13 @@ from expectcli.commands.env import Env
 from expectcli.commands.present import announce
 
 
-def promise(env: Env, title: str, to: str, due: str, criteria: str | None, kind: str, tag: list[str]) -> None:
+def promise(
+    env: Env, title: str, to: str, due: str, criteria: str | None, kind: str, tag: list[str], new_client: bool = False
+) -> None:
     ledger = env.ledger()
     holidays = _calendar(env, ledger, to)
     deadline, named_day = env.reading(due, holidays=holidays)
-    created = ledger.promise(title, to, deadline, criteria=criteria, kind=kind, tags=tag)
+    created = ledger.promise(title, to, deadline, criteria=criteria, kind=kind, tags=tag, new_client=new_client)
     announce(env, [created], "Promised")
     _note_non_working(env, named_day, holidays)
 
@@ -48,20 +50,27 @@ def reopen(env: Env, id_: int) -> None:
     announce(env, [reopened], "Reopened")
 
 
-def inbound(env: Env, client: str, title: str, at: str | None, tag: list[str]) -> None:
+def inbound(env: Env, client: str, title: str, at: str | None, tag: list[str], new_client: bool = False) -> None:
     from expectcli.core import clients
 
     arrived = env.when(at, past=True) if at else env.now
-    created = clients.record_inbound(env.ledger(), client, title, arrived, env.settings, tags=tag)
+    created = clients.record_inbound(
+        env.ledger(), client, title, arrived, env.settings, tags=tag, new_client=new_client
+    )
     announce(env, [created], "Promised")
 
 
-def undo(env: Env) -> None:
-    undone = env.ledger().undo()
+def undo(env: Env, any_: bool = False) -> None:
+    undone = env.ledger().undo(any_author=any_)
     if env.json:
         from expectcli.core import serialize
 
-        env.emit({"undone": serialize.event(undone, env.settings)})
+        env.emit({
+            "undone": serialize.event(undone.events[0], env.settings),
+            "events": [serialize.event(event, env.settings) for event in undone.events],
+            "command": {"name": undone.name, "author": undone.author,
+                        "recorded_at": serialize.iso(undone.recorded_at, env.settings)},
+        })  # fmt: skip
         return
     from expectcli.views import render
 

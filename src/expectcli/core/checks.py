@@ -2,8 +2,9 @@
 
 Beyond the database's own checks (SQLite's integrity and foreign-key checks), the ledger's
 invariants: every promise's stored state is exactly what its live journal events fold to,
-every undo names an earlier event, and every client's terms are those of its last live
-terms event.
+its details (title, client, criteria, kind, tags) what its live edits give it, every undo
+names an earlier event, and every client's terms are those of its last live terms event
+and its handle and merge those of its live renames and merges.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from expectcli.core import outcomes
+from expectcli.core import corrections, outcomes
 from expectcli.core.ledger import Ledger
 from expectcli.core.queries import LIVE
 from expectcli.core.validate import TERMS
@@ -29,6 +30,7 @@ def run(ledger: Ledger) -> list[str]:
         problems += _undo_targets(tx)
         problems += _promise_states(tx)
         problems += _client_terms(tx)
+        problems += _corrections(tx)
     return problems
 
 
@@ -90,3 +92,32 @@ def _client_terms(tx) -> list[str]:
         if list(stored) != expected:
             problems.append(f"client {handle}: stored terms differ from its last terms event")
     return problems
+
+
+def _corrections(tx) -> list[str]:
+    problems = []
+    for (promise_id,) in tx.all("SELECT DISTINCT promise_id FROM event WHERE kind = 'edited' ORDER BY promise_id"):
+        current, edits = corrections.details_in(tx, promise_id)
+        expected = corrections.fold_details(current, edits)
+        problems += [
+            f"promise {promise_id}: stored {field} {current[field]!r} but its edits give {expected[field]!r}"
+            for field in corrections.DETAILS if current[field] != expected[field]
+        ]  # fmt: skip
+    for (client_id,) in tx.all(
+        "SELECT DISTINCT client_id FROM event WHERE kind IN ('renamed', 'merged') ORDER BY client_id"
+    ):
+        row = tx.one("SELECT handle, merged_into FROM client WHERE id = :id", {"id": client_id})
+        if row is not None and corrections.fold_client(row[0], corrections.client_events_in(tx, client_id)) != tuple(
+            row
+        ):
+            problems.append(f"client {row[0]}: stored handle or merge differ from its rename and merge events")
+        for kind, fields, live in corrections.client_events_in(tx, client_id):
+            carried = [i for i in fields.get("events") or () if isinstance(i, int)]
+            if kind != "merged" or not carried:
+                continue
+            owner = fields.get("into_id") if live else client_id
+            listed = ", ".join(str(i) for i in carried)
+            for event_id, holder in tx.all(f"SELECT id, client_id FROM event WHERE id IN ({listed})"):
+                if holder != owner:
+                    problems.append(f"event {event_id}: belongs to client id {holder}, but its merge gives {owner}")
+    return problems[:50]

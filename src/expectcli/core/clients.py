@@ -99,14 +99,16 @@ def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
     return int(moment.timestamp())
 
 
-def record_inbound(ledger, client: str, title: str, arrived: int, settings: Settings, tags=()) -> Promise:
+def record_inbound(
+    ledger, client: str, title: str, arrived: int, settings: Settings, tags=(), new_client: bool = False
+) -> Promise:
     """A client asked for something at `arrived`: a `reply` promise due by their response window."""
     if arrived > ledger.now:
         raise BadInput("a request cannot arrive in the future; check --at")
     known = ledger.known_client(client)
     terms = terms_of(known, settings) if known else default_terms(settings)
     due = response_due(arrived, terms, settings)
-    return ledger.promise(title, client, due, kind="reply", tags=tags, made_at=arrived)
+    return ledger.promise(title, client, due, kind="reply", tags=tags, made_at=arrived, new_client=new_client)
 
 
 def update_status(client: ClientSummary | ClientCadence, settings: Settings, now: int) -> UpdateStatus | None:

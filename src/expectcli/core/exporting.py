@@ -13,6 +13,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
+from expectcli.core import corrections
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import OUTCOME_SQL
@@ -40,8 +41,11 @@ def to_document(ledger: Ledger, settings: Settings) -> dict:
     by_promise: dict[int, list[dict]] = {}
     by_client: dict[int, list[dict]] = {}
     owner: dict[int, tuple] = {}
+    handles = {row[0]: row[1] for row in clients}
     for row in events:
         event = _event(row[:9], settings)
+        if "text" in event:  # corrections name clients by id in the ledger, by handle here
+            event["text"] = corrections.portable(event["kind"], event["text"], handles.get)
         promise_id, client_id = row[9], row[10]
         if promise_id is None and client_id is None and event.get("voids") in owner:
             promise_id, client_id = owner[event["voids"]]  # an undo that names only its target

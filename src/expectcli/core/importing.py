@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from expectcli.core import dates, journal, outcomes
+from expectcli.core import corrections, dates, journal, outcomes
 from expectcli.core.config import Settings
 from expectcli.core.exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
 from expectcli.core.ledger import Ledger
@@ -278,6 +278,7 @@ class _Writer:
     def __init__(self, tx: Tx, now: int, keep_ids: bool):
         self.tx, self.now, self.keep_ids = tx, now, keep_ids
         self.event_ids: dict[int, int] = {}  # the file's event ids → the ledger's
+        self.command_id: int | None = None
         self.client_ids = {handle: cid for cid, handle in tx.all("SELECT id, handle FROM client")}
         self.keys: set[tuple] = set()
         self.loose_keys: set[tuple] = set()
@@ -301,6 +302,10 @@ class _Writer:
                 "INSERT INTO client (handle, created_at) VALUES (:h, :at)", {"h": handle, "at": created_at or self.now}
             )
         return self.client_ids[handle]
+
+    def _client_of(self, handle: object) -> int:
+        """A corrected event's client, named by handle in the file."""
+        return self.client_id(normalise_handle(str(handle)))
 
     def clients(self, clients: list[dict]) -> None:
         for client in clients:
@@ -350,10 +355,14 @@ class _Writer:
                 if key not in existing:
                     self._event(event, client_id=cid)
             journal.refold_terms(self.tx, cid)
+            corrections.refold_client(self.tx, cid)
 
     def _event(self, event: dict, promise_id: int | None = None, client_id: int | None = None) -> None:
         columns = {key: event.get(key) for key in EVENT_FIELDS if key not in ("id", "voids")}
-        columns.update(promise_id=promise_id, client_id=client_id)
+        columns["text"] = corrections.local(event["kind"], columns.get("text"), self._client_of)
+        if self.command_id is None:  # the whole import is one command: `undo` takes it all back
+            self.command_id = journal.record_command(self.tx, "import", self.now)
+        columns.update(promise_id=promise_id, client_id=client_id, command_id=self.command_id)
         if event.get("voids") is not None:
             if event["voids"] not in self.event_ids:
                 raise BadInput(

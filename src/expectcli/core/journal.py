@@ -2,16 +2,17 @@
 transaction, stores the promise's state folded from its live events (`outcomes.fold`), so
 that reads and reports are plain indexed queries. Nothing is updated in place except that
 derived state; nothing is deleted. Undo appends a `voided` event naming the event it takes
-back.
+back; it takes back every event of the last command (see `undo`).
 
 Times are integer UTC epoch seconds; `now` is the moment every change is recorded at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
-from expectcli.core import outcomes, validate
+from expectcli.core import corrections, outcomes, validate
 from expectcli.core.outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
 from expectcli.core.queries import (
     LIVE,
@@ -23,6 +24,7 @@ from expectcli.core.queries import (
     existing,
     find_client_id,
     promise_in,
+    row_of,
     terms_in,
 )
 from expectcli.core.validate import TERMS, normalise_handle, optional_text, required_text
@@ -30,11 +32,25 @@ from expectcli.errors import BadInput
 from expectcli.storage.store import Store, Tx
 
 
+class Undone(NamedTuple):
+    """What `undo` took back: the events of one command, as they were."""
+
+    name: str | None  # the command's name (None for an event written before commands were recorded)
+    author: str | None  # who ran it (user@host)
+    recorded_at: int | None
+    events: list[Event]
+    others: bool  # it was another author's command (`undo --any`)
+
+
 class Journal:
     """The writes of a ledger, each recorded at `now`. Each write transaction is one command:
-    its events point at one `command` row (`command_name`, by `author`)."""
+    its events point at one `command` row (`command_name`, by `author()`).
+
+    `notify` receives one-line notices for the user (a client created by use); the command
+    line sends them to stderr, after the write has committed."""
 
     command_name = "write"
+    notify: Callable[[str], None] = staticmethod(lambda line: None)
 
     def __init__(self, store: Store, now: int):
         self.store = store
@@ -50,6 +66,7 @@ class Journal:
         kind: str = "deliverable",
         tags: Sequence[str] = (),
         made_at: int | None = None,
+        new_client: bool = False,
     ) -> Promise:
         """Record a promise. `made_at` is when it was made, if earlier than now (an inbound
         request that arrived before it was recorded); its deadline may then already be past."""
@@ -66,8 +83,9 @@ class Journal:
             raise BadInput("that deadline is already past; give a later one (e.g. tomorrow, fri 5pm, 3d)")
         if made_at is not None and due < made_at:
             raise BadInput("the deadline is before the promise was made")
+        created: list[str] = []
         with self.store.write() as tx:
-            client_id = self._client_id(tx, handle, create=True)
+            client_id = self._client_id(tx, handle, create=True, new_client=new_client, created=created)
             promise_id = tx.insert(
                 "INSERT INTO promise (client_id, title, criteria, kind, tags, promised_at, first_due, due,"
                 " moves, state, outcome, reckon_at)"
@@ -84,7 +102,9 @@ class Journal:
                 },
             )
             self._append(tx, "promised", promise_id, due=due, effective_at=made_at)
-            return promise_in(tx, promise_id, self.now)
+            made = promise_in(tx, promise_id, self.now)
+        self._announce(created)
+        return made
 
     def deliver(self, ids: Iterable[int], at: int | None = None, note: str | None = None) -> list[Promise]:
         at = self.now if at is None else at
@@ -131,20 +151,162 @@ class Journal:
             refold(tx, promise_id)
             return promise_in(tx, promise_id, self.now)
 
-    def undo(self) -> Event:
-        """Void the last live event; returns that event as it was."""
+    def undo(self, any_author: bool = False) -> Undone:
+        """Void every live event of the last command. On a shared ledger (commands by more
+        than one author) that is the current author's last command, unless `any_author`.
+        An undo is itself a command whose events are all `voided`; it is never undone, so
+        a second undo takes back the command before. An event written before commands were
+        recorded (no command) counts as a command of its own."""
+        me = author()
         with self.store.write() as tx:
-            last = tx.scalar(f"SELECT MAX(e.id) FROM event e WHERE e.kind <> 'voided' AND {LIVE}")
+            shared = int(tx.scalar("SELECT COUNT(DISTINCT author) FROM command") or 0) > 1
+            mine = shared and not any_author
+            last = tx.one(
+                "SELECT e.id, e.command_id FROM event e LEFT JOIN command c ON c.id = e.command_id"
+                f" WHERE e.kind <> 'voided' AND {LIVE}{' AND c.author = :me' if mine else ''}"
+                " ORDER BY e.id DESC LIMIT 1",
+                {"me": me} if mine else None,
+            )
             if last is None:
+                if mine:
+                    raise BadInput(
+                        f"nothing of yours ({me}) to undo on this shared ledger;"
+                        " `expect undo --any` takes back the last command of anyone"
+                    )
                 raise BadInput("nothing to undo")
-            event = event_in(tx, last)
-            client_id = tx.scalar("SELECT client_id FROM event WHERE id = :id", {"id": last})
-            self._append(tx, "voided", event.promise_id, client_id=client_id, voids=event.id)
-            if event.promise_id is not None:
-                refold(tx, event.promise_id)
-            if event.kind == "terms":
+            event_id, command_id = last
+            if command_id is None:
+                ids, command = [event_id], (None, None, None)
+            else:
+                ids = [row[0] for row in tx.all(
+                    f"SELECT e.id FROM event e WHERE e.command_id = :c AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
+                    {"c": command_id},
+                )]  # fmt: skip
+                command = tuple(row_of(tx, "SELECT name, author, recorded_at FROM command WHERE id = :c",
+                                       {"c": command_id}))  # fmt: skip
+            events = [event_in(tx, target) for target in ids]
+            promises: dict[int, None] = {}
+            terms: dict[int, None] = {}
+            clients: dict[int, None] = {}
+            for event in events:
+                client_id = tx.scalar("SELECT client_id FROM event WHERE id = :id", {"id": event.id})
+                self._append(tx, "voided", event.promise_id, client_id=client_id, voids=event.id)
+                if event.promise_id is not None:
+                    promises[event.promise_id] = None
+                if event.kind == "terms":
+                    terms[client_id] = None
+                if event.kind in corrections.CLIENT_KINDS:
+                    clients[client_id] = None
+            for promise_id in promises:
+                refold(tx, promise_id)
+            for client_id in terms:
                 refold_terms(tx, client_id)
-            return event
+            for client_id in clients:
+                corrections.refold_client(tx, client_id)
+            name, who, recorded_at = command
+            return Undone(name, who, recorded_at, events, others=who is not None and who != me)
+
+    # -- corrections ---------------------------------------------------------------------
+
+    def edit(
+        self,
+        promise_id: int,
+        *,
+        title: str | None = None,
+        client: str | None = None,
+        criteria: str | None = None,
+        kind: str | None = None,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        new_client: bool = False,
+    ) -> Promise:
+        """Correct a promise's details, as one `edited` event; never its deadline or delivery.
+        An empty `criteria` clears them."""
+        if title is None and client is None and criteria is None and kind is None and not add_tags and not remove_tags:
+            raise BadInput("say what to change: --title, --to, --criteria, --kind, --tag or --untag")
+        title = None if title is None else required_text(title, "title")
+        new_criteria = None if criteria is None or not criteria.strip() else required_text(criteria, "criteria")
+        kind = None if kind is None else validate.kind(kind)
+        handle = None if client is None else normalise_handle(client)
+        add, remove = validate.normalise_tags(add_tags), validate.normalise_tags(remove_tags)
+        if set(add) & set(remove):
+            raise BadInput(f"tag {sorted(set(add) & set(remove))[0]} is both added and removed")
+        created: list[str] = []
+        with self.store.write() as tx:
+            current = existing(tx, promise_id, self.now)
+            changes: dict = {}
+            if title is not None and title != current.title:
+                changes["title"] = [current.title, title]
+            if criteria is not None and new_criteria != current.criteria:
+                changes["criteria"] = [current.criteria, new_criteria]
+            if kind is not None and kind != current.kind:
+                changes["kind"] = [current.kind, kind]
+            missing = [tag for tag in remove if tag not in current.tags]
+            if missing:
+                raise BadInput(f"promise {promise_id} has no tag {missing[0]}")
+            tags = [tag for tag in current.tags if tag not in remove] + [tag for tag in add if tag not in current.tags]
+            if tags != list(current.tags):
+                changes["tags"] = [list(current.tags), tags]
+            if handle is not None and handle != current.client:
+                old_id = row_of(tx, "SELECT client_id FROM promise WHERE id = :id", {"id": promise_id})[0]
+                new_id = self._client_id(tx, handle, create=True, new_client=new_client, created=created)
+                changes["client"] = [old_id, new_id]
+                changes["client_handles"] = [current.client, handle]
+            if not changes:
+                raise BadInput(f"promise {promise_id} already says that; nothing to change")
+            self._append(tx, "edited", promise_id, text=corrections.edit_text(changes))
+            refold(tx, promise_id)
+            edited = promise_in(tx, promise_id, self.now)
+        self._announce(created)
+        return edited
+
+    def note(self, promise_id: int, text: str) -> Event:
+        """Add a note to a promise's history, as a `noted` event."""
+        text = required_text(text, "note")
+        with self.store.write() as tx:
+            existing(tx, promise_id, self.now)
+            return event_in(tx, self._append(tx, "noted", promise_id, text=text))
+
+    def rename_client(self, old: str, new: str) -> ClientSummary:
+        """Give a client a new handle, as a `renamed` event; its promises and history follow."""
+        old, new = normalise_handle(old), normalise_handle(new)
+        with self.store.write() as tx:
+            client_id = self._client_id(tx, old, create=False)
+            if new == old:
+                raise BadInput(f"client {old} is already called {new}")
+            if find_client_id(tx, new) is not None:
+                raise BadInput(f"there is already a client {new}; `expect client merge {old} {new}` joins the two")
+            self._append(tx, "renamed", None, client_id=client_id,
+                         text=corrections.edit_text({"from": old, "to": new}))  # fmt: skip
+            corrections.refold_client(tx, client_id)
+            return client_summary(tx, new, self.now)
+
+    def merge_clients(self, source: str, target: str) -> tuple[ClientSummary, int]:
+        """Merge client `source` into `target`: each of its promises moves to `target` (an
+        `edited` event each), its feedback and updates sent are carried over, and `source`
+        is marked merged (a `merged` event), all one command. `source` is then refused for new promises. Returns `target` and how many
+        promises moved."""
+        source, target = normalise_handle(source), normalise_handle(target)
+        if source == target:
+            raise BadInput("a client can't be merged into itself")
+        with self.store.write() as tx:
+            source_id = self._client_id(tx, source, create=False)
+            target_id = self._client_id(tx, target, create=False)
+            moved = tx.all("SELECT id FROM promise WHERE client_id = :c ORDER BY id", {"c": source_id})
+            for (promise_id,) in moved:
+                changes = {"client": [source_id, target_id], "client_handles": [source, target], "merge": True}
+                self._append(tx, "edited", promise_id, text=corrections.edit_text(changes))
+                refold(tx, promise_id)
+            carried = [row[0] for row in tx.all(
+                "SELECT e.id FROM event e WHERE e.client_id = :c AND e.promise_id IS NULL AND"
+                " (e.kind IN ('feedback', 'update-sent') OR e.voids IN (SELECT f.id FROM event f"
+                " WHERE f.client_id = :c AND f.kind IN ('feedback', 'update-sent'))) ORDER BY e.id",
+                {"c": source_id},
+            )]  # fmt: skip
+            fields = {"from": source, "into": target, "into_id": target_id, "events": carried}
+            self._append(tx, "merged", None, client_id=source_id, text=corrections.edit_text(fields))
+            corrections.refold_client(tx, source_id)
+            return client_summary(tx, target, self.now), len(moved)
 
     def set_terms(self, handle: str, changes: dict[str, str | None]) -> None:
         """Change a client's terms (keys of TERMS; None clears one), as a journal event."""
@@ -152,11 +314,13 @@ class Journal:
 
         handle = normalise_handle(handle)
         validate.terms_keys(changes)
+        created: list[str] = []
         with self.store.write() as tx:
-            client_id = self._client_id(tx, handle, create=True)
+            client_id = self._client_id(tx, handle, create=True, created=created, hint="client add")
             terms = {**terms_in(tx, client_id), **changes}
             self._append(tx, "terms", None, client_id=client_id, text=json.dumps(terms, sort_keys=True))
             store_terms(tx, client_id, terms, set_at=self.now)
+        self._announce(created)
 
     def add_feedback(self, handle: str, score: int, note: str | None = None) -> Event:
         validate.feedback_score(score)
@@ -191,9 +355,10 @@ class Journal:
 
     def _command(self, tx: Tx) -> int:
         """The command row of this write transaction, made on its first event."""
-        if tx.command_id is None:
-            tx.command_id = record_command(tx, self.command_name, self.now)
-        return tx.command_id
+        command_id = tx.command_id
+        if command_id is None:
+            command_id = tx.command_id = record_command(tx, self.command_name, self.now)
+        return command_id
 
     def _active(self, tx: Tx, promise_id: int, verb: str) -> Promise:
         promise = existing(tx, promise_id, self.now)
@@ -207,22 +372,48 @@ class Journal:
             raise BadInput(f"promise {promise_id} was released; `expect reopen {promise_id}` first to {verb} it")
         return promise
 
-    def _client_id(self, tx: Tx, handle: str, create: bool) -> int:
-        found = find_client_id(tx, handle)
+    def _client_id(
+        self, tx: Tx, handle: str, create: bool, new_client: bool = False, created: list[str] | None = None,
+        hint: str = "--new-client",
+    ) -> int:  # fmt: skip
+        """The id of the client `handle`. A merged client is refused. With `create`, a new
+        handle is created (and added to `created`), unless it looks like a typo of an
+        existing one and `new_client` is not given."""
+        found = tx.one("SELECT id, merged_into FROM client WHERE handle = :h", {"h": handle})
         if found is not None:
-            return found
+            if found[1] is not None:
+                into = tx.scalar("SELECT handle FROM client WHERE id = :id", {"id": found[1]})
+                raise BadInput(f"client {handle} was merged into {into}; use {into}")
+            return int(found[0])
         if not create:
             raise BadInput(f"no client {handle}; see `expect client list`")
+        if not new_client:
+            known = [row[0] for row in tx.all("SELECT handle FROM client WHERE merged_into IS NULL")]
+            like = validate.typo_of(handle, known)
+            if like is not None:
+                how = "add --new-client" if hint == "--new-client" else f"`expect {hint} {handle}`"
+                raise BadInput(f"no client {handle}; did you mean {like}? ({how} to create {handle})")
+        if created is not None:
+            created.append(handle)
         return tx.insert("INSERT INTO client (handle, created_at) VALUES (:h, :now)", {"h": handle, "now": self.now})
+
+    def _announce(self, created: list[str]) -> None:
+        for handle in created:
+            self.notify(f"new client {handle}")
 
 
 # -- building blocks, inside a write transaction (the import writes through them too) ---------
 
 
 def author() -> str:
-    """Who writes: user@host."""
+    """Who writes: user@host, or EXPECT_AUTHOR when set (a shared account, or tests)."""
     import getpass
+    import os
     import socket
+
+    given = os.environ.get("EXPECT_AUTHOR", "").strip()
+    if given:
+        return given[:200]
 
     try:
         user = getpass.getuser()
@@ -248,7 +439,9 @@ def append(tx: Tx, kind: str, recorded_at: int, promise_id: int | None, **fields
 
 
 def refold(tx: Tx, promise_id: int) -> None:
-    """Store the state a promise's live events fold to (undone if none is left)."""
+    """Store the state a promise's live events fold to (undone if none is left), and the
+    details (title, client, criteria, kind, tags) its live edits give it."""
+    corrections.refold_details(tx, promise_id)
     rows = tx.all(
         "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
         f" AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",

@@ -51,6 +51,7 @@ class Event(NamedTuple):
     voids: int | None
     voided_by: int | None
     score: int | None
+    author: str | None = None  # who ran the command that wrote it (user@host); None before commands were recorded
 
 
 class ClientSummary(NamedTuple):
@@ -86,12 +87,13 @@ LIVE = "NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
 
 EVENT_COLUMNS = (
     "e.id, e.kind, e.recorded_at, e.promise_id, p.title, c.handle, e.due, e.previous_due, "
-    "e.effective_at, e.text, e.voids, v.id, e.score"
+    "e.effective_at, e.text, e.voids, v.id, e.score, cm.author"
 )
 EVENT_FROM = (
     "event e LEFT JOIN promise p ON p.id = e.promise_id "
     "LEFT JOIN client c ON c.id = COALESCE(e.client_id, p.client_id) "
-    "LEFT JOIN event v ON v.voids = e.id"
+    "LEFT JOIN event v ON v.voids = e.id "
+    "LEFT JOIN command cm ON cm.id = e.command_id"
 )
 
 
@@ -154,7 +156,7 @@ class Queries:
     def clients(self) -> list[ClientSummary]:
         with self.store.read() as tx:
             # Sorted here, not in SQL: a PostgreSQL server's collation may order '-', '.', '_' differently.
-            handles = sorted(row[0] for row in tx.all("SELECT handle FROM client"))
+            handles = sorted(row[0] for row in tx.all("SELECT handle FROM client WHERE merged_into IS NULL"))
             return [client_summary(tx, handle, self.now) for handle in handles]
 
     def clients_with_work(self, agreed_cadence_only: bool = False) -> list[ClientCadence]:
@@ -257,11 +259,14 @@ def find_client_id(tx: Tx, handle: str) -> int | None:
 
 
 def client_id(tx: Tx, handle: str) -> int:
-    """The id of an existing client (BadInput if there is none)."""
-    found = find_client_id(tx, handle)
+    """The id of an existing client (BadInput if there is none, or if it was merged into another)."""
+    found = tx.one("SELECT id, merged_into FROM client WHERE handle = :h", {"h": handle})
     if found is None:
         raise BadInput(f"no client {handle}; see `expect client list`")
-    return found
+    if found[1] is not None:
+        into = tx.scalar("SELECT handle FROM client WHERE id = :id", {"id": found[1]})
+        raise BadInput(f"client {handle} was merged into {into}; use {into}")
+    return int(found[0])
 
 
 def terms_in(tx: Tx, client_id: int) -> dict[str, str | None]:

@@ -49,6 +49,7 @@ def event(e: Event, settings: Settings) -> dict:
         "voids": e.voids,
         "voided_by": e.voided_by,
         "score": e.score,
+        "author": e.author,
     }
 
 

@@ -25,6 +25,43 @@ def normalise_handle(handle: str) -> str:
     return cleaned
 
 
+PUNCTUATION = str.maketrans("", "", "-._")
+TYPO_MIN_LENGTH = 5  # one edit from a handle this long or longer is taken for a typo
+
+
+def typo_of(handle: str, known: Sequence[str]) -> str | None:
+    """The existing handle a new `handle` looks like a typo of: one that differs only in
+    punctuation (case is already folded), or is one edit (a wrong, missing, extra or
+    swapped adjacent letter) from it and has at least TYPO_MIN_LENGTH characters."""
+    bare = handle.translate(PUNCTUATION)
+    candidates = sorted(other for other in known if other != handle)
+    for other in candidates:
+        if other.translate(PUNCTUATION) == bare:
+            return other
+    for other in candidates:
+        if len(other) >= TYPO_MIN_LENGTH and one_edit(handle, other):
+            return other
+    return None
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` are one edit apart: a substituted, inserted or deleted character,
+    or two adjacent characters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if len(diffs) == 1:
+            return True
+        first = diffs[0]
+        return len(diffs) == 2 and diffs[1] == first + 1 and a[first] == b[first + 1] and a[first + 1] == b[first]
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(shorter) and shorter[i] == longer[i]:
+        i += 1
+    return shorter[i:] == longer[i + 1 :]
+
+
 def required_text(value: str | None, what: str) -> str:
     cleaned = (value or "").strip()
     if not cleaned:

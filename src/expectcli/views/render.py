@@ -94,6 +94,10 @@ def event_detail(e: Event, settings: Settings, now: int) -> Text:
             detail.append_text(user(e.text))
     elif e.kind == "voided":
         detail = Text(f"undid event {e.voids}")
+    elif e.kind in ("edited", "renamed", "merged"):
+        from expectcli.core.corrections import describe
+
+        detail = user(describe(e.kind, e.text))
     else:
         detail = user(e.text)
     return detail
@@ -161,15 +165,34 @@ def terms(console: Console, handle: str, terms, changed: bool) -> None:
     console.print(terms_grid(terms))
 
 
-def undone(console: Console, e: Event, settings: Settings, now: int) -> None:
-    """'Undid event 7: moved of #3 Send the deck (Fri 27 Nov 17:00 → Mon 30 Nov 12:00: …)'."""
-    line = Text(f"Undid event {e.id}: {e.kind}")
+def undone(console: Console, undone, settings: Settings, now: int) -> None:
+    """'Undid event 7: moved of #3 Send the deck (Fri 27 Nov 17:00 → Mon 30 Nov 12:00: …)', or
+    for a command of several events 'Undid done (3 events):' and a line for each."""
+    events = undone.events
+    if len(events) > 1 or undone.others:
+        head = Text(f"Undid {undone.name or 'command'} ({len(events)} event{'s' if len(events) != 1 else ''}")
+        if undone.others:
+            head.append(", by ")
+            head.append_text(user(undone.author))
+        head.append("):")
+        console.print(head)
+        for e in events:
+            console.print(Text("  ").append_text(_undone_line(e, settings, now, prefix="event")))
+        return
+    console.print(_undone_line(events[0], settings, now, prefix="Undid event"))
+
+
+def _undone_line(e: Event, settings: Settings, now: int, prefix: str) -> Text:
+    line = Text(f"{prefix} {e.id}: {e.kind}")
     if e.promise_id is not None:
         line.append(f" of #{e.promise_id} ")
         line.append_text(user(e.title))
+    elif e.client:
+        line.append(" of client ")
+        line.append_text(user(e.client))
     detail = event_detail(e, settings, now)
     if detail.plain:
         line.append(" (")
         line.append_text(detail)
         line.append(")")
-    console.print(line)
+    return line
