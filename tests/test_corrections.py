@@ -294,3 +294,19 @@ def expected(live: list[tuple[str, dict]]) -> dict:
     for _, changes in live:
         values.update(changes)
     return values
+
+
+def test_a_rename_to_a_look_alike_of_another_client_asks_for_new_client(cli):
+    cli.ok("client", "add", "globex")
+    cli.ok("client", "add", "initech")
+    out = cli("client", "rename", "initech", "globx")
+    assert out.exit_code == 2
+    assert out.stderr == (
+        "expect: globx looks like a typo of client globex; `expect client merge initech globex` joins the two "
+        "(add --new-client to rename initech to globx)\n"
+    )
+    assert [c["client"] for c in cli.json("client", "list")] == ["globex", "initech"]
+    cli.ok("client", "rename", "initech", "globx", "--new-client")
+    # a rename that looks like its own old handle is a spelling fix, not a typo of another
+    cli.ok("client", "rename", "globx", "glabx")
+    assert sorted(c["client"] for c in cli.json("client", "list")) == ["glabx", "globex"]

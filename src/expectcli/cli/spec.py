@@ -365,6 +365,7 @@ COMMANDS = (
         (
             _arg("old", "The client's handle now.", metavar="OLD", complete="clients"),
             _arg("new", "Its new handle.", metavar="NEW"),
+            _NEW_CLIENT,
         ),
     ),
     Command(

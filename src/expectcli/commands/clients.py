@@ -86,8 +86,8 @@ def feedback(env: Env, client: str, score: str, note: str | None) -> None:
     env.console().print(render.user(f"Recorded feedback {recorded.score}/10 from {recorded.client}"))
 
 
-def rename(env: Env, old: str, new: str) -> None:
-    renamed = env.ledger().rename_client(old, new)
+def rename(env: Env, old: str, new: str, new_client: bool = False) -> None:
+    renamed = env.ledger().rename_client(old, new, new_client=new_client)
     if env.json:
         from expectcli.core import serialize
 

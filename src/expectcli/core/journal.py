@@ -267,8 +267,10 @@ class Journal:
             existing(tx, promise_id, self.now)
             return event_in(tx, self._append(tx, "noted", promise_id, text=text))
 
-    def rename_client(self, old: str, new: str) -> ClientSummary:
-        """Give a client a new handle, as a `renamed` event; its promises and history follow."""
+    def rename_client(self, old: str, new: str, new_client: bool = False) -> ClientSummary:
+        """Give a client a new handle, as a `renamed` event; its promises and history follow.
+        A new handle that looks like a typo of another client's is refused unless
+        `new_client`, as when a promise names a new client."""
         old, new = normalise_handle(old), normalise_handle(new)
         with self.store.write() as tx:
             client_id = self._client_id(tx, old, create=False)
@@ -276,6 +278,14 @@ class Journal:
                 raise BadInput(f"client {old} is already called {new}")
             if find_client_id(tx, new) is not None:
                 raise BadInput(f"there is already a client {new}; `expect client merge {old} {new}` joins the two")
+            if not new_client:
+                others = tx.all("SELECT handle FROM client WHERE merged_into IS NULL AND id <> :c", {"c": client_id})
+                like = validate.typo_of(new, [row[0] for row in others])
+                if like is not None:
+                    raise BadInput(
+                        f"{new} looks like a typo of client {like}; `expect client merge {old} {like}` joins the two "
+                        f"(add --new-client to rename {old} to {new})"
+                    )
             self._append(tx, "renamed", None, client_id=client_id,
                          text=corrections.edit_text({"from": old, "to": new}))  # fmt: skip
             corrections.refold_client(tx, client_id)
