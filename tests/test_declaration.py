@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from budget import examples
 from expectcli.cli import fast, spec
 from expectcli.cli.app import app
 from expectcli.cli.spec import COMMANDS, GLOBAL
@@ -114,7 +115,7 @@ def normalised(typed: dict) -> dict:
     return {key: value for key, value in typed.items() if value not in (None, False, [])}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command_lines())
 def test_the_fast_path_reads_a_command_line_as_typer_does(monkeypatch, args):
     parsed = fast.parse(args)

@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import Cli, fresh_ledger
 
 BASE = int(datetime(2026, 10, 1, tzinfo=UTC).timestamp())
@@ -43,7 +44,7 @@ promise_plan = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     plans=st.lists(promise_plan, min_size=1, max_size=8),
     now_hours=st.integers(0, 24 * 60),

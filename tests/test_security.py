@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import sqlite_only
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "expectcli"
@@ -84,7 +85,7 @@ def test_sql_is_built_from_constants_only():
     assert offenders == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and not t.startswith("-")))
 def test_any_text_round_trips_exactly_through_json(cli, text):
     """A title is refused only for a NUL character (PostgreSQL cannot store one); any other

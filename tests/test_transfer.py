@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import Cli, fresh_ledger, run_expect, sqlite_only
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -337,7 +338,7 @@ def test_commands_upgrade_an_old_ledger_on_first_use(old):
     assert old.json("feedback", "acme", "10")["score"] == 10
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(
     ops=st.lists(
         st.tuples(
