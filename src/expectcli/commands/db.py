@@ -19,8 +19,13 @@ def init(env: Env, location: str) -> None:
 
 
 def path(env: Env) -> None:
+    from expectcli.storage.location import classify
     from expectcli.storage.store import describe
 
+    if classify(env.location)[0] == "server":  # an in-memory database or a malformed URL is refused here too
+        from expectcli.storage.store import checked_url
+
+        checked_url(env.location)
     location = describe(env.location)
     if env.json:
         env.emit({"ledger": location})

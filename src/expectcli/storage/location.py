@@ -29,8 +29,9 @@ def mask(text: str) -> str:
     if at >= 0:
         if "://" in head:
             start = head.index("://") + 3
-        else:
-            start = len(_scheme(head)) + 1 if _scheme(head) else 0
+        else:  # `scheme:/user:password@…` (a slash short), or `user:password@…` (no scheme)
+            scheme = _scheme(head)
+            start = len(scheme) + 1 if scheme and head[len(scheme) + 1 : len(scheme) + 2] == "/" else 0
             while start < at and head[start] == "/":
                 start += 1
         colon = head.find(":", start, at)

@@ -283,15 +283,10 @@ class SQLAlchemyStore(Store):
         hint = POSTGRES_HINT if url.startswith("postgres") else ""
         try:
             from sqlalchemy import create_engine
-            from sqlalchemy.engine import make_url
             from sqlalchemy.exc import ArgumentError, NoSuchModuleError
         except ImportError:  # a declared dependency, so a broken install
             raise ExpectError(f"cannot use the ledger URL {describe(url)}: SQLAlchemy is not installed{hint}") from None
-        try:
-            parsed = make_url(url)
-            parsed.port  # noqa: B018 - a port that is not a number fails here
-        except (ArgumentError, ValueError, TypeError):
-            raise BadInput(f"not a valid ledger URL: {describe(url)}") from None
+        parsed = checked_url(url)
         try:
             self.engine = create_engine(parsed, pool_pre_ping=False, hide_parameters=True)
         except NoSuchModuleError:  # an unknown database or driver name in the URL
@@ -347,6 +342,19 @@ class SQLAlchemyStore(Store):
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def checked_url(url: str):
+    """`url` read by SQLAlchemy, or refused (BadInput) with its password masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - a port that is not a number fails here
+    except (ArgumentError, ValueError, TypeError):
+        raise BadInput(f"not a valid ledger URL: {describe(url)}") from None
+    return parsed
 
 
 class StorageBug(RuntimeError):
@@ -446,6 +454,27 @@ class Tx:
     def insert(self, sql: str, params: dict[str, Any]) -> int:
         """Run an INSERT … and return the new row's id."""
         return int(self.scalar(sql + " RETURNING id", params))
+
+    def id_positions(self, tables: tuple[str, ...]) -> dict[str, Any]:
+        """Where each table's id generator stands, to put it back after a dry run: a
+        PostgreSQL sequence is not rolled back with the transaction that advanced it (SQLite's
+        AUTOINCREMENT counter is, so there is nothing to keep)."""
+        if self.dialect != "postgresql":
+            return {}
+        return {
+            table: self.scalar(f"SELECT pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')::regclass)")
+            for table in tables
+        }
+
+    def restore_id_positions(self, positions: dict[str, Any]) -> None:
+        """Put the id generators back where `id_positions` found them (`setval` is not
+        transactional, so this stands when the dry run's transaction is rolled back; the
+        write lock held meanwhile means no other writer took an id in between)."""
+        for table, last in positions.items():
+            if last is None:  # never used: the next id is its first
+                self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1, false)")
+            else:
+                self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :last, true)", {"last": last})
 
     def sync_ids(self, table: str) -> None:
         """After rows were inserted with explicit ids, make the next generated id follow them
