@@ -1,4 +1,5 @@
-"""The failure catalogue of docs/reliability.md, run row by row as real processes.
+"""The failure catalogue of docs/reliability.md, run row by row as real processes (its folder
+holds a SQLite ledger also when the suite runs on PostgreSQL).
 
 The catalogue is the one list: the page shows it to users, and this test runs every row
 whose "tried" cell is a single command (and that names no other test file), in a bash shell, in a folder holding `ledger.db`
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, sqlite_only
+from conftest import NOW
 
 PAGE = Path(__file__).parent.parent / "docs" / "reliability.md"
 HEADING = "## The failure catalogue"
@@ -99,7 +100,6 @@ def environment(folder: Path) -> dict[str, str]:
     return env
 
 
-@sqlite_only("the catalogue's folder holds a SQLite ledger")
 @pytest.mark.parametrize("row", ROWS, ids=[row.failure for row in ROWS])
 def test_a_failure_of_the_catalogue(row: Row, template: Path, tmp_path: Path):
     import shutil

@@ -357,3 +357,13 @@ def test_a_failed_backup_leaves_nothing_behind(cli, tmp_path, config_file):
         assert "the backup failed" in one_line(out, 1) and "nothing was kept" in out.stderr
         after = {name: digest for name, digest in snapshot(tmp_path).items() if not name.endswith(("-wal", "-shm"))}
         assert after == before  # no partial copy, no -journal, no backups folder
+
+
+def test_no_cache_file_holds_a_password(monkeypatch):
+    from expectcli import promptcache
+
+    monkeypatch.setenv("EXPECT_DB", "postgresql+psycopg://bob:s3cret@db.example/ledger")
+    key = promptcache.key(["due", "--count", "--db", "postgresql://ann:hunter2@db.example/ledger"])
+    assert "s3cret" not in key and "hunter2" not in key
+    other = promptcache.key(["due", "--count", "--db", "postgresql://ann:hunter3@db.example/ledger"])
+    assert other != key  # still one entry per ledger
