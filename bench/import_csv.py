@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ def main() -> None:
         source = folder / "promises.csv"
         write_csv(source, args.rows)
         env = {**os.environ, "EXPECT_DB": str(folder / "ledger.db"), "EXPECT_CONFIG": str(folder / "none.toml")}
+        subprocess.run([sys.executable, "-m", "expectcli", "db", "init", env["EXPECT_DB"]], env=env, check=True,
+                       capture_output=True)  # fmt: skip
         baseline = run_once(BASELINE, env)
         result = run_once([sys.executable, "-m", "expectcli", "import", str(source)], env)
         print(f"import of {args.rows:,} CSV rows: {result.seconds:.1f} s, peak {result.peak_kb / 1024:.0f} MB "

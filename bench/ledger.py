@@ -27,7 +27,7 @@ NOW = 1_795_000_000  # 2026-11-18, a fixed "now" so runs compare
 
 def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = NOW) -> None:
     path.unlink(missing_ok=True)
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     schema.migrate(store, now)
     rng = random.Random(seed)
     with store.write():

@@ -47,7 +47,7 @@ def main() -> None:
                "XDG_CACHE_HOME": str(folder / "cache"), "EXPECT_NOW": ""}  # fmt: skip
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         expect = [str(Path(sys.executable).parent / "expect")]
-        subprocess.run([*expect, "db", "init", env["EXPECT_DB"]], env=env, capture_output=True)  # where db init exists
+        subprocess.run([*expect, "db", "init", env["EXPECT_DB"]], env=env, capture_output=True, check=True)
         for day in range(1, 6):
             made = subprocess.run([*expect, "promise", f"Promise {day}", "--to", "acme", "--due", f"in {day} days"],
                                   env=env, capture_output=True, text=True)  # fmt: skip

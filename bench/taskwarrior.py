@@ -88,7 +88,7 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run([task, "import", str(export)], env=env, check=True, capture_output=True)
             task_import = time.perf_counter() - started
-            subprocess.run([*expect, "db", "init", env["EXPECT_DB"]], env=env, capture_output=True)
+            subprocess.run([*expect, "db", "init", env["EXPECT_DB"]], env=env, capture_output=True, check=True)
             started = time.perf_counter()
             imported = subprocess.run([*expect, "import", str(export), "--from", "taskwarrior"], env=env,
                                       capture_output=True, text=True)  # fmt: skip

@@ -57,10 +57,15 @@ def _pg_server():
 
 
 @contextmanager
-def fresh_ledger(folder: Path) -> Iterator[str]:
-    """The location of a new, empty ledger: a file in `folder`, or a schema on PostgreSQL."""
+def fresh_ledger(folder: Path, init: bool = True) -> Iterator[str]:
+    """The location of a new, empty ledger: a file in `folder`, or a schema on PostgreSQL,
+    created by `expect db init` as a user creates one (`init=False`: the bare place, no
+    ledger yet: a missing file, an empty schema)."""
     if not ON_POSTGRES:
-        yield str(folder / "ledger.db")
+        location = str(folder / "ledger.db")
+        if init:
+            db_init(location)
+        yield location
         return
     from sqlalchemy import text
 
@@ -68,10 +73,18 @@ def fresh_ledger(folder: Path) -> Iterator[str]:
     with _pg_server().begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
+        if init:
+            db_init(pg_url(schema))
         yield pg_url(schema)
     finally:
         with _pg_server().begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def db_init(location: str) -> None:
+    """`expect db init LOCATION`, in-process."""
+    result = CliRunner().invoke(app, ["db", "init", location], env={"EXPECT_NOW": NOW, "EXPECT_DB": None})
+    assert result.exit_code == 0, (location, result.stdout, result.stderr)
 
 
 @dataclass

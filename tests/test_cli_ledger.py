@@ -268,6 +268,7 @@ def test_db_path_names_the_ledger(cli):
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_global_options_before_or_after_the_command(cli, tmp_path, where):
     other = tmp_path / "other.db"
+    cli.ok("db", "init", str(other))
     options = ["--db", str(other), "--json", "--now", "2026-11-25 08:00"]
     args = ["promise", "X", "--to", "acme", "--due", "fri"]
     out = cli.ok(*(options + args if where == "before" else args + options), now=None)

@@ -25,12 +25,14 @@ def expect(env: dict, *args: str, **options) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def env(tmp_path: Path, config_file: Path) -> dict:
-    return {
+    env = {
         **os.environ,
         "EXPECT_DB": str(tmp_path / "ledger.db"),
         "EXPECT_CONFIG": str(config_file),
         "EXPECT_NOW": NOW,
     }
+    assert expect(env, "db", "init", env["EXPECT_DB"]).returncode == 0
+    return env
 
 
 def promise_count(env: dict) -> int:

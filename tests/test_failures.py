@@ -25,6 +25,7 @@ def expect(env, *args, preexec_fn=None) -> subprocess.CompletedProcess:
 @pytest.fixture
 def env(tmp_path: Path, config_file: Path) -> dict:
     env = {**os.environ, "EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config_file), "EXPECT_NOW": NOW}
+    assert expect(env, "db", "init", env["EXPECT_DB"]).returncode == 0
     assert expect(env, "promise", "Existing", "--to", "acme", "--due", "fri").returncode == 0
     return env
 
@@ -42,7 +43,7 @@ def test_a_read_only_ledger_refuses_writes_and_still_reads(env, tmp_path):
         unlock = lambda: ledger.chmod(0o600)  # noqa: E731
     try:
         write = expect(env, "promise", "New", "--to", "acme", "--due", "fri")
-        assert write.returncode == 1, write
+        assert write.returncode == 2, write
         assert write.stderr.count("\n") == 1 and "read-only" in write.stderr and "Traceback" not in write.stderr
         read = expect(env, "list", "--json")
         assert read.returncode == 0 and "Existing" in read.stdout, read

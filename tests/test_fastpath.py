@@ -208,6 +208,7 @@ def prompt_env(tmp_path, config_file):
 
     env = {**os.environ, "EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config_file),
            "EXPECT_NOW": NOW}  # fmt: skip
+    assert run_expect(["db", "init", env["EXPECT_DB"]], env).returncode == 0
     made = run_expect(["promise", "Call back", "--to", "acme", "--due", "today 11:00"], env)
     assert made.returncode == 0, made.stderr
     terms = run_expect(

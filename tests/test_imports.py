@@ -55,12 +55,13 @@ def test_the_report_is_read_by_exact_package_names():
 
 @pytest.fixture(scope="module")
 def prompt_ledger(tmp_path_factory) -> dict[str, str]:
-    """A ledger file with a promise and a client owed updates, made by `promise` itself."""
+    """A ledger file with a promise and a client owed updates, made by `db init`, `promise` and `client terms`."""
     folder = tmp_path_factory.mktemp("prompt")
     config = folder / "config.toml"
     config.write_text('timezone = "Europe/Berlin"\nday_end = "18:00"\n')
     env = {"EXPECT_DB": str(folder / "ledger.db"), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW}
-    for args in (["promise", "Send the proposal", "--to", "acme", "--due", "tomorrow"],
+    for args in (["db", "init", env["EXPECT_DB"]],
+                 ["promise", "Send the proposal", "--to", "acme", "--due", "tomorrow"],
                  ["client", "terms", "acme", "--update-every", "1bd"]):  # fmt: skip
         made = run_expect(args, env)
         assert made.returncode == 0, made.stderr

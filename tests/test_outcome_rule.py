@@ -170,7 +170,7 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], dea
 def test_the_queries_refuse_what_the_command_line_would(tmp_path):
     """The core's own guards, for callers other than the command line (which refuses the
     same before reaching them): a limit below one, an outcome that does not exist."""
-    ledger = open_ledger(str(tmp_path / "ledger.db"), BASE)
+    ledger = open_ledger(str(tmp_path / "ledger.db"), BASE, create=True)
     try:
         with pytest.raises(BadInput, match="at least 1"):
             ledger.log(0)

@@ -31,6 +31,7 @@ def prompt(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('timezone = "Europe/Berlin"\n')
     env = {"EXPECT_DB": str(tmp_path / "ledger.db"), "EXPECT_CONFIG": str(config)}
+    assert run(["db", "init", env["EXPECT_DB"]], env).returncode == 0
     made = run(["promise", "Send the proposal", "--to", "acme", "--due", "in 3 days"], env)
     assert made.returncode == 0, made.stderr
     return env

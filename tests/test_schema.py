@@ -131,11 +131,20 @@ def url_of(location: str) -> str:
     return location if "://" in location else f"sqlite:///{location}"
 
 
-def build(location: str, steps_only: bool, first_steps: int | None = None) -> None:
+@pytest.fixture
+def ledger_location(tmp_path: Path):
+    """A place with no ledger yet (a missing file, an empty schema): these tests set up the
+    schema themselves, each way it can be built."""
+    with fresh_ledger(tmp_path, init=False) as location:
+        yield location
+
+
+def build(location: str, steps_only: bool, first_steps: int | None = None, through_sqlalchemy: bool = False) -> None:
     """Set up a new ledger: through the migration steps (only the first `first_steps` of
-    them, as an older release left it), or as this version sets up a ledger at `location`."""
+    them, as an older release left it), or as this version sets up a ledger at `location`
+    (`through_sqlalchemy`: a SQLite file on the SQLAlchemy road, as a server's ledger is)."""
     steps = schema.MIGRATIONS[: first_steps or len(schema.MIGRATIONS)]
-    store = open_store(location)
+    store = SQLAlchemyStore(url_of(location)) if through_sqlalchemy else open_store(location, create=True)
     try:
         with mock.patch.object(schema, "MIGRATIONS", steps):
             schema.migrate(store, NOW, steps_only=steps_only)
@@ -198,13 +207,10 @@ def test_a_ledger_created_from_the_models_records_every_step(cli):
 def test_a_ledger_created_from_the_models_equals_a_migrated_one(cli, tmp_path):
     if ON_POSTGRES:
         from_models = cli
-    else:  # a sqlite+pysqlite:// URL takes the SQLAlchemy path rather than sqlite3
-        from_models = Cli(f"sqlite+pysqlite:///{tmp_path / 'from-models.db'}", cli.config)
-    build(from_models.location, steps_only=False)
-    store = open_store(from_models.location)
-    assert isinstance(store, SQLAlchemyStore)
-    store.close()
-    with fresh_ledger(tmp_path / "by-steps") as location:
+    else:  # the SQLAlchemy road, which a server's ledger takes, on a SQLite file
+        from_models = Cli(str(tmp_path / "from-models.db"), cli.config)
+    build(from_models.location, steps_only=False, through_sqlalchemy=True)
+    with fresh_ledger(tmp_path / "by-steps", init=False) as location:
         by_steps = Cli(location, cli.config)
         build(location, steps_only=True)
         assert schema_of(from_models) == schema_of(by_steps) == declared(dialect_of(cli))
@@ -252,6 +258,7 @@ def test_the_comparison_notices_a_difference(cli, steps_only):
 
 
 def test_models_read_a_ledger_as_typed_rows(cli):
+    cli.ok("db", "init", cli.location)  # this module's ledgers start bare (see `ledger_location`)
     pid = cli.promise("Send the proposal")
     cli.ok("done", str(pid))
     engine = create_engine(cli.url)
@@ -265,6 +272,7 @@ def test_models_read_a_ledger_as_typed_rows(cli):
 
 @sqlite_only("AUTOINCREMENT is SQLite's guard against reusing ids")
 def test_journal_ids_are_never_reused(cli):
+    cli.ok("db", "init", cli.location)  # this module's ledgers start bare (see `ledger_location`)
     cli.promise()
     cli.promise()
     with sqlite3.connect(cli.path) as conn:
@@ -277,13 +285,14 @@ def test_journal_ids_are_never_reused(cli):
 
 @postgres_only("identity columns are its guard against reusing ids")
 def test_journal_ids_come_from_identity_columns_on_postgresql(cli):
+    cli.ok("db", "init", cli.location)  # this module's ledgers start bare (see `ledger_location`)
     cli.promise()
     with create_engine(cli.url).connect() as conn:
         identity = dict(conn.execute(text(
             "SELECT table_name, is_identity FROM information_schema.columns"
             " WHERE table_schema = current_schema() AND column_name = 'id'"
         )).all())  # fmt: skip
-    assert identity == {"client": "YES", "promise": "YES", "event": "YES"}
+    assert identity == {"client": "YES", "promise": "YES", "event": "YES", "command": "YES"}
 
 
 def test_the_sqlite_path_does_not_import_the_models(tmp_path: Path):
@@ -294,7 +303,7 @@ def test_the_sqlite_path_does_not_import_the_models(tmp_path: Path):
         "import sys\n"
         "from expectcli.storage import schema\n"
         "from expectcli.storage.store import open_store\n"
-        f"schema.migrate(open_store({str(tmp_path / 'ledger.db')!r}), {NOW})\n"
+        f"schema.migrate(open_store({str(tmp_path / 'ledger.db')!r}, create=True), {NOW})\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sqlmodel', 'sqlalchemy', 'pydantic'}"
         " or m == 'expectcli.storage.models'))\n"
     )

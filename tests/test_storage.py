@@ -46,6 +46,7 @@ def test_ledger_records_its_schema(cli):
 
 def test_db_accepts_a_sqlalchemy_sqlite_url(cli, tmp_path):
     target = tmp_path / "via-url.db"
+    cli.ok("db", "init", f"sqlite:///{target}")
     cli.ok("promise", "X", "--to", "acme", "--due", "fri", "--db", f"sqlite:///{target}")
     assert target.exists()
     assert len(cli.json("list", "--db", f"sqlite:///{target}")) == 1
@@ -76,23 +77,29 @@ def test_a_newer_ledger_is_refused_with_one_line(cli):
 def test_a_file_that_is_not_a_ledger_is_refused(cli):
     cli.path.write_text("this is not a database\n" * 100)
     out = cli("list")
-    assert out.exit_code == 1
-    assert "not a usable expect ledger" in out.stderr and out.stderr.count("\n") == 1
+    assert out.exit_code == 2
+    assert "is not an expect ledger (not a SQLite database)" in out.stderr and out.stderr.count("\n") == 1
 
 
 def test_an_unreachable_server_is_one_line_without_the_password(cli):
     pytest.importorskip("psycopg", reason="PostgreSQL support is the optional extra expectcli[postgres]")
     out = cli("list", "--db", "postgresql+psycopg://ann:secret@127.0.0.1:1/ledger")
     assert out.exit_code == 1 and out.stdout == "" and out.stderr.count("\n") == 1
-    assert out.stderr.startswith("expect: cannot reach the ledger postgresql+psycopg://ann:***@127.0.0.1:1/ledger: ")
+    assert (
+        out.stderr
+        == "expect: cannot reach the ledger postgresql+psycopg://ann:***@127.0.0.1:1/ledger: connection refused (is the server running, on that host and port?)\n"
+    )
     assert "secret" not in out.stderr
 
 
 @postgres_only("a search_path naming no schema")
 def test_a_database_not_set_up_for_the_ledger_is_one_line(cli):
     out = cli("list", "--db", pg_url("no_such_schema"))
-    assert out.exit_code == 1 and out.stdout == "" and out.stderr.count("\n") == 1
-    assert out.stderr.endswith("failed: no schema has been selected to create in\n")
+    assert out.exit_code == 2 and out.stdout == "" and out.stderr.count("\n") == 1
+    assert out.stderr.startswith("expect: no ledger at postgresql") and "expect db init" in out.stderr
+    out = cli("db", "init", pg_url("no_such_schema"))
+    assert out.exit_code == 2 and out.stdout == "" and out.stderr.count("\n") == 1
+    assert "names no schema that exists" in out.stderr
 
 
 def test_config_sets_the_end_of_the_working_day_and_the_zone(cli):

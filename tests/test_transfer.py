@@ -278,7 +278,7 @@ def test_db_backup_is_a_private_consistent_copy(busy, tmp_path):
     copy = Cli(target, busy.config)
     assert without_stamp(copy.json("export")) == without_stamp(busy.json("export"))
     again = busy("db", "backup", str(target))
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exists" in again.stderr
     default = busy.ok("db", "backup").stdout
     assert "/backups/ledger-20261125-090000.db" in default
 

@@ -49,8 +49,8 @@ class ExpectGroup(TyperGroup):
                 status = super().main(args, prog_name or program_name(), complete_var, standalone_mode=False, **extra)
             except typer.Exit as exc:
                 status = exc.exit_code
-            except typer.Abort:
-                edge.fail("aborted", 1)
+            except typer.Abort:  # Ctrl-C (or the end of input) at a prompt
+                edge.fail("interrupted; nothing was written", 130)
             except Exception as exc:
                 status = _usage_error(exc)
         sys.exit(status if isinstance(status, int) else 0)
@@ -175,6 +175,7 @@ app = build()
 
 
 def main() -> None:
+    edge.guard_streams()
     app()
 
 

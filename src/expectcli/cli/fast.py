@@ -100,14 +100,16 @@ def _place(command: Command, arguments: list[str], given: dict) -> bool:
 
 
 def main() -> None:
+    from expectcli.cli.edge import guard_streams
+
+    guard_streams()
     args = sys.argv[1:]
     if promptcache.wanted(args) and not completing():
         import time
 
         hit = promptcache.lookup(args, time.time())
         if hit is not None:
-            sys.stdout.write(hit[1])
-            _exit(hit[0])
+            _exit(hit[0], hit[1])
     if completing():
         from expectcli.cli import completing as tab
 
@@ -129,12 +131,17 @@ def main() -> None:
     _exit(status)
 
 
-def _exit(status: int) -> None:
+def _exit(status: int, output: str = "") -> None:
     try:
+        sys.stdout.write(output)
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:
         status = status or 1
+    except OSError as exc:  # stdout closed or full: one line on stderr says what stands
+        from expectcli.cli.edge import output_failed
+
+        status = output_failed(exc)
     # Everything is said and every transaction is over (SQLite in WAL mode needs no
     # goodbye), so skip the interpreter's teardown of each module: on a prompt's
     # `due --count` it would take a tenth of the whole run.
@@ -167,8 +174,8 @@ def _count(args: list[str], command: Command, env: dict, given: dict) -> int:
     except ExpectError:  # a bad config file: said by the command itself, as always
         return run(command, env, given)
     status, output, errors = promptcache.answer(args, ask, context.cached_files(), seconds, time.time())
-    sys.stdout.write(output)
     sys.stderr.write(errors)
+    _exit(status, output)
     return status
 
 

@@ -377,6 +377,19 @@ COMMANDS = (
             _arg("target", "The client it is merged into.", metavar="INTO", complete="clients"),
         ),
     ),
+    Command(
+        "db init",
+        "db:init",
+        "Create a ledger at a file path or a database URL (only the default ledger is created on first use).",
+        (
+            _arg(
+                "location",
+                "The new ledger's file, or a database URL (PostgreSQL: an empty database or schema).",
+                metavar="PATH-OR-URL",
+                complete="files",
+            ),
+        ),
+    ),  # fmt: skip
     Command("db path", "db:path", "Print where the ledger is (a file path, or the URL with its password hidden)."),
     Command(
         "db check",

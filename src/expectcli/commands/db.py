@@ -1,4 +1,4 @@
-"""The commands that look after the ledger itself: db path, check, backup and migrate."""
+"""The commands that look after the ledger itself: db init, path, check, backup and migrate."""
 
 from __future__ import annotations
 
@@ -7,9 +7,25 @@ import sys
 from expectcli.commands.env import Env
 
 
+def init(env: Env, location: str) -> None:
+    """Create a ledger at `location` (a file path or a database URL)."""
+    from expectcli.storage import schema
+
+    where = schema.init(location, env.now)
+    if env.json:
+        env.emit({"created": where})
+    else:
+        env.say(f"Created a ledger at {where}.")
+
+
 def path(env: Env) -> None:
+    from expectcli.storage.location import classify
     from expectcli.storage.store import describe
 
+    if classify(env.location)[0] == "server":  # an in-memory database or a malformed URL is refused here too
+        from expectcli.storage.store import checked_url
+
+        checked_url(env.location)
     location = describe(env.location)
     if env.json:
         env.emit({"ledger": location})
@@ -43,11 +59,12 @@ def backup(env: Env, file: str | None) -> None:
 
 def migrate(env: Env) -> None:
     from expectcli.storage import schema
-    from expectcli.storage.store import open_store
+    from expectcli.storage.store import location_given, open_store
 
-    store = open_store(env.location)
+    create = not location_given(env.db)  # the default ledger is created on first use, as by any command
+    store = open_store(env.location, create=create)
     try:
-        applied = schema.migrate(store, env.now)
+        applied = schema.migrate(store, env.now, create=create)
     finally:
         store.close()
     if env.json:

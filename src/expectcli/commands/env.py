@@ -47,8 +47,9 @@ class Env:
     def ledger(self):
         if "ledger" not in self._cache:
             from expectcli.core.ledger import open_ledger
+            from expectcli.storage.store import location_given
 
-            ledger = open_ledger(self.location, self.now)
+            ledger = open_ledger(self.location, self.now, create=not location_given(self.db))
             ledger.command_name = self.command
             ledger.notify = self.notice
             self._cache["ledger"] = ledger

@@ -240,6 +240,7 @@ def apply(ledger: Ledger, parsed: Parsed, dry_run: bool, progress: Callable[[int
     if parsed.rejected:
         return Result(0, 0, parsed.ignored, parsed.rejected, dry_run)
     with ledger.store.write() as tx:
+        positions = tx.id_positions(("client", "promise", "event", "command")) if dry_run else {}
         empty = tx.scalar("SELECT COUNT(*) FROM promise") == 0 and tx.scalar("SELECT COUNT(*) FROM event") == 0
         writer = _Writer(tx, ledger.now, keep_ids=empty)
         writer.clients(parsed.clients)
@@ -254,6 +255,7 @@ def apply(ledger: Ledger, parsed: Parsed, dry_run: bool, progress: Callable[[int
         writer.client_events(parsed.clients)
         writer.finish()
         if dry_run:
+            tx.restore_id_positions(positions)  # a dry run uses up no ids
             raise _DryRun(Result(added, skipped, parsed.ignored, [], True))
     return Result(added, skipped, parsed.ignored, [], False)
 

@@ -27,14 +27,15 @@ class Ledger(Journal, Queries):
         self.now = now
 
 
-def open_ledger(location: str, now: int) -> Ledger:
-    """Open (creating or upgrading as needed) the ledger at `location`."""
+def open_ledger(location: str, now: int, create: bool = False) -> Ledger:
+    """Open (upgrading as needed) the ledger at `location`; with `create` (the default
+    ledger, on first use), create it if there is none."""
     from expectcli.storage import schema
     from expectcli.storage.store import open_store
 
-    store = open_store(location)
+    store = open_store(location, create=create)
     try:
-        schema.migrate(store, now)
+        schema.migrate(store, now, create=create)
     except BaseException:
         store.close()
         raise

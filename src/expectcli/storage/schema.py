@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from expectcli.errors import ExpectError
+from expectcli.errors import BadInput, ExpectError
 from expectcli.storage.store import Store, Tx
 
 
@@ -159,13 +159,22 @@ def pending(names: list[str] | None) -> list[tuple[str, Callable[[Tx], None]]]:
     return [(name, step) for name, step in MIGRATIONS if name not in done]
 
 
-def migrate(store: Store, now: int, *, steps_only: bool = False) -> list[str]:
+def migrate(store: Store, now: int, *, steps_only: bool = False, create: bool = True) -> list[str]:
     """Bring the ledger up to this version's schema; returns the steps applied.
 
-    `steps_only` builds a new server ledger through the steps alone, as earlier versions
-    did; the tests use it to compare that road with the models'."""
+    Without `create`, a database holding no ledger is refused (a SQLite file is refused
+    earlier, when its store is opened). `steps_only` builds a new server ledger through the
+    steps alone, as earlier versions did; the tests use it to compare that road with the
+    models'."""
+    if store.schema_names is not None:  # seen before the file was opened for writing
+        check_not_newer(store.schema_names)
     with store.read() as tx:
         names = applied(tx)
+    if names is None and not create:
+        from expectcli.storage.store import describe
+
+        where = describe(str(getattr(store, "url", None) or getattr(store, "path", "")))
+        raise BadInput(f"no ledger at {where}; create one with `expect db init {where}`")
     if names is not None:
         check_not_newer(names)
         if not pending(names):
@@ -186,6 +195,48 @@ def migrate(store: Store, now: int, *, steps_only: bool = False) -> list[str]:
         for name, _ in steps:
             tx.execute("INSERT INTO expect_schema (name, applied_at) VALUES (:name, :at)", {"name": name, "at": now})
     return [name for name, _ in steps]
+
+
+def init(location: str, now: int) -> str:
+    """Create a new ledger at `location` (`expect db init`): a SQLite file (with its
+    folders), or the tables in an empty database on a server. Refuses a place that already
+    holds a ledger or anything else; a failure leaves nothing behind. Returns the location
+    as it may be shown."""
+    from expectcli.storage.store import SQLiteStore, describe, open_store, remove_created
+
+    store = open_store(location, create=True)
+    where = describe(location)
+    try:
+        if isinstance(store, SQLiteStore):
+            if store.state == "ledger":
+                raise BadInput(f"there is already a ledger at {where}; nothing was changed")
+        elif store.dialect == "postgresql":
+            _check_empty_database(store, where)
+        migrate(store, now)
+    except BaseException:
+        store.close()
+        if isinstance(store, SQLiteStore):
+            remove_created(store.created)
+        raise
+    store.close()
+    return where
+
+
+def _check_empty_database(store: Store, where: str) -> None:
+    with store.read() as tx:
+        if tx.scalar("SELECT current_schema()") is None:
+            raise BadInput(f"{where} names no schema that exists (check the search_path); nothing was created")
+        tables = [
+            row[0]
+            for row in tx.all("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+        ]
+    if "expect_schema" in tables:
+        raise BadInput(f"there is already a ledger at {where}; nothing was changed")
+    if tables:
+        raise BadInput(
+            f"{where} already holds {len(tables)} table(s) of another program; db init needs an empty database "
+            "(or schema); nothing was created"
+        )
 
 
 def _create_from_models(tx: Tx) -> None:
