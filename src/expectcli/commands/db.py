@@ -42,12 +42,13 @@ def backup(env: Env, file: str | None) -> None:
 
 
 def migrate(env: Env) -> None:
+    from expectcli.core.journal import refold_all
     from expectcli.storage import schema
     from expectcli.storage.store import open_store
 
     store = open_store(env.location)
     try:
-        applied = schema.migrate(store, env.now)
+        applied = schema.migrate(store, env.now, refold=refold_all)
     finally:
         store.close()
     if env.json:

@@ -29,12 +29,13 @@ class Ledger(Journal, Queries):
 
 def open_ledger(location: str, now: int) -> Ledger:
     """Open (creating or upgrading as needed) the ledger at `location`."""
+    from expectcli.core.journal import refold_all
     from expectcli.storage import schema
     from expectcli.storage.store import open_store
 
     store = open_store(location)
     try:
-        schema.migrate(store, now)
+        schema.migrate(store, now, refold=refold_all)
     except BaseException:
         store.close()
         raise

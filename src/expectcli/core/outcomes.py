@@ -116,6 +116,15 @@ def after_settlement(steps: Iterable[Step]) -> list[int]:
     return late
 
 
+def unheeded_moves(events) -> set[int]:
+    """The ids of the moves among a promise's journal events (objects with `id`, `kind`,
+    `recorded_at`, `due`, `effective_at`, `voided_by`) that come after its delivery or
+    release on the timeline: recorded, but not changing the outcome (`show` marks them)."""
+    live = [e for e in events if e.kind != "voided" and not e.voided_by]
+    steps = [Step(e.kind, e.recorded_at, e.due, e.effective_at) for e in live]
+    return {live[position].id for position in after_settlement(steps)}
+
+
 def fold(steps: Iterable[Step]) -> PromiseState | None:
     """The state a promise's live events leave it in; None if it was never (or no longer) promised."""
     ordered = timeline(steps)
@@ -193,6 +202,20 @@ def break_point(outcome: str, broken_at: int | None, due: int) -> int | None:
     if outcome not in BROKEN:
         return None
     return broken_at if broken_at is not None else due
+
+
+def slip(break_at: int | None, settled_at: int | None, now: int) -> int | None:
+    """How late a broken promise is, in seconds: from its break point to its delivery (or late
+    release), or to `now` while it is outstanding; never negative (an "as of" moment before
+    the break point is no slip yet). None when it is not broken."""
+    if break_at is None:
+        return None
+    return max(0, (settled_at if settled_at is not None else now) - break_at)
+
+
+def slip_minutes(seconds: int) -> int:
+    """A slip in whole minutes, rounded up: a promise a few seconds late is a minute late."""
+    return -(-seconds // 60)
 
 
 # `break_point` in SQL, for a row of `promise p` whose outcome is broken.
