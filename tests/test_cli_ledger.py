@@ -27,6 +27,9 @@ def test_promise_prints_its_id_and_due(cli):
         "released_at": None,
         "outcome": "open",
         "break_point": None,
+        "broken_at": None,
+        "slip_hours": None,
+        "slip_minutes": None,
     }
 
 

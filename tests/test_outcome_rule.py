@@ -1,11 +1,15 @@
 """One outcome rule: the SQL that classifies outcomes for `list`, `due`, `due --count`, the
-client summaries and the report says of every promise what the Python rule says of it.
+client summaries and the report says of every promise what the Python rule says of it, and
+both say what the timeline of PRODUCT.md says.
 
 Random timelines (promise, move, deliver, release, reopen, undo at whole-minute times, often
-exactly at a deadline or a minute either side) are written through the ledger API into a
-temporary ledger. The expected outcome of each promise at a moment `now` is
-`outcomes.outcome_at` over `outcomes.fold` of the events the test itself wrote (less those it
-undid); the queries must agree with it at random moments, deadlines included.
+exactly at a deadline or a minute either side, deliveries back-dated before moves recorded
+earlier in the journal) are written through the ledger API into a temporary ledger. The
+expected outcome of each promise at a moment `now` is `outcomes.outcome_at` over
+`outcomes.fold` of the events the test itself wrote (less those it undid); the queries must
+agree with it at random moments, deadlines included. The fold itself is held to `Plain`, a
+model that reads the Vocabulary literally, and to not caring in which order a timeline's
+events were typed.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ MINUTE = 60
 DAY = 24 * 60 * MINUTE
 BASE = int(datetime(2026, 3, 20, tzinfo=UTC).timestamp())
 CLIENTS = ("acme", "globex")
-OPERATIONS = ("promise", "promise", "move", "deliver", "deliver", "release", "reopen", "undo")
+OPERATIONS = ("promise", "promise", "move", "move", "deliver", "deliver", "release", "reopen", "undo")
 
 
 def minutes(data, low: int, high: int) -> int:
@@ -71,6 +75,9 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
         if operation != "promise" and operation != "undo" and not ids:
             continue
         promise_id = data.draw(st.sampled_from(ids)) if ids else None
+        active = [pid for pid, model in plain_models(live).items() if model.settlement is None]
+        if operation in ("move", "deliver") and active and data.draw(st.booleans()):
+            promise_id = data.draw(st.sampled_from(active))  # mostly one that can be moved or delivered
         try:
             if operation == "promise":
                 made_at = None
@@ -86,10 +93,18 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
                 ledger.move(promise_id, due, "reason")
                 deadlines.add(due)
                 live.append((promise_id, Step("moved", clock, due)))
-            elif operation == "deliver":
+            elif operation == "deliver":  # often back-dated to before (or at) a move recorded earlier
+                with_moves = sorted({pid for pid, s in live if s.kind == "moved" and pid in active})
+                if with_moves and data.draw(st.booleans()):
+                    promise_id = data.draw(st.sampled_from(with_moves))
+                moved = sorted(s.recorded_at + shift for pid, s in live if pid == promise_id and s.kind == "moved"
+                               for shift in (-MINUTE, 0, MINUTE) if s.recorded_at + shift <= clock)  # fmt: skip
                 past = sorted(d for d in deadlines if d <= clock)
-                at = data.draw(st.one_of(st.just(clock), st.integers(0, 24 * 60).map(lambda n, clock=clock: clock - n * MINUTE),
-                                         *([st.sampled_from(past)] if past else [])))  # fmt: skip
+                if moved and data.draw(st.booleans()):
+                    at = data.draw(st.sampled_from(moved))
+                else:
+                    at = data.draw(st.one_of(st.just(clock), st.integers(0, 24 * 60).map(lambda n, clock=clock: clock - n * MINUTE),
+                                             *([st.sampled_from(past)] if past else [])))  # fmt: skip
                 ledger.deliver([promise_id], at=at)
                 live.append((promise_id, Step("delivered", clock, None, at)))
             elif operation == "release":
@@ -108,6 +123,59 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
     return live, deadlines, clock
 
 
+class Plain:
+    """The Vocabulary of PRODUCT.md read literally, for one promise's live events in journal
+    order (as the command line allows them: a delivery or release must be reopened before
+    anything else is recorded, and the clock never runs back).
+
+    Reopen takes back the last delivery or release. On the timeline, a move counts if it was
+    recorded no later than the delivery happened (or the release was recorded); the promise
+    broke at the first deadline that a counted move was recorded after, or else at the final
+    deadline if it was delivered or released after it, or is still undelivered past it."""
+
+    def __init__(self, steps: list[Step]):
+        standing: list[Step] = []
+        for step in steps:
+            if step.kind == "reopened":
+                settled = [i for i, s in enumerate(standing) if s.kind in ("delivered", "released")]
+                standing.pop(settled[-1])
+            else:
+                standing.append(step)
+        made = standing[0]
+        self.promised_at = made.effective_at if made.effective_at is not None else made.recorded_at
+        self.first_due = made.due
+        settlements = [s for s in standing if s.kind in ("delivered", "released")]
+        assert len(settlements) <= 1
+        self.settlement = settlements[0] if settlements else None
+        self.settled_at = None
+        if self.settlement is not None:
+            kind = self.settlement.kind
+            self.settled_at = self.settlement.effective_at if kind == "delivered" else self.settlement.recorded_at
+        self.moves = [
+            s for s in standing if s.kind == "moved" and (self.settled_at is None or s.recorded_at <= self.settled_at)
+        ]
+        deadlines = [self.first_due, *(m.due for m in self.moves)]
+        self.due = deadlines[-1]
+        self.late_move_broke = next(
+            (deadlines[i] for i, m in enumerate(self.moves) if m.recorded_at > deadlines[i]), None
+        )
+
+    def outcome(self, now: int) -> str:
+        if self.settlement is None:
+            return "missed" if self.late_move_broke is not None or now > self.due else "open"
+        broken = self.late_move_broke is not None or self.settled_at > self.due
+        if self.settlement.kind == "released":
+            return "missed" if broken else "released"
+        if broken:
+            return "late"
+        return "renegotiated" if self.moves else "kept"
+
+    def break_point(self, now: int) -> int | None:
+        if self.outcome(now) not in ("late", "missed"):
+            return None
+        return self.late_move_broke if self.late_move_broke is not None else self.due
+
+
 def expected_states(live: list[tuple[int, Step]]) -> dict[int, outcomes.PromiseState]:
     """Each promise's state folded in Python from the events written; undone promises left out."""
     steps: dict[int, list[Step]] = {}
@@ -115,6 +183,13 @@ def expected_states(live: list[tuple[int, Step]]) -> dict[int, outcomes.PromiseS
         steps.setdefault(promise_id, []).append(step)
     folded = {promise_id: outcomes.fold(events) for promise_id, events in steps.items()}
     return {promise_id: state for promise_id, state in folded.items() if state is not None}
+
+
+def plain_models(live: list[tuple[int, Step]]) -> dict[int, Plain]:
+    steps: dict[int, list[Step]] = {}
+    for promise_id, step in live:
+        steps.setdefault(promise_id, []).append(step)
+    return {promise_id: Plain(events) for promise_id, events in steps.items()}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -125,18 +200,28 @@ def test_the_queries_classify_as_the_python_rule_does(data):
         try:
             live, deadlines, clock = write_timeline(data, store)
             states = expected_states(live)
+            models = plain_models(live)
+            assert set(states) == set(models)
+            for pid, state in states.items():  # the stored fold is the timeline's
+                model = models[pid]
+                assert (state.due, state.moves, state.delivered_at) == (model.due, len(model.moves),
+                        model.settled_at if state.state == "delivered" else None), pid  # fmt: skip
             edges = sorted({BASE, clock, *(d + shift for d in deadlines for shift in (-MINUTE, 0, MINUTE))})
             moments = data.draw(st.lists(st.one_of(st.sampled_from(edges), st.integers(BASE - DAY, clock + 3 * DAY)),
                                          min_size=1, max_size=4))  # fmt: skip
             for now in moments:
-                check_at(data, Ledger(store, now), states, deadlines)
+                check_at(data, Ledger(store, now), states, models, deadlines)
         finally:
             store.close()
 
 
-def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], deadlines: set[int]) -> None:
+def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], models: dict[int, Plain],
+             deadlines: set[int]) -> None:  # fmt: skip
     now = ledger.now
     expected = {pid: outcomes.outcome_at(state.outcome, state.due, now) for pid, state in states.items()}
+    assert expected == {pid: model.outcome(now) for pid, model in models.items()}, now
+    listed = {p.id: p for p in ledger.promises(include_settled=True)}
+    assert {pid: p.break_at for pid, p in listed.items()} == {pid: m.break_point(now) for pid, m in models.items()}
 
     with ledger.store.read() as tx:  # the expression itself, over every live promise
         classified = dict(tx.all(f"SELECT p.id, {OUTCOME_SQL} FROM promise p WHERE p.state <> 'voided'", {"now": now}))
@@ -180,3 +265,70 @@ def test_the_queries_refuse_what_the_command_line_would(tmp_path):
         assert ledger.promises(outcome="missed") == []
     finally:
         ledger.store.close()
+
+
+# -- the fold on its own: many more timelines, without a ledger ----------------------------------
+
+
+@st.composite
+def journals(draw) -> list[Step]:
+    """One promise's live events in journal order, as the command line allows them: moves to
+    a deadline not yet past, deliveries back-dated (often to just before, at or after a move
+    recorded earlier, or a deadline), releases, reopens of the settlement standing, and the
+    clock never running back."""
+    clock = BASE
+    made_at = clock - draw(st.integers(0, 6 * 60)) * MINUTE if draw(st.booleans()) else None
+    first_due = (made_at or clock) + draw(st.integers(0, 3 * 24 * 60)) * MINUTE
+    journal = [Step("promised", clock, first_due, made_at)]
+    for _ in range(draw(st.integers(0, 10))):
+        model = Plain(journal)
+        clock += draw(st.sampled_from([0, MINUTE, 60 * MINUTE, 12 * 60 * MINUTE, DAY]))
+        if model.settlement is not None:
+            journal.append(Step("reopened", clock))
+            continue
+        operation = draw(st.sampled_from(["move", "move", "deliver", "deliver", "release"]))
+        if operation == "move":
+            due = clock + draw(st.integers(0, 3 * 24 * 60)) * MINUTE
+            if due != model.due:
+                journal.append(Step("moved", clock, due))
+        elif operation == "deliver":
+            moments = [m.recorded_at + shift for m in journal if m.kind == "moved" for shift in (-MINUTE, 0, MINUTE)]
+            moments += [model.due - MINUTE, model.due, model.due + MINUTE, clock, clock - 30 * MINUTE]
+            at = draw(st.sampled_from(sorted(m for m in moments if model.promised_at <= m <= clock) or [clock]))
+            journal.append(Step("delivered", clock, None, at))
+        else:
+            journal.append(Step("released", clock))
+    return journal
+
+
+@settings(max_examples=2000, deadline=None)
+@given(journals(), st.integers(-DAY, 20 * DAY))
+def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
+    state = outcomes.fold(journal)
+    model = Plain(journal)
+    now = BASE + offset
+    assert state is not None
+    assert outcomes.outcome_at(state.outcome, state.due, now) == model.outcome(now)
+    assert (state.due, state.first_due, state.moves) == (model.due, model.first_due, len(model.moves))
+    assert outcomes.break_point(outcomes.outcome_at(state.outcome, state.due, now), state.broken_at, state.due) == (
+        model.break_point(now)
+    )
+    counted = {id(step) for step in model.moves}
+    assert outcomes.after_settlement(journal) == [
+        i for i, step in enumerate(journal) if step.kind == "moved" and id(step) not in counted
+    ]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(journals(), st.randoms(use_true_random=False))
+def test_the_order_events_were_typed_in_does_not_matter_only_the_timeline(journal, random):
+    """Without reopens, the journal's order is only the order things were typed in: shuffled
+    (the promise still first), the same events on the same timeline fold to the same state."""
+    if any(step.kind == "reopened" for step in journal):
+        journal = journal[: next(i for i, step in enumerate(journal) if step.kind == "reopened")]
+    times = [outcomes.when_judged(step) for step in journal[1:]]
+    if len(set(times)) < len(times):
+        return  # a tie is broken by journal order, which the shuffle changes
+    rest = journal[1:]
+    random.shuffle(rest)
+    assert outcomes.fold([journal[0], *rest]) == outcomes.fold(journal)

@@ -79,12 +79,14 @@ def test_broken_promises_with_slip_from_the_break_point(history):
     broken = history.json("report", "--last-week")["broken"]
     assert broken == [
         {"id": 6, "title": "F", "client": "acme", "outcome": "missed", "due": "2026-11-18T17:00:00+01:00",
-         "broken_at": "2026-11-18T17:00:00+01:00", "delivered": None, "released": None, "slip_hours": 161.0},
+         "broken_at": "2026-11-18T17:00:00+01:00", "delivered": None, "released": None, "slip_hours": 161.0,
+         "slip_minutes": 9660},
         {"id": 3, "title": "C", "client": "globex", "outcome": "late", "due": "2026-11-19T17:00:00+01:00",
          "broken_at": "2026-11-19T17:00:00+01:00", "delivered": "2026-11-20T11:00:00+01:00", "released": None,
-         "slip_hours": 18.0},
+         "slip_hours": 18.0, "slip_minutes": 1080},
         {"id": 4, "title": "D", "client": "globex", "outcome": "missed", "due": "2026-11-21T12:00:00+01:00",
-         "broken_at": "2026-11-21T12:00:00+01:00", "delivered": None, "released": None, "slip_hours": 94.0},
+         "broken_at": "2026-11-21T12:00:00+01:00", "delivered": None, "released": None, "slip_hours": 94.0,
+         "slip_minutes": 5640},
     ]  # fmt: skip
     later = history.json("report", "--last-week", now="2026-11-25T12:00:00+01:00")["broken"]
     assert [b["slip_hours"] for b in later] == [163.0, 18.0, 96.0]
@@ -355,17 +357,16 @@ def test_the_trend_reaches_back_eight_whole_periods(cli):
     assert oldest.endswith("100%")
 
 
-def test_slip_is_exact_to_a_tenth_of_an_hour(cli):
+def test_slip_is_exact_to_the_minute(cli):
     made = "2026-11-16T09:00:00+01:00"
     half = cli.promise("Half an hour late", due="2026-11-17 12:00", now=made)
     cli.ok("done", str(half), "--at", "2026-11-17 12:30")
     third = cli.promise("Twenty minutes late", due="2026-11-18 12:00", now=made)
     cli.ok("done", str(third), "--at", "2026-11-18 12:20")
     cli.promise("Long missed", due="2026-11-01 17:00", now="2026-10-30T09:00:00+01:00")
-    slips = {
-        b["title"]: b["slip_hours"] for b in cli.json("report", "--since", "2026-10-01", "--until", "today")["broken"]
-    }
-    assert slips == {"Long missed": 569.0, "Half an hour late": 0.5, "Twenty minutes late": 0.3}
+    broken = cli.json("report", "--since", "2026-10-01", "--until", "today")["broken"]
+    slips = {b["title"]: (b["slip_hours"], b["slip_minutes"]) for b in broken}
+    assert slips == {"Long missed": (569.0, 34140), "Half an hour late": (0.5, 30), "Twenty minutes late": (0.33, 20)}
 
 
 def test_a_late_release_is_listed_as_released_not_as_undelivered(cli):

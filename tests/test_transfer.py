@@ -321,10 +321,10 @@ def old(tmp_path, config_file) -> Cli:
 def test_a_first_version_ledger_is_upgraded(old):
     out = old.ok("db", "migrate")
     assert (
-        out.stdout
-        == "Applied 0002_client_terms, 0003_active_by_client, 0004_commands; the ledger is at schema version 4.\n"
+        out.stdout == "Applied 0002_client_terms, 0003_active_by_client, 0004_commands, 0005_timeline;"
+        " the ledger is at schema version 5.\n"
     )
-    assert old.ok("db", "migrate").stdout == "The ledger is already at schema version 4.\n"
+    assert old.ok("db", "migrate").stdout == "The ledger is already at schema version 5.\n"
     assert old.ok("db", "check").stdout == "The ledger is sound.\n"
     listed = {p["title"]: (p["outcome"], p["moves"]) for p in old.json("list", "--all")}
     assert listed == {"Send the proposal": ("missed", 1), "Call back": ("late", 0), "Draft contract": ("released", 0)}

@@ -58,13 +58,14 @@ def backup(env: Env, file: str | None) -> None:
 
 
 def migrate(env: Env) -> None:
+    from expectcli.core.journal import refold_all
     from expectcli.storage import schema
     from expectcli.storage.store import location_given, open_store
 
     create = not location_given(env.db)  # the default ledger is created on first use, as by any command
     store = open_store(env.location, create=create)
     try:
-        applied = schema.migrate(store, env.now, create=create)
+        applied = schema.migrate(store, env.now, create=create, refold=refold_all)
     finally:
         store.close()
     if env.json:

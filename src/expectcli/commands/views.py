@@ -48,19 +48,22 @@ def due(env: Env, within: str, count: bool, client: str | None) -> int | None:
 
 
 def show(env: Env, id_: int) -> None:
+    from expectcli.core import outcomes
+
     ledger = env.ledger()
     promise = ledger.get(id_)
     events = ledger.history(promise.id)
+    unheeded = outcomes.unheeded_moves(events)
     if env.json:
         from expectcli.core import serialize
 
-        env.emit(
-            {**serialize.promise(promise, env.settings), "events": [serialize.event(e, env.settings) for e in events]}
-        )
+        env.emit({**serialize.promise(promise, env.settings), "events": [
+            {**serialize.event(e, env.settings), "after_settlement": e.id in unheeded} for e in events
+        ]})  # fmt: skip
         return
     from expectcli.views import render
 
-    render.promise_detail(env.console(), promise, events, env.settings, env.now)
+    render.promise_detail(env.console(), promise, events, env.settings, env.now, unheeded)
 
 
 def log(env: Env, limit: int) -> None:

@@ -92,13 +92,7 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
         return "\n".join(lines + ["", "Nothing is open, and nothing has changed.", ""])
     sections = [
         ("Delivered", [f"{title(p)} — delivered {when(p.delivered_at)}" for p in brief.delivered]),
-        (
-            "Overdue",
-            [
-                f"{title(p)} — was due {when(p.due)}, now {timefmt.span(brief.as_of - p.due)} late"
-                for p in brief.overdue
-            ],
-        ),  # fmt: skip
+        ("Overdue", [f"{title(p)} — {overdue(p, when)}" for p in brief.overdue]),
         ("Coming up", [f"{title(p)} — by {when(p.due)}" for p in brief.upcoming]),
         (
             "Dates that moved",
@@ -128,6 +122,17 @@ def to_json(brief: Brief, settings: Settings) -> dict:
                    "from": iso(m.previous_due, settings), "to": iso(m.due, settings), "reason": m.reason}
                   for m in brief.moved],
     }  # fmt: skip
+
+
+def overdue(p: Promise, when) -> str:
+    """How late an overdue promise is, from its break point (the first deadline it passed),
+    and its new date when a move after that gave it one: 'was due Fri 6 Nov 17:00, now 4 days
+    late', or 'missed Fri 6 Nov 17:00, 4 days ago; new date Fri 13 Nov 17:00'."""
+    broke = p.break_at if p.break_at is not None else p.due
+    late = timefmt.span(p.slip or 0)
+    if broke == p.due:
+        return f"was due {when(p.due)}, now {late} late"
+    return f"missed {when(broke)}, {late} ago; new date {when(p.due)}"
 
 
 def title(p: Promise) -> str:

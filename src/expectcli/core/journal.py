@@ -464,6 +464,26 @@ def refold(tx: Tx, promise_id: int) -> None:
     store_state(tx, promise_id, state)
 
 
+def refold_all(tx: Tx) -> int:
+    """Fold every promise's state again from its live events, as `refold` does one at a time
+    (for a ledger whose state an older version folded by other rules); how many changed."""
+    from itertools import groupby
+
+    columns = ", ".join(PromiseState._fields)
+    stored = {row[0]: tuple(row[1:]) for row in tx.all(f"SELECT id, {columns} FROM promise")}
+    rows = tx.all(
+        "SELECT e.promise_id, e.kind, e.recorded_at, e.due, e.effective_at FROM event e"
+        f" WHERE e.promise_id IS NOT NULL AND e.kind <> 'voided' AND {LIVE} ORDER BY e.promise_id, e.id"
+    )
+    changed = 0
+    for promise_id, events in groupby(rows, key=lambda row: row[0]):
+        state = outcomes.fold(Step(*row[1:]) for row in events)
+        if promise_id in stored and state is not None and tuple(state) != stored[promise_id]:
+            store_state(tx, promise_id, state)
+            changed += 1
+    return changed
+
+
 def store_state(tx: Tx, promise_id: int, state: PromiseState) -> None:
     tx.execute(
         "UPDATE promise SET promised_at = :promised_at, first_due = :first_due, due = :due,"

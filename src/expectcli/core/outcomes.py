@@ -3,22 +3,30 @@
 Pure functions over plain values (times are integer UTC epoch seconds), so the rules are
 tested directly and the ledger can store the folded state beside the events it came from.
 
-A deadline has *passed* at a moment t when t > due. The fold walks the live (not voided)
-events of one promise in journal order:
+A deadline has *passed* at a moment t when t > due. Outcomes are judged on *the timeline*:
+the promise at the time it was made, each move and release at the time it was recorded, each
+delivery at the time it happened (`done --at`), whatever order they were typed in. The fold:
 
-- ``promised`` sets the first deadline;
-- ``moved`` sets a new deadline; if the deadline in force had already passed when the move
-  was recorded, the promise broke there and stays broken (the break point is that deadline);
-- ``delivered`` and ``released`` settle the promise; a delivery after the deadline in force
-  is late, a release after it leaves the promise missed;
-- ``reopened`` takes back the last delivery or release, as if it had not been recorded.
+- first, in journal order, each ``reopened`` takes back the delivery or release before it
+  still standing, as if it had not been recorded;
+- then the promise's live events are put in timeline order (ties in journal order) and walked:
+  ``promised`` sets the first deadline; ``moved`` sets a new deadline, and if the deadline in
+  force had already passed when the move was recorded, the promise broke there and stays
+  broken (the *break point* is that deadline); ``delivered`` and ``released`` settle it: a
+  delivery after the deadline in force is late, a release after it leaves it missed;
+- a move that comes after the settlement on the timeline (recorded after the delivery's time:
+  a delivery typed on Thursday for Wednesday, after a move recorded Thursday morning) does not
+  change the outcome, the deadline in force or the count of moves; `show` marks it.
 
 What remains open at the end is ``open`` until its deadline passes, then ``missed``: that last
 step depends on *now*, so it is applied at read time. It is stated once, here, twice over:
 `outcome_at` for one promise in Python and `outcome_sql` for the queries that classify many
 (list, due and its counts, report, brief, client summaries, exports). The two sit side by
 side so that a change to one is a change to the other; a hypothesis test on random
-timelines (tests/test_outcome_rule.py) holds them equal.
+timelines (tests/test_outcome_rule.py) holds them equal, and holds the fold to a plain model.
+
+Every "how late" (slip) is measured from the break point: `slip` here, `BREAK_POINT_SQL` in
+the queries.
 """
 
 from __future__ import annotations
@@ -54,28 +62,92 @@ class PromiseState(NamedTuple):
     reckon_at: int  # the moment that places the promise in a report period
 
 
+SETTLING = ("delivered", "released")
+
+
+def when_judged(step: Step) -> int:
+    """The moment of `step` on the timeline: a delivery when it happened, a promise when it
+    was made, anything else when it was recorded."""
+    if step.kind in ("delivered", "promised") and step.effective_at is not None:
+        return step.effective_at
+    return step.recorded_at
+
+
+def standing(steps: Iterable[Step]) -> list[tuple[int, Step]]:
+    """The live events that still count, as (journal position, step), in journal order: each
+    ``reopened`` takes back the latest delivery or release before it that still stands (and
+    is dropped itself); events before the ``promised`` one are ignored."""
+    kept: list[tuple[int, Step]] = []
+    promised = False
+    for position, step in enumerate(steps):
+        if step.kind == "promised" and step.due is not None:
+            promised = True
+            kept = [(position, step)]  # a promise starts its history afresh
+        elif not promised or step.kind == "promised":
+            continue
+        elif step.kind == "reopened":
+            settled = [i for i, (_, s) in enumerate(kept) if s.kind in SETTLING]
+            if settled:
+                del kept[settled[-1]]
+        elif step.kind in ("moved", *SETTLING):
+            kept.append((position, step))
+    return kept
+
+
+def timeline(steps: Iterable[Step]) -> list[tuple[int, Step]]:
+    """`standing` events in timeline order: the promise first, then by `when_judged`, ties in
+    journal order."""
+    kept = standing(steps)
+    if not kept:
+        return []
+    return kept[:1] + sorted(kept[1:], key=lambda item: (when_judged(item[1]), item[0]))
+
+
+def after_settlement(steps: Iterable[Step]) -> list[int]:
+    """Journal positions of the moves that come after the delivery or release on the
+    timeline: recorded, but not changing the outcome."""
+    late: list[int] = []
+    settled = False
+    for position, step in timeline(steps):
+        if step.kind in SETTLING:
+            settled = True
+        elif step.kind == "moved" and settled:
+            late.append(position)
+    return late
+
+
+def unheeded_moves(events) -> set[int]:
+    """The ids of the moves among a promise's journal events (objects with `id`, `kind`,
+    `recorded_at`, `due`, `effective_at`, `voided_by`) that come after its delivery or
+    release on the timeline: recorded, but not changing the outcome (`show` marks them)."""
+    live = [e for e in events if e.kind != "voided" and not e.voided_by]
+    steps = [Step(e.kind, e.recorded_at, e.due, e.effective_at) for e in live]
+    return {live[position].id for position in after_settlement(steps)}
+
+
 def fold(steps: Iterable[Step]) -> PromiseState | None:
     """The state a promise's live events leave it in; None if it was never (or no longer) promised."""
-    promised_at = first_due = due = None
+    ordered = timeline(steps)
+    if not ordered:
+        return None
+    made = ordered[0][1]
+    if made.due is None:  # `standing` starts only at a promise with a deadline
+        return None
+    promised_at, first_due = when_judged(made), made.due
+    due: int = first_due
     moves = 0
     moved_broken_at = None
     settled: Step | None = None
-    for step in steps:
-        if step.kind == "promised":  # effective_at: when it was made, if before it was recorded
-            promised_at, first_due, due = step.effective_at or step.recorded_at, step.due, step.due
-        elif due is None:
-            continue
-        elif step.kind == "moved":
+    for _, step in ordered[1:]:
+        if step.kind in SETTLING:
+            settled = settled or step  # the first on the timeline (the journal allows only one)
+        elif settled is not None:
+            continue  # a move after the settlement: recorded, but it changes nothing
+        elif step.due is not None:
             if moved_broken_at is None and step.recorded_at > due:
                 moved_broken_at = due
             due = step.due
             moves += 1
-        elif step.kind in ("delivered", "released"):
-            settled = step
-        elif step.kind == "reopened":
-            settled = None
-    if due is None:
-        return None
     return _settle(promised_at, first_due, due, moves, moved_broken_at, settled)
 
 
@@ -87,7 +159,7 @@ def _settle(promised_at, first_due, due, moves, moved_broken_at, settled) -> Pro
         outcome = "missed" if broken_at is not None else "open"
         reckon_at = broken_at if broken_at is not None else due
     elif settled.kind == "delivered":
-        state, delivered_at = DELIVERED, settled.effective_at
+        state, delivered_at = DELIVERED, when_judged(settled)
         if broken_at is None and delivered_at > due:
             broken_at = due
         if broken_at is not None:
@@ -130,6 +202,20 @@ def break_point(outcome: str, broken_at: int | None, due: int) -> int | None:
     if outcome not in BROKEN:
         return None
     return broken_at if broken_at is not None else due
+
+
+def slip(break_at: int | None, settled_at: int | None, now: int) -> int | None:
+    """How late a broken promise is, in seconds: from its break point to its delivery (or late
+    release), or to `now` while it is outstanding; never negative (an "as of" moment before
+    the break point is no slip yet). None when it is not broken."""
+    if break_at is None:
+        return None
+    return max(0, (settled_at if settled_at is not None else now) - break_at)
+
+
+def slip_minutes(seconds: int) -> int:
+    """A slip in whole minutes, rounded up: a promise a few seconds late is a minute late."""
+    return -(-seconds // 60)
 
 
 # `break_point` in SQL, for a row of `promise p` whose outcome is broken.

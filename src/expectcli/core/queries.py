@@ -35,6 +35,7 @@ class Promise(NamedTuple):
     released_at: int | None
     outcome: str  # at the ledger's now
     break_at: int | None
+    slip: int | None = None  # seconds from the break point to the delivery or release, or to now; None unless broken
 
 
 class Event(NamedTuple):
@@ -226,9 +227,11 @@ def promise_from_row(row: tuple, now: int) -> Promise:
     (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
      delivered_at, released_at, stored, broken_at) = row  # fmt: skip
     outcome = "voided" if state == VOIDED else outcomes.outcome_at(stored, due, now)
+    break_at = outcomes.break_point(outcome, broken_at, due)
+    settled_at = delivered_at if delivered_at is not None else released_at
     return Promise(
         pid, title, client, kind, tags_from(tags), criteria, promised_at, first_due, due, moves,
-        state, delivered_at, released_at, outcome, outcomes.break_point(outcome, broken_at, due),
+        state, delivered_at, released_at, outcome, break_at, outcomes.slip(break_at, settled_at, now),
     )  # fmt: skip
 
 

@@ -69,7 +69,8 @@ class Broken:
     break_point: int
     delivered: int | None
     settled: int | None  # delivered or (late) released; None while still outstanding
-    slip_hours: float  # from the break point to delivery, release, or now
+    slip_hours: float  # from the break point to delivery, release, or now (2 decimals)
+    slip_minutes: int = 0  # the same, in whole minutes (rounded up): what the views print
 
 
 @dataclass(frozen=True)
@@ -196,10 +197,12 @@ def _broken(tx, period: Period, scope: dict) -> list[Broken]:
         {**scope, "start": period.start, "end": period.end},
     )
     now = scope["now"]
-    return [
-        Broken(pid, title, handle, outcome, brk, delivered, settled, round(((settled or now) - brk) / 3600, 1))
-        for pid, title, handle, outcome, brk, delivered, settled in rows
-    ]
+    broken = []
+    for pid, title, handle, outcome, brk, delivered, settled in rows:
+        slip = outcomes.slip(brk, settled, now) or 0
+        minutes = outcomes.slip_minutes(slip)
+        broken.append(Broken(pid, title, handle, outcome, brk, delivered, settled, round(minutes / 60, 2), minutes))
+    return broken
 
 
 def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from expectcli.core.config import Settings
+from expectcli.core.outcomes import slip_minutes
 from expectcli.core.queries import ClientSummary, Event, Promise
 
 
@@ -31,6 +32,9 @@ def promise(p: Promise, settings: Settings) -> dict:
         "released_at": iso(p.released_at, settings),
         "outcome": p.outcome,
         "break_point": iso(p.break_at, settings),
+        "broken_at": iso(p.break_at, settings),  # the same, under the report's name
+        "slip_hours": None if p.slip is None else round(slip_minutes(p.slip) / 60, 2),
+        "slip_minutes": None if p.slip is None else slip_minutes(p.slip),
     }
 
 

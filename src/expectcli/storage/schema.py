@@ -120,12 +120,25 @@ def _commands(tx: Tx) -> None:
     tx.execute("CREATE UNIQUE INDEX promise_origin ON promise (origin)")
 
 
+def _timeline(tx: Tx) -> None:
+    """Outcomes follow the timeline: a delivery is judged at the time it happened, a move or
+    release at the time it was recorded, where earlier versions folded events in the order
+    they were typed. No table changes; the state stored beside the journal is folded again by
+    the rules of this version (`migrate`'s `refold`)."""
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
     ("0003_active_by_client", _active_by_client),
     ("0004_commands", _commands),
+    ("0005_timeline", _timeline),
 ]
+
+# Steps after which the state stored beside the journal must be folded again, because the
+# rules that derive it changed. The rules live in the core, which hands `migrate` its
+# `refold`; without one, such a step is left pending on a ledger made before it.
+REFOLDS = {"0005_timeline"}
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -159,13 +172,21 @@ def pending(names: list[str] | None) -> list[tuple[str, Callable[[Tx], None]]]:
     return [(name, step) for name, step in MIGRATIONS if name not in done]
 
 
-def migrate(store: Store, now: int, *, steps_only: bool = False, create: bool = True) -> list[str]:
+def migrate(
+    store: Store,
+    now: int,
+    *,
+    steps_only: bool = False,
+    create: bool = True,
+    refold: Callable[[Tx], object] | None = None,
+) -> list[str]:
     """Bring the ledger up to this version's schema; returns the steps applied.
 
     Without `create`, a database holding no ledger is refused (a SQLite file is refused
-    earlier, when its store is opened). `steps_only` builds a new server ledger through the
-    steps alone, as earlier versions did; the tests use it to compare that road with the
-    models'."""
+    earlier, when its store is opened). `refold(tx)` folds every promise's stored state
+    again from its journal; it runs, in the same transaction, after a step of `REFOLDS` on a
+    ledger made before it. `steps_only` builds a new server ledger through the steps alone,
+    as earlier versions did; the tests use it to compare that road with the models'."""
     if store.schema_names is not None:  # seen before the file was opened for writing
         check_not_newer(store.schema_names)
     with store.read() as tx:
@@ -177,7 +198,7 @@ def migrate(store: Store, now: int, *, steps_only: bool = False, create: bool = 
         raise BadInput(f"no ledger at {where}; create one with `expect db init {where}`")
     if names is not None:
         check_not_newer(names)
-        if not pending(names):
+        if not _runnable(pending(names), refold):
             return []
     with store.write() as tx:
         names = applied(tx)
@@ -185,13 +206,16 @@ def migrate(store: Store, now: int, *, steps_only: bool = False, create: bool = 
             _create_from_models(tx)
             steps = list(MIGRATIONS)
         else:
+            made = names is not None
             if names is None:
                 tx.execute("CREATE TABLE expect_schema (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
                 names = []
             check_not_newer(names)
-            steps = pending(names)
+            steps = _runnable(pending(names), refold) if made else pending(names)
             for _, step in steps:
                 step(tx)
+            if made and refold is not None and any(name in REFOLDS for name, _ in steps):
+                refold(tx)
         for name, _ in steps:
             tx.execute("INSERT INTO expect_schema (name, applied_at) VALUES (:name, :at)", {"name": name, "at": now})
     return [name for name, _ in steps]
@@ -237,6 +261,16 @@ def _check_empty_database(store: Store, where: str) -> None:
             f"{where} already holds {len(tables)} table(s) of another program; db init needs an empty database "
             "(or schema); nothing was created"
         )
+
+
+def _runnable(steps: list[tuple[str, Callable[[Tx], None]]], refold: Callable[[Tx], object] | None) -> list:
+    """The pending steps that can run now: all of them, or, without a `refold`, those up to
+    the first step that needs one."""
+    if refold is not None:
+        return steps
+    names = [name for name, _ in steps]
+    first = next((i for i, name in enumerate(names) if name in REFOLDS), len(steps))
+    return steps[:first]
 
 
 def _create_from_models(tx: Tx) -> None:

@@ -18,7 +18,11 @@ def user(text: str | None, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
-def promise_detail(console: Console, p: Promise, events: list[Event], settings: Settings, now: int) -> None:
+def promise_detail(
+    console: Console, p: Promise, events: list[Event], settings: Settings, now: int, unheeded: set[int] = frozenset()
+) -> None:  # fmt: skip
+    """A promise and its history; `unheeded` are the moves recorded after its delivery or
+    release happened, marked as not changing the outcome."""
     head = Text(f"#{p.id} ", style="bold")
     head.append_text(user(p.title, "bold"))
     console.print(head)
@@ -40,6 +44,7 @@ def promise_detail(console: Console, p: Promise, events: list[Event], settings: 
         facts.add_row("released", timefmt.short(p.released_at, settings, now))
     if p.break_at is not None:
         facts.add_row("broken at", timefmt.short(p.break_at, settings, now))
+        facts.add_row("late by", late_by(p))
     facts.add_row("kind", p.kind)
     if p.tags:
         facts.add_row("tags", user(" ".join(p.tags)))
@@ -51,12 +56,26 @@ def promise_detail(console: Console, p: Promise, events: list[Event], settings: 
     history.add_column("Event", justify="right")
     for column in ("Recorded", "What", "Detail"):
         history.add_column(column)
+    settlement = "release" if p.state == "released" else "delivery"
     for e in events:
+        detail = event_detail(e, settings, now)
+        if e.id in unheeded:
+            detail.append(f"  (recorded after the {settlement}; does not change the outcome)", style="yellow")
         history.add_row(
             str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e),
-            event_detail(e, settings, now), style="dim strike" if e.voided_by else "",
+            detail, style="dim strike" if e.voided_by else "",
         )  # fmt: skip
     console.print(history)
+
+
+def late_by(p: Promise) -> str:
+    """How late, from the break point: '35 min', '4 days so far', '2 h when released'."""
+    late = timefmt.span(p.slip or 0)
+    if p.state == "active":
+        return f"{late} so far"
+    if p.state == "released":
+        return f"{late} when released"
+    return late
 
 
 def log_table(console: Console, events: list[Event], settings: Settings, now: int) -> None:

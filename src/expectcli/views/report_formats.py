@@ -51,6 +51,7 @@ def to_json(report: Report, settings: Settings) -> dict:
                 "delivered": when(b.delivered),
                 "released": when(b.settled) if b.settled is not None and b.delivered is None else None,
                 "slip_hours": b.slip_hours,
+                "slip_minutes": b.slip_minutes,
             }  # fmt: skip
             for b in report.broken
             for broken_at in [when(b.break_point)]
@@ -117,7 +118,7 @@ def to_markdown(report: Report, settings: Settings) -> str:
         for b in report.broken:
             delivered = timefmt.short(b.delivered, settings, report.as_of) if b.delivered else "not delivered"
             lines.append(f"| {b.id} | {markdown_literal(b.client)} | {markdown_literal(b.title)} | "
-                         f"{timefmt.short(b.break_point, settings, report.as_of)} | {delivered} | {slip(b.slip_hours)} |")  # fmt: skip
+                         f"{timefmt.short(b.break_point, settings, report.as_of)} | {delivered} | {slip(b.slip_minutes)} |")  # fmt: skip
     if report.renegotiations:
         lines += ["", "### Renegotiated dates", "", "| # | Client | Promise | Moved on | From | To | Reason |",
                   "|--:|---|---|---|---|---|---|"]  # fmt: skip
@@ -185,11 +186,14 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)}%"
 
 
-def slip(hours: float) -> str:
-    """'1.5 h' up to two days, then '3.2 days'."""
-    if hours < 48:
-        return f"{hours:g} h"
-    return f"{hours / 24:.1f} days"
+def slip(minutes: int) -> str:
+    """How late, from the break point: '35 min' under an hour, '1.5 h' up to two days, then
+    '3.2 days'."""
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{round(minutes / 60, 1):g} h"
+    return f"{minutes / 1440:.1f} days"
 
 
 def bar(rate: float | None, width: int) -> str:

@@ -50,8 +50,12 @@ def promise_table(out: Output, promises: list[Promise], settings: Settings, now:
 
 
 def due_note(p: Promise, now: int) -> str:
+    """'in 2 days', or for a broken one how late it is from its break point ('4 days
+    overdue'), even when a late move gave it a date still ahead."""
     if p.state != "active":
         return ""
+    if p.slip is not None:
+        return f"{timefmt.span(p.slip)} overdue"
     return timefmt.relative(p.due, now)
 
 
@@ -124,7 +128,7 @@ def report(out: Output, rep, settings: Settings) -> None:
         for b in rep.broken[:REPORT_ROWS]:
             delivered = when(b.delivered) if b.delivered else ("released" if b.settled else "not delivered")
             broken.add_row(str(b.id), user(b.client), user(b.title), when(b.break_point), delivered,
-                           fmt.slip(b.slip_hours), style="red" if b.outcome == "missed" else "")  # fmt: skip
+                           fmt.slip(b.slip_minutes), style="red" if b.outcome == "missed" else "")  # fmt: skip
         out.blank()
         out.table(broken)
         _more(out, len(rep.broken), "broken promises")
