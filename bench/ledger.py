@@ -73,7 +73,11 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
                                "more time" if step.kind == "moved" else None))  # fmt: skip
                 if step.due is not None:
                     previous_due = step.due
-        conn.executemany(f"INSERT INTO promise VALUES ({', '.join('?' * 16)})", promises)
+        conn.executemany(
+            "INSERT INTO promise (id, client_id, title, criteria, kind, tags, promised_at, first_due, due, moves,"
+            f" state, delivered_at, released_at, broken_at, outcome, reckon_at) VALUES ({', '.join('?' * 16)})",
+            promises,
+        )
         conn.executemany(
             "INSERT INTO event (id, kind, recorded_at, promise_id, due, previous_due, effective_at, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

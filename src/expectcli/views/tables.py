@@ -1,9 +1,11 @@
 """What people see of the everyday commands: a write's one-line answer, the promise list
-(`list`, `due`), owed updates, and the report; as `output` lines and tables, so that Rich is
-imported only when a terminal shows colour or a table needs Rich's wrapping. User text goes
-in through `user` (literal: control characters made visible, no markup)."""
+(`list`, `due`), owed updates, and the report; as `output` lines and tables (one layout for
+a terminal and a pipe; Rich is not imported). User text goes in through `user` (literal:
+control characters made visible, no markup)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
@@ -37,21 +39,32 @@ def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -
     out.line(*spans)
 
 
-def promise_table(out: Output, promises: list[Promise], settings: Settings, now: int) -> None:
-    table = Table(
-        Column("ID", "right"), Column("Due"), Column(""), Column("Client"), Column("Promise"), Column("Status")
-    )
-    for p in promises:
-        table.add_row(
-            str(p.id), timefmt.short(p.due, settings, now), due_note(p, now), user(p.client), title_cell(p),
-            styled(p.outcome, OUTCOME_STYLE.get(p.outcome, "")), style=row_style(p, settings, now),
-        )  # fmt: skip
-    out.table(table)
+# A long list is sized on its first rows (`output.SAMPLE`): the date and its note are given the
+# room their usual forms take ('Wed 25 Nov 17:00', '13 days overdue'), so rows further down line up.
+PROMISE_COLUMNS = (
+    Column("ID", "right"), Column("Due", min_width=16), Column("", min_width=15), Column("Client"), Column("Status"),
+    Column("Promise", flexible=True),
+)
+
+
+def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
+    """The promises as a table, one line each, written as they come; how many there were."""
+    return out.stream_table(Table(*PROMISE_COLUMNS), (promise_row(p, settings, now) for p in promises))
+
+
+def promise_row(p: Promise, settings: Settings, now: int) -> tuple[list[Spans], str]:
+    return [
+        [(str(p.id), "")], [(timefmt.short(p.due, settings, now), "")], [(due_note(p, now), "")], user(p.client),
+        [(p.outcome, OUTCOME_STYLE.get(p.outcome, ""))], title_cell(p),
+    ], row_style(p, settings, now)  # fmt: skip
 
 
 def due_note(p: Promise, now: int) -> str:
+    """'in 2 days', '3 h overdue' — how late counted from the break point, even after a late move."""
     if p.state != "active":
         return ""
+    if p.outcome == "missed" and p.break_at is not None:
+        return f"{timefmt.span(now - p.break_at)} overdue"
     return timefmt.relative(p.due, now)
 
 
