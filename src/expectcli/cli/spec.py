@@ -108,8 +108,12 @@ GLOBAL = (
     _p("json", "Machine output (JSON) only on stdout.", flag=True),
     _p("now", "Act and report as if now were WHEN (also EXPECT_NOW).", metavar="WHEN"),
     _p("debug", "Show a traceback for internal errors.", flag=True, hidden=True),
-    _p("no_pager", "Never page output on a terminal (else output longer than the screen goes through "
-       "EXPECT_PAGER, PAGER or `less -FRX`).", flag=True),
+    _p(
+        "no_pager",
+        "Never page output on a terminal (else output longer than the screen goes through "
+        "EXPECT_PAGER, PAGER or `less -FRX`).",
+        flag=True,
+    ),
 )
 
 # The keyword of `Env` each global option sets.

@@ -24,7 +24,9 @@ def listing(env: Env, promises: list, empty: str) -> None:
     from expectcli.core import serialize
     from expectcli.views import tables
 
-    draw = lambda items: tables.promise_table(env.out, items, env.settings, env.now)  # noqa: E731
+    def draw(items: list) -> None:
+        tables.promise_table(env.out, items, env.settings, env.now)
+
     present(env, promises, serialize.promise, draw, empty)
 
 

@@ -42,7 +42,11 @@ MORE = {
     "due": "expect list --due-before {end}",
     "updates_owed": "expect report",
 }
-HEADINGS = {"overdue": "Overdue", "at_risk": "At risk (inside the client's notice window)", "due": "Due within {within}"}
+HEADINGS = {
+    "overdue": "Overdue",
+    "at_risk": "At risk (inside the client's notice window)",
+    "due": "Due within {within}",
+}
 
 
 def due(env: Env, within: str, count: bool, client: str | None, limit: int, all_: bool) -> int | None:

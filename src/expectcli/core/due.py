@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from expectcli.core.outcomes import OUTCOME_SQL
-from expectcli.core.queries import PROMISE_COLUMNS, PROMISE_FROM, Promise, client_id, promise_from_row
+from expectcli.core.queries import PROMISE_COLUMNS, PROMISE_FROM, Promise, client_id, promise_from_row, row_of
 from expectcli.core.validate import TERMS, normalise_handle
 from expectcli.storage.store import Tx
 
@@ -92,7 +92,7 @@ def _scope(tx: Tx, client: str | None) -> tuple[str, dict]:
 def _counts(tx: Tx, sections: dict[str, str], client: str | None, params: dict) -> tuple[int, int, int]:
     scope, extra = _scope(tx, client)
     sums = ", ".join(f"COALESCE(SUM(CASE WHEN {sections[name]} THEN 1 ELSE 0 END), 0)" for name in SECTIONS)
-    row = tx.one(f"SELECT {sums} FROM promise p WHERE p.state = 'active'{scope}", {**params, **extra})
+    row = row_of(tx, f"SELECT {sums} FROM promise p WHERE p.state = 'active'{scope}", {**params, **extra})
     overdue, at_risk, due = (int(value) for value in row)
     return overdue, at_risk, due
 
@@ -120,7 +120,7 @@ def due_view(ledger, settings, end: int, client: str | None = None, limit: int |
         counted = _counts(tx, sections, client, params)
         scope, extra = _scope(tx, client)
         bound, bound_params = ("", {}) if limit is None else (" LIMIT :limit", {"limit": limit})
-        rows = {}
+        rows: dict[str, list[Promise]] = {}
         for name, count in zip(SECTIONS, counted, strict=True):
             if not count:
                 rows[name] = []

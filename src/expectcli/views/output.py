@@ -116,33 +116,35 @@ class Table:
         """Each column's width in cells: its widest cell (or its fixed width), then, when the
         whole is wider than `limit`, shrunk — flexible columns first, else the widest
         left-justified ones — down to a few cells each."""
-        widths = []
+        content = []
         for i, column in enumerate(self.columns):
             if column.width is not None:
-                widths.append(column.width)
+                content.append(column.width)
                 continue
             sizes = [span_cells(cells_[i]) for cells_, _ in sample if i < len(cells_)]
-            header = cells(column.header) if self.show_header else 0
-            widths.append(max([header, column.min_width, *sizes]))
+            content.append(max([cells(column.header) if self.show_header else 0, *sizes]))
+        widths = [max(size, column.min_width) for size, column in zip(content, self.columns, strict=True)]
         if limit is None:
             return widths
         excess = sum(widths) + len(GAP) * (len(widths) - 1) - limit
-        if excess <= 0:
-            return widths
         flexible = [i for i, c in enumerate(self.columns) if c.flexible]
-        candidates = flexible or [i for i, c in enumerate(self.columns) if c.justify == "left"]
-        floor = {i: min(widths[i], max(4, cells(self.columns[i].header) if self.show_header else 4)) for i in candidates}
-        while excess > 0:
-            shrinkable = [i for i in candidates if widths[i] > floor[i]]
-            if not shrinkable:
-                break
-            widest = max(shrinkable, key=lambda i: widths[i])
-            step = min(excess, widths[widest] - floor[widest])
-            others = sorted((widths[i] for i in shrinkable if i != widest), reverse=True)
-            if others:  # shrink the widest down to the next widest, then share
-                step = min(step, max(widths[widest] - others[0], 1))
-            widths[widest] -= step
-            excess -= step
+        left = [i for i, c in enumerate(self.columns) if c.justify == "left" and not c.flexible]
+        stages = [  # (columns, the width each may shrink to), in turn
+            (range(len(widths)), content),  # the room kept for rows beyond the sample
+            (flexible, [10] * len(widths)),
+            (left, [4] * len(widths)),
+            (flexible, [4] * len(widths)),
+        ]
+        for columns, floors in stages:
+            while excess > 0:
+                shrinkable = [i for i in columns if widths[i] > floors[i]]
+                if not shrinkable:
+                    break
+                widest = max(shrinkable, key=lambda i: widths[i])
+                others = [widths[i] for i in shrinkable if i != widest]
+                step = min(excess, widths[widest] - floors[widest], max(widths[widest] - max(others, default=0), 1))
+                widths[widest] -= step
+                excess -= step
         return widths
 
     def header_row(self) -> tuple[list[Spans], str]:

@@ -42,7 +42,11 @@ def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -
 # A long list is sized on its first rows (`output.SAMPLE`): the date and its note are given the
 # room their usual forms take ('Wed 25 Nov 17:00', '13 days overdue'), so rows further down line up.
 PROMISE_COLUMNS = (
-    Column("ID", "right"), Column("Due", min_width=16), Column("", min_width=15), Column("Client"), Column("Status"),
+    Column("ID", "right"),
+    Column("Due", min_width=16),
+    Column("", min_width=15),
+    Column("Client"),
+    Column("Status"),
     Column("Promise", flexible=True),
 )
 
