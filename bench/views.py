@@ -46,6 +46,9 @@ def ledger(size: int) -> Path:
     return path
 
 
+CPU: dict[int, float] = {}  # id(sample) → the child's user + system CPU seconds
+
+
 def piped(argv: list[str], env: dict[str, str]) -> tuple[Sample, int]:
     """Run `argv` writing into a pipe that is read to the end; (time and peak memory, lines read)."""
     started = time.perf_counter()
@@ -59,7 +62,9 @@ def piped(argv: list[str], env: dict[str, str]) -> tuple[Sample, int]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed with {code}")
-    return Sample(elapsed, usage.ru_maxrss), lines
+    sample = Sample(elapsed, usage.ru_maxrss)
+    CPU[id(sample)] = usage.ru_utime + usage.ru_stime
+    return sample, lines
 
 
 def expect_program() -> list[str]:
@@ -89,6 +94,7 @@ def measure(size: int, rounds: int) -> dict:
     expect = expect_program()
     samples: dict[str, list] = {name: [] for name, _, _ in TARGETS}
     ratios: dict[str, list[float]] = {name: [] for name, _, _ in TARGETS}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name, _, _ in TARGETS}
     lines: dict[str, int] = {}
     for _name, args, _ in TARGETS:  # warm up: page cache, byte-code
         piped(expect + args, env)
@@ -98,7 +104,8 @@ def measure(size: int, rounds: int) -> dict:
             sample, lines[name] = piped(expect + args, env)
             samples[name].append(sample)
             ratios[name].append(sample.seconds / base.seconds)
-    return {"shape": shape(path), "samples": samples, "ratios": ratios, "lines": lines}
+            cpu_ratios[name].append(CPU[id(sample)] / max(CPU[id(base)], 0.001))
+    return {"shape": shape(path), "samples": samples, "ratios": ratios, "cpu": cpu_ratios, "lines": lines}
 
 
 def main() -> None:
@@ -110,9 +117,9 @@ def main() -> None:
     results = {size: measure(size, args.rounds) for size in sizes}
 
     print(f"expect views into a pipe; {args.rounds} rounds; ratio = the median over rounds of the command's wall "
-          f"time over the `python -c pass` just before it; Python {sys.version.split()[0]}")  # fmt: skip
+          f"time over the `python -c pass` just before it (CPU ratio: the same of user + system CPU time); Python {sys.version.split()[0]}")  # fmt: skip
     print(f"{'promises':>9} {'in hand':>8} {'overdue':>8}  {'command':<18} {'median s':>8} {'ratio':>6} "
-          f"{'peak MB':>8} {'lines':>8}  target at 100k")  # fmt: skip
+          f"{'CPU ratio':>9} {'peak MB':>8} {'lines':>8}  target at 100k")  # fmt: skip
     failed = False
     for size, result in results.items():
         total, active, overdue = result["shape"]
@@ -125,7 +132,8 @@ def main() -> None:
                 ok = ratio <= target
                 failed |= not ok
                 verdict = f"≤ {target}  {'pass' if ok else 'FAIL'}"
-            print(f"{total:9,} {active:8,} {overdue:8,}  {name:<18} {seconds:8.3f} {ratio:6.1f} {peak:8.1f} "
+            cpu = statistics.median(result["cpu"][name])
+            print(f"{total:9,} {active:8,} {overdue:8,}  {name:<18} {seconds:8.3f} {ratio:6.1f} {cpu:9.1f} {peak:8.1f} "
                   f"{result['lines'][name]:8,}  {verdict}")  # fmt: skip
         assert result["lines"]["list --all | …"] == total + 1, "list --all: one line per promise and the header"
     sys.exit(1 if failed else 0)

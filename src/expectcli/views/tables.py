@@ -53,14 +53,26 @@ PROMISE_COLUMNS = (
 
 def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
     """The promises as a table, one line each, written as they come; how many there were."""
-    return out.stream_table(Table(*PROMISE_COLUMNS), (promise_row(p, settings, now) for p in promises))
+    today = _today_bounds(settings, now)
+    return out.stream_table(Table(*PROMISE_COLUMNS), (promise_row(p, settings, now, today) for p in promises))
 
 
-def promise_row(p: Promise, settings: Settings, now: int) -> tuple[list[Spans], str]:
+def promise_row(
+    p: Promise, settings: Settings, now: int, today: tuple[int, int] | None = None
+) -> tuple[list[Spans], str]:
     return [
-        [(str(p.id), "")], [(timefmt.short(p.due, settings, now), "")], [(due_note(p, now), "")], user(p.client),
-        [(p.outcome, OUTCOME_STYLE.get(p.outcome, ""))], title_cell(p),
-    ], row_style(p, settings, now)  # fmt: skip
+        [(str(p.id), "")], [(timefmt.short(p.due, settings, now), "")], [(due_note(p, now), "")],
+        [(printable(p.client), "")], [(p.outcome, OUTCOME_STYLE.get(p.outcome, ""))], title_cell(p),
+    ], row_style(p, settings, now, today)  # fmt: skip
+
+
+def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
+    """[start, end) of now's local day in epoch seconds (for `row_style`, once per table)."""
+    from datetime import datetime, timedelta
+
+    start = timefmt.local(now, settings).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = datetime.combine(start.date() + timedelta(days=1), start.time(), start.tzinfo)
+    return int(start.timestamp()), int(end.timestamp())
 
 
 def due_note(p: Promise, now: int) -> str:
@@ -79,11 +91,13 @@ def title_cell(p: Promise) -> Spans:
     return cell
 
 
-def row_style(p: Promise, settings: Settings, now: int) -> str:
+def row_style(p: Promise, settings: Settings, now: int, today: tuple[int, int] | None = None) -> str:
     if p.state != "active":
         return ""
     if p.outcome == "missed":
         return "red"
+    if today is not None:
+        return "bold yellow" if today[0] <= p.due < today[1] else ""
     if timefmt.is_same_local_day(p.due, now, settings):
         return "bold yellow"
     return ""
