@@ -47,6 +47,6 @@ def drawn_by(table: str, env: Env) -> Callable[[list], None]:
     def draw(items: list) -> None:
         from expectcli.views import render
 
-        getattr(render, table)(env.console(), items, env.settings, env.now)
+        getattr(render, table)(env.out, items, env.settings, env.now)
 
     return draw

@@ -145,7 +145,7 @@ def show(env: Env, id_: int) -> None:
         return
     from expectcli.views import render
 
-    render.promise_detail(env.console(), promise, events, env.settings, env.now)
+    render.promise_detail(env.out, promise, events, env.settings, env.now)
 
 
 def log(env: Env, limit: int) -> None:
