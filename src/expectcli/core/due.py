@@ -89,10 +89,18 @@ def _scope(tx: Tx, client: str | None) -> tuple[str, dict]:
     return " AND p.client_id = :client_id", {"client_id": client_id(tx, normalise_handle(client))}
 
 
+def _scan(tx: Tx) -> str:
+    """`promise p`, read in table order on SQLite. Promises in hand are a large share of a
+    ledger that is not kept up (40,000 of 100,000) and lie all over the table: reading it
+    through to count them or to rank the overdue takes a tenth of the time of one index
+    lookup per row (25 ms against 320 ms at 100,000 promises)."""
+    return "promise p NOT INDEXED" if tx.dialect == "sqlite" else "promise p"
+
+
 def _counts(tx: Tx, sections: dict[str, str], client: str | None, params: dict) -> tuple[int, int, int]:
     scope, extra = _scope(tx, client)
     sums = ", ".join(f"COALESCE(SUM(CASE WHEN {sections[name]} THEN 1 ELSE 0 END), 0)" for name in SECTIONS)
-    row = row_of(tx, f"SELECT {sums} FROM promise p WHERE p.state = 'active'{scope}", {**params, **extra})
+    row = row_of(tx, f"SELECT {sums} FROM {_scan(tx)} WHERE p.state = 'active'{scope}", {**params, **extra})
     overdue, at_risk, due = (int(value) for value in row)
     return overdue, at_risk, due
 
@@ -125,9 +133,9 @@ def due_view(ledger, settings, end: int, client: str | None = None, limit: int |
             if not count:
                 rows[name] = []
                 continue
+            source = PROMISE_FROM if name == "due" else PROMISE_FROM.replace("promise p", _scan(tx), 1)
             found = tx.all(
-                f"SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE {sections[name]}{scope}"
-                f" ORDER BY {_ORDER[name]}{bound}",
+                f"SELECT {PROMISE_COLUMNS} FROM {source} WHERE {sections[name]}{scope} ORDER BY {_ORDER[name]}{bound}",
                 {**params, **extra, **bound_params},
             )
             rows[name] = [promise_from_row(row, ledger.now) for row in found]

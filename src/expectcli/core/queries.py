@@ -146,10 +146,13 @@ class Queries:
         where, params = _selection(**{"client": None, "outcome": None, "include_settled": False, "due_before": None,
                                        **selection})  # fmt: skip
         with self.store.read() as tx:
+            source = PROMISE_FROM
             if selection.get("client") is not None:
                 client_id(tx, params["client"])
+            elif tx.dialect == "sqlite":  # the table read through then sorted: faster than a lookup per row
+                source = PROMISE_FROM.replace("promise p", "promise p NOT INDEXED", 1)
             cursor = tx.execute(
-                f"SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
+                f"SELECT {PROMISE_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
                 {**params, "now": self.now},
             )
             for row in cursor:

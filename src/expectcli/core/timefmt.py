@@ -20,6 +20,7 @@ def local(moment: int, settings: Settings) -> datetime:
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ZONES: dict = {}  # zone name → ZoneInfo, without `Settings.zone`'s call on every row
 _YEAR_OF_NOW: dict = {}  # (now, zone) → now's local year: `short` runs on every row of a long list
 
 
@@ -31,7 +32,9 @@ def short(moment: int | None, settings: Settings, now: int) -> str:
     `strftime`'s %a and %b give them; spelled out here for speed.)"""
     if moment is None:
         return ""
-    zone = settings.zone
+    zone = _ZONES.get(settings.timezone)
+    if zone is None:
+        zone = _ZONES[settings.timezone] = settings.zone
     when = datetime.fromtimestamp(moment, zone)
     year = _YEAR_OF_NOW.get((now, zone))
     if year is None:

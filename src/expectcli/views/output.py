@@ -259,9 +259,17 @@ class Output:
         for cells_, style in measured:
             write(draw(cells_, style) + "\n")
         count = len(sample)
-        for cells_, style in iterator:
-            write(draw(cells_, style) + "\n")
-            count += 1
+        import gc
+
+        collecting = gc.isenabled()
+        gc.disable()  # each row's objects are freed as it is written (no cycles): the collector only costs time
+        try:
+            for cells_, style in iterator:
+                write(draw(cells_, style) + "\n")
+                count += 1
+        finally:
+            if collecting:
+                gc.enable()
         return count
 
     @staticmethod
