@@ -25,7 +25,10 @@ DAY = 24 * HOUR
 NOW = 1_795_000_000  # 2026-11-18, a fixed "now" so runs compare
 
 
-def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = NOW) -> None:
+def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = NOW, backlog: float = 0.0) -> None:
+    """`backlog`: the share of promises still in hand (made in the last 60 days, due up to 120
+    days after they were made; about a quarter of them overdue), like a ledger that is
+    written to but not kept up: the shape of issue 15's 100,000 promises with 40,000 open."""
     path.unlink(missing_ok=True)
     store = open_store(str(path), create=True)
     schema.migrate(store, now)
@@ -39,10 +42,15 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
         promises, events = [], []
         event_id = 0
         for pid in range(1, count + 1):
-            made = now - rng.randint(0, 2 * 365 * DAY)
-            due = made + rng.choice((4 * HOUR, DAY, 2 * DAY, 3 * DAY, 7 * DAY, 14 * DAY))
+            if rng.random() < backlog:
+                made = now - rng.randint(0, 60 * DAY)
+                due = made + rng.randint(4 * HOUR, 120 * DAY)
+                roll = 1.0  # stays in hand: open, or missed once its deadline passes
+            else:
+                made = now - rng.randint(0, 2 * 365 * DAY)
+                due = made + rng.choice((4 * HOUR, DAY, 2 * DAY, 3 * DAY, 7 * DAY, 14 * DAY))
+                roll = rng.random()
             steps = [outcomes.Step("promised", made, due=due)]
-            roll = rng.random()
             if roll < 0.15:  # renegotiated in time (sometimes too late)
                 moved_at = due - HOUR if rng.random() < 0.8 else due + DAY
                 steps.append(outcomes.Step("moved", moved_at, due=due + 3 * DAY))
@@ -57,7 +65,7 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
                 released = max(made + HOUR, end)
                 if released <= now:
                     steps.append(outcomes.Step("released", released))
-            elif due < now - 30 * DAY:  # old work does not stay open forever: delivered late
+            elif roll < 1.0 and due < now - 30 * DAY:  # old work does not stay open forever: delivered late
                 steps.append(outcomes.Step("delivered", due + 2 * DAY, effective_at=due + 2 * DAY))
             state = outcomes.fold(steps)
             promises.append((
@@ -73,7 +81,11 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
                                "more time" if step.kind == "moved" else None))  # fmt: skip
                 if step.due is not None:
                     previous_due = step.due
-        conn.executemany(f"INSERT INTO promise VALUES ({', '.join('?' * 16)})", promises)
+        conn.executemany(
+            "INSERT INTO promise (id, client_id, title, criteria, kind, tags, promised_at, first_due, due, moves,"
+            f" state, delivered_at, released_at, broken_at, outcome, reckon_at) VALUES ({', '.join('?' * 16)})",
+            promises,
+        )
         conn.executemany(
             "INSERT INTO event (id, kind, recorded_at, promise_id, due, previous_due, effective_at, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -88,9 +100,10 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--backlog", type=float, default=0.0, help="share of promises still in hand (0 to 1)")
     args = parser.parse_args()
     started = time.perf_counter()
-    build(args.path, args.count, args.clients)
+    build(args.path, args.count, args.clients, backlog=args.backlog)
     print(f"{args.count} promises in {time.perf_counter() - started:.1f} s -> {args.path}", file=sys.stderr)
 
 

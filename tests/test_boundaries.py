@@ -15,6 +15,11 @@ def ids(rows) -> list[int]:
     return [row["id"] for row in rows]
 
 
+def rows(view: dict) -> list[dict]:
+    """Every promise `expect due --json` lists, section after section."""
+    return view["overdue"] + view["at_risk"] + view["due"]
+
+
 def due(cli, *args: str, now: str = WED_10):
     """`expect due … --json` (exit status 1 when something is overdue, so not `cli.json`)."""
     out = cli("due", *args, "--json", now=now)
@@ -44,16 +49,16 @@ def test_a_promise_due_this_very_minute_is_due_not_overdue(cli):
 def test_the_due_window_includes_a_deadline_on_its_last_minute(cli):
     on_the_edge = cli.promise("On the edge", due="2026-11-25 12:00", now=WED_10)
     cli.promise("Just beyond", due="2026-11-25 12:01", now=WED_10)
-    assert ids(cli.json("due", "--within", "2h", now=WED_10)) == [on_the_edge]
+    assert ids(rows(cli.json("due", "--within", "2h", now=WED_10))) == [on_the_edge]
     assert cli.json("due", "--count", "--within", "2h", now=WED_10)["due"] == 1
-    assert cli.json("due", "--within", "119m", now=WED_10) == []
+    assert rows(cli.json("due", "--within", "119m", now=WED_10)) == []
     assert cli.json("due", "--count", "--within", "119m", now=WED_10)["due"] == 0
 
 
 def test_the_due_listing_and_the_count_agree(cli):
     for when in ("2026-11-24 12:00", "2026-11-25 10:00", "2026-11-26 09:59", "2026-11-27 10:00", "2026-11-27 10:01"):
         cli.promise(when, due=when, now="2026-11-20T09:00:00+01:00")
-    listed = due(cli, "--within", "2d")
+    listed = rows(due(cli, "--within", "2d"))
     counted = due(cli, "--count", "--within", "2d")
     overdue = [row for row in listed if row["outcome"] == "missed"]
     assert (counted["overdue"], counted["due"]) == (len(overdue), len(listed) - len(overdue)) == (1, 3)

@@ -190,9 +190,9 @@ def test_due_shows_overdue_and_soon_and_exits_1_when_overdue(cli):
     count = cli("due", "--count", now="2026-11-25T18:00:00+01:00")
     assert (count.exit_code, count.stdout) == (1, "1 overdue, 1 due\n")
     counted = cli("due", "--count", "--json", now="2026-11-25T18:00:00+01:00")
-    assert counted.json() == {"overdue": 1, "due": 1, "within": "2d", "updates_overdue": 0}
+    assert counted.json() == {"overdue": 1, "at_risk": 0, "due": 1, "within": "2d", "updates_overdue": 0}
     wide = cli.json("due", "--within", "4w", now="2026-11-25T11:00:00+01:00")
-    assert [p["title"] for p in wide] == ["Overdue", "Soon", "Far"]
+    assert [p["title"] for p in wide["overdue"] + wide["due"]] == ["Overdue", "Soon", "Far"]
 
 
 def test_due_count_counts_the_rows_due_lists_a_late_move_as_overdue(cli):
@@ -201,13 +201,17 @@ def test_due_count_counts_the_rows_due_lists_a_late_move_as_overdue(cli):
     cli.promise("Just at the deadline", due="2026-11-25 10:00", now="2026-11-23 09:00")
     listed = cli("due", "--json")
     assert listed.exit_code == 1
-    assert [(p["title"], p["outcome"]) for p in listed.json()] == [
-        ("Just at the deadline", "open"), ("Moved too late", "missed")]  # fmt: skip
+    view = listed.json()
+    assert [(p["title"], p["outcome"]) for p in view["overdue"] + view["due"]] == [
+        ("Moved too late", "missed"), ("Just at the deadline", "open")]  # fmt: skip
     counted = cli("due", "--count", "--json")
-    assert (counted.exit_code, counted.json()) == (1, {"overdue": 1, "due": 1, "within": "2d", "updates_overdue": 0})
+    assert (counted.exit_code, counted.json()) == (
+        1,
+        {"overdue": 1, "at_risk": 0, "due": 1, "within": "2d", "updates_overdue": 0},
+    )
     assert cli("due", "--count").stdout == "1 overdue, 1 due\n"
     later = cli("due", "--count", "--json", now="2026-11-25 10:01")  # a minute past the second deadline
-    assert later.json() == {"overdue": 2, "due": 0, "within": "2d", "updates_overdue": 0}
+    assert later.json() == {"overdue": 2, "at_risk": 0, "due": 0, "within": "2d", "updates_overdue": 0}
 
 
 def test_due_for_one_client_lists_and_counts_only_its_promises_and_update(cli):
@@ -219,8 +223,11 @@ def test_due_for_one_client_lists_and_counts_only_its_promises_and_update(cli):
     assert "Globex soon" in globex.stdout and "Acme overdue" not in globex.stdout and "globex" in globex.stdout
     assert cli("due", "--client", "globex", "--count").stdout == "1 due, 1 update owed\n"
     acme = cli("due", "--count", "--client", "acme", "--json")
-    assert (acme.exit_code, acme.json()) == (1, {"overdue": 1, "due": 0, "within": "2d", "updates_overdue": 0})
-    assert [p["title"] for p in cli("due", "--client", "acme", "--json").json()] == ["Acme overdue"]
+    assert (acme.exit_code, acme.json()) == (
+        1,
+        {"overdue": 1, "at_risk": 0, "due": 0, "within": "2d", "updates_overdue": 0},
+    )
+    assert [p["title"] for p in cli("due", "--client", "acme", "--json").json()["overdue"]] == ["Acme overdue"]
     unknown = cli("due", "--client", "initech")
     assert (unknown.exit_code, unknown.stderr) == (2, "expect: no client initech; see `expect client list`\n")
 

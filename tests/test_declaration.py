@@ -104,7 +104,8 @@ def typer_reading(args: list[str], monkeypatch) -> tuple | None:
     seen = []
 
     def capture(command, env, typed):
-        seen.append((command.path, {"db": env.db, "json": env.json, "now_text": env.now_text}, typed))
+        seen.append((command.path, {"db": env.db, "json": env.json, "now_text": env.now_text,
+                                    "no_pager": env.no_pager}, typed))  # fmt: skip
 
     monkeypatch.setattr(spec, "run", capture)
     RUNNER.invoke(app, args)

@@ -1,17 +1,14 @@
-"""Tables and lines laid out without Rich are exactly what Rich prints."""
+"""One layout for a terminal and a pipe: in a pipe nothing is cut or wrapped; on a terminal
+every line fits the width and what was cut ends in "…"; where a table fits, it is laid out
+as Rich lays out a `Table(box=None, pad_edge=False)`."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from rich.cells import cell_len
 from rich.console import Console
-from rich.text import Text
 
 from expectcli.views import output
 
@@ -22,57 +19,83 @@ TEXT = st.text(
 SPANS = st.lists(st.tuples(TEXT, STYLES), min_size=1, max_size=3)
 
 
-def rich_prints(renderable, width: int, **options) -> str:
+def written(table: output.Table, width: int | None) -> str:
+    """What `out.table(table)` writes without colour: in a pipe (`width` None) or on a terminal."""
     buffer = io.StringIO()
-    Console(file=buffer, width=width, highlight=False, emoji=False, soft_wrap=False, color_system=None).print(
-        renderable, **options
-    )
+    out = output.Output(buffer)
+    out.colour, out.width = False, width
+    out.table(table)
     return buffer.getvalue()
 
 
-def written(width: int, draw) -> str:
-    """What `draw(out)` writes to a pipe in a terminal `width` columns wide."""
+def rich_prints(table: output.Table, width: int) -> str:
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    rich = RichTable(box=None, header_style="bold", pad_edge=False, show_header=table.show_header,
+                     title=table.title, title_justify="left")  # fmt: skip
+    for column in table.columns:
+        rich.add_column(column.header, justify=column.justify)  # type: ignore[arg-type]
+    for cells, style in table.rows:
+        rich.add_row(*(Text.assemble(*cell) for cell in cells), style=style)
     buffer = io.StringIO()
-    with mock.patch.dict(os.environ, {"COLUMNS": str(width)}), contextlib.redirect_stdout(buffer):
-        out = output.Output()
-        assert out.plain
-        draw(out)
+    Console(file=buffer, width=width, highlight=False, emoji=False, color_system=None).print(rich)
     return buffer.getvalue()
 
 
 @st.composite
-def tables(draw):
-    columns = [output.Column(draw(TEXT), draw(st.sampled_from(["left", "right"])),
-                             draw(st.none() | st.integers(0, 12))) for _ in range(draw(st.integers(1, 5)))]  # fmt: skip
-    table = output.Table(*columns, title=draw(st.none() | TEXT), title_style=draw(STYLES),
-                         show_header=draw(st.booleans()))  # fmt: skip
-    for _ in range(draw(st.integers(0, 4))):
+def tables(draw, flexible_last: bool = False):
+    count = draw(st.integers(1, 5))
+    columns = [output.Column(draw(TEXT), draw(st.sampled_from(["left", "right"]))) for _ in range(count)]
+    if flexible_last:
+        columns[-1] = output.Column(draw(TEXT), flexible=True)
+    table = output.Table(*columns, show_header=draw(st.booleans()))
+    for _ in range(draw(st.integers(1, 4))):
         table.add_row(*(draw(SPANS) for _ in columns), style=draw(STYLES))
     return table
 
 
+def cell_text(cell) -> str:
+    return "".join(text for text, _ in cell)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables(flexible_last=True))
+def test_in_a_pipe_each_row_is_one_line_and_nothing_is_cut(table):
+    lines = written(table, None).split("\n")[:-1]
+    assert len(lines) == len(table.rows) + table.show_header
+    for line, (cells, _) in zip(lines[table.show_header :], table.rows, strict=True):
+        assert line.endswith(cell_text(cells[-1]))
+        assert all(cell_text(cell).strip() in line for cell in cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables(flexible_last=True), st.integers(8, 100))
+def test_on_a_terminal_every_line_fits_and_a_cut_ends_in_an_ellipsis(table, width):
+    lines = written(table, width).split("\n")[:-1]
+    assert len(lines) == len(table.rows) + table.show_header  # never wrapped
+    assert all(output.cells(line) <= width for line in lines)
+    for line, (cells, _) in zip(lines[table.show_header :], table.rows, strict=True):
+        title = cell_text(cells[-1])
+        assert line.endswith(title) or line.endswith("…")
+
+
 @settings(max_examples=300, deadline=None)
 @given(tables(), st.integers(1, 100))
-def test_a_table_is_laid_out_as_rich_lays_it_out(table, width):
-    lines = table.lines(width)
-    if lines is not None:
-        assert "".join("".join(t for t, _ in spans) + "\n" for spans, _ in lines) == rich_prints(table.to_rich(), width)
-    assert written(width, lambda out: out.table(table)) == rich_prints(table.to_rich(), width)
+def test_a_table_that_fits_is_laid_out_as_rich_lays_it_out(table, width):
+    natural = written(table, None)
+    widest = max((output.cells(line) for line in natural.split("\n")), default=0)
+    assume(widest > 0)  # a table of nothing at all: Rich still takes a cell
+    if widest <= width:
+        assert natural == written(table, width) == rich_prints(table, width)
 
 
-@settings(max_examples=300, deadline=None)
-@given(SPANS, st.integers(1, 60), st.booleans())
-def test_a_line_is_written_as_rich_writes_it(spans, width, soft_wrap):
-    expected = rich_prints(Text.assemble(*spans), width, soft_wrap=soft_wrap)
-    assert written(width, lambda out: out.line(*spans, soft_wrap=soft_wrap)) == expected
+def test_colour_is_written_as_rich_names_it():
+    assert output.sgr("bold yellow") == "\x1b[1;33m"
+    assert output.sgr("dim strike") == "\x1b[2;9m"
+    assert output.sgr("") == ""
 
 
-def test_the_narrow_characters_are_one_cell_for_rich_too():
-    assert all(cell_len(character) == 1 for character in output.NARROW)
-
-
-def test_the_everyday_tables_fit_a_wide_terminal_without_rich():
-    table = output.Table(output.Column("ID", "right"), output.Column("Promise"), title="Broken promises")
-    table.add_row("7", [("Send the deck", ""), ("  +deck", "dim")], style="red")
-    assert table.lines(120) is not None
-    assert table.lines(10) is None  # too narrow: Rich wraps it
+def test_cells_counts_wide_and_combining_characters():
+    assert output.cells("abc") == 3 and output.cells("漢字") == 4 and output.cells("e\u0301") == 1
+    assert output.cut([("漢字漢字", "")], 5) == [("漢字", ""), ("…", "")]

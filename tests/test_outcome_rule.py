@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import fresh_ledger
-from expectcli.core import outcomes, periods, report
+from expectcli.core import due, outcomes, periods, report
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger, open_ledger
 from expectcli.core.outcomes import ACTIVE, OUTCOME_SQL, OUTCOMES, Step
@@ -243,13 +243,17 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], mod
     assert built.totals == report.Counts(**Counter(expected.values()))
     assert {b.id for b in built.broken} == {pid for pid, o in expected.items() if o in outcomes.BROKEN}
 
-    # due and due --count: the counts are the rows the listing shows, split by outcome
+    # due and due --count, one rule: overdue are the active promises missed at now, whatever
+    # their date; due the open ones by the window's end; the counts are the rows listed
     ends = sorted({now, *(d + shift for d in deadlines for shift in (-MINUTE, 0))})
     for end in data.draw(st.lists(st.sampled_from(ends), min_size=1, max_size=3)):
-        rows = ledger.promises(due_before=end)
-        assert {p.id for p in rows} == {pid for pid, s in states.items() if s.state == ACTIVE and s.due <= end}
-        overdue = sum(1 for p in rows if p.outcome == "missed")
-        assert ledger.due_counts(end) == (overdue, len(rows) - overdue), (now, end)
+        view = due.due_view(ledger, Settings(), end, limit=None)
+        active = {pid for pid, s in states.items() if s.state == ACTIVE}
+        overdue = {pid for pid in active if expected[pid] == "missed"}
+        soon = {pid for pid in active - overdue if states[pid].due <= end}
+        assert ({p.id for p in view.rows["overdue"]}, {p.id for p in view.rows["due"]}) == (overdue, soon), (now, end)
+        counted = due.due_counts(ledger, Settings(), end)
+        assert counted == view.counts == (len(overdue), 0, len(soon), 0), (now, end)
 
 
 def test_the_queries_refuse_what_the_command_line_would(tmp_path):

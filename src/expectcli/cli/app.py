@@ -144,7 +144,7 @@ def _version(ctx: typer.Context, value: bool) -> None:
 
 
 def _root(ctx: typer.Context, **typed) -> None:
-    ctx.obj = {key: typed.get(key) for key in ("db", "json", "now", "debug")}
+    ctx.obj = {key: typed.get(key) for key in spec.ENV_NAMES}
 
 
 def build() -> typer.Typer:

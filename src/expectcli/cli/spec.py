@@ -108,10 +108,16 @@ GLOBAL = (
     _p("json", "Machine output (JSON) only on stdout.", flag=True),
     _p("now", "Act and report as if now were WHEN (also EXPECT_NOW).", metavar="WHEN"),
     _p("debug", "Show a traceback for internal errors.", flag=True, hidden=True),
+    _p(
+        "no_pager",
+        "Never page output on a terminal (else output longer than the screen goes through "
+        "EXPECT_PAGER, PAGER or `less -FRX`).",
+        flag=True,
+    ),
 )
 
 # The keyword of `Env` each global option sets.
-ENV_NAMES = {"db": "db", "json": "json", "now": "now_text", "debug": "debug"}
+ENV_NAMES = {"db": "db", "json": "json", "now": "now_text", "debug": "debug", "no_pager": "no_pager"}
 
 # -- the pieces several commands share ----------------------------------------------------
 
@@ -242,11 +248,14 @@ COMMANDS = (
     Command(
         "due",
         "views:due",
-        "The daily view: overdue promises and those due soon. Exit status 1 when something is overdue.",
+        "The daily view: overdue, at risk and due-soon promises, and updates owed. Exit status 1 when something "
+        "is overdue.",
         (
             _p("within", "How far ahead to look: 4h, 2d, 1bd, 1w.", metavar="DURATION", default="2d"),
             _p("count", "One short line for a shell prompt.", flag=True),
             _p("client", "Only this client's promises and owed update.", **_CLIENT_OPTION),
+            _p("limit", "At most N rows per section, then how many more.", metavar="N", default=20, type=COUNT),
+            _p("all_", "Every row of every section.", flag=True),
         ),
     ),  # fmt: skip
     Command("show", "views:show", "A promise with its full event history.", (_promise_id("The promise."),)),
@@ -487,4 +496,7 @@ def run(command: Command, env, given: dict):
         from expectcli import promptcache
 
         promptcache.forget()
-    return getattr(import_module(f"expectcli.commands.{module}"), function)(env, **bind(command, given))
+    try:
+        return getattr(import_module(f"expectcli.commands.{module}"), function)(env, **bind(command, given))
+    finally:
+        env.finish_output()  # what a terminal's screen held, or the pager's end

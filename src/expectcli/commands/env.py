@@ -10,11 +10,15 @@ from typing import Any
 
 
 class Env:
-    def __init__(self, db: str | None = None, json: bool = False, now_text: str | None = None, debug: bool = False):
+    def __init__(
+        self, db: str | None = None, json: bool = False, now_text: str | None = None, debug: bool = False,
+        no_pager: bool = False,
+    ):  # fmt: skip
         self.db = db
         self.json = json
         self.now_text = now_text
         self.debug = debug
+        self.no_pager = no_pager
         self.command = "write"  # the name of the command running (`spec.run` sets it); each write records it
         self._cache: dict = {}
 
@@ -123,10 +127,16 @@ class Env:
     def out(self):
         """Where lines and tables for people go (plain, or through Rich when it must)."""
         if "out" not in self._cache:
-            from expectcli.views.output import Output
+            from expectcli.views.output import Output, pager_command
 
-            self._cache["out"] = Output()
+            self._cache["out"] = Output(pager=None if self.json else pager_command(self.no_pager))
         return self._cache["out"]
+
+    def finish_output(self) -> None:
+        """Write what is held for a terminal's screen, or wait for the pager to be quit."""
+        out = self._cache.get("out")
+        if out is not None:
+            out.close()
 
     def console(self):
         """The Rich console, for the views that draw with Rich."""
@@ -135,9 +145,18 @@ class Env:
     def emit(self, payload: Any) -> None:
         import json
 
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        self._write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
     def say(self, line: str) -> None:
         """One plain line on stdout (no styling, nothing to escape)."""
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        self._write(line + "\n")
+        if "out" not in self._cache:
+            sys.stdout.flush()
+
+    def _write(self, text: str) -> None:
+        """To stdout, after (and through the pager with) anything already written for people."""
+        out = self._cache.get("out")
+        if out is not None:
+            out.write(text)
+        else:
+            sys.stdout.write(text)

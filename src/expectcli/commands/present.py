@@ -20,14 +20,6 @@ def announce(env: Env, promises: list, verb: str, single: bool = True) -> None:
         tables.announce(env.out, p, verb, env.settings, env.now)
 
 
-def listing(env: Env, promises: list, empty: str) -> None:
-    from expectcli.core import serialize
-    from expectcli.views import tables
-
-    draw = lambda items: tables.promise_table(env.out, items, env.settings, env.now)  # noqa: E731
-    present(env, promises, serialize.promise, draw, empty)
-
-
 def present(env: Env, items: list, to_json: Callable, draw: Callable[[list], None], empty: str) -> None:
     """A listing: a JSON array, a line saying it is empty, or `draw(items)`."""
     if env.json:
@@ -45,6 +37,6 @@ def drawn_by(table: str, env: Env) -> Callable[[list], None]:
     def draw(items: list) -> None:
         from expectcli.views import render
 
-        getattr(render, table)(env.console(), items, env.settings, env.now)
+        getattr(render, table)(env.out, items, env.settings, env.now)
 
     return draw

@@ -5,46 +5,131 @@ from __future__ import annotations
 from datetime import UTC
 
 from expectcli.commands.env import Env
-from expectcli.commands.present import drawn_by, listing, present
+from expectcli.commands.present import drawn_by, present
 
 
 def list_promises(env: Env, client: str | None, status: str | None, all_: bool) -> None:
-    promises = env.ledger().promises(client=client, outcome=status, include_settled=all_)
-    listing(env, promises, "No promises to show.")
+    """Promises soonest due first, written as the ledger yields them (a long list is never held whole)."""
+    promises = env.ledger().each_promise(client=client, outcome=status, include_settled=all_)
+    if env.json:
+        from expectcli.core import serialize
+
+        stream_json(env, (serialize.promise(p, env.settings) for p in promises))
+        return
+    from expectcli.views import tables
+
+    if not tables.promise_table(env.out, promises, env.settings, env.now):
+        env.say("No promises to show.")
 
 
-def due(env: Env, within: str, count: bool, client: str | None) -> int | None:
-    """Overdue and due-soon promises, and clients owed an update; 1 when any of them is late."""
+def stream_json(env: Env, items) -> None:
+    """A JSON array written item by item, laid out as `env.emit` lays out a whole one."""
+    import json
+
+    write = env.out.write
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    write("[]\n" if first else "\n]\n")
+
+
+# What `due` says after a section's first `--limit` rows: the list command that shows them all.
+MORE = {
+    "overdue": "expect list --status missed",
+    "at_risk": "expect list",
+    "due": "expect list --due-before {end}",
+    "updates_owed": "expect report",
+}
+HEADINGS = {
+    "overdue": "Overdue",
+    "at_risk": "At risk (inside the client's notice window)",
+    "due": "Due within {within}",
+}
+
+
+def due(env: Env, within: str, count: bool, client: str | None, limit: int, all_: bool) -> int | None:
+    """The daily view by sections (overdue, at risk, due soon, updates owed), each at most
+    `limit` rows unless `all_`; 1 when anything is overdue or an update is owed."""
     from datetime import datetime
 
-    from expectcli.core import clients, dates
-    from expectcli.core.validate import normalise_handle
+    from expectcli.core import dates
+    from expectcli.core import due as daily
 
     window = dates.parse_duration(within)
     end = int(window.add_to(datetime.fromtimestamp(env.now, UTC), env.settings).timestamp())
     ledger = env.ledger()
-    handle = normalise_handle(client) if client is not None else None
-    owed = [s for s in clients.updates_owed(ledger, env.settings) if s.overdue and handle in (None, s.client)]
     if count:
-        overdue, soon = ledger.due_counts(end, client=client)
+        counts = daily.due_counts(ledger, env.settings, end, client=client)
         if env.json:
-            env.emit({"overdue": overdue, "due": soon, "within": str(window), "updates_overdue": len(owed)})
+            env.emit({"overdue": counts.overdue, "at_risk": counts.at_risk, "due": counts.due, "within": str(window),
+                      "updates_overdue": counts.updates_owed})  # fmt: skip
         else:
-            parts = (f"{overdue} overdue" if overdue else "", f"{soon} due" if soon else "",
-                     f"{len(owed)} update{'s' if len(owed) > 1 else ''} owed" if owed else "")  # fmt: skip
-            line = ", ".join(part for part in parts if part)
+            line = count_line(counts)
             if line:
                 env.say(line)
+        return 1 if counts.overdue or counts.updates_owed else None
+    view = daily.due_view(ledger, env.settings, end, client=client, limit=None if all_ else limit)
+    if env.json:
+        emit_due(env, view, window, end, None if all_ else limit)
     else:
-        promises = ledger.promises(client=client, due_before=end)
-        overdue = sum(1 for p in promises if p.outcome == "missed")
-        if promises or env.json or not owed:
-            listing(env, promises, f"Nothing overdue or due within {window}.")
-        if owed and not env.json:
-            from expectcli.views import tables
+        draw_due(env, view, window, end, client, None if all_ else limit)
+    return 1 if view.counts.overdue or view.counts.updates_owed else None
 
-            tables.updates_owed(env.out, owed, env.settings, env.now)
-    return 1 if overdue or owed else None
+
+def count_line(counts) -> str:
+    """'2 overdue, 1 at risk, 3 due, 1 update owed', or nothing when all are zero."""
+    owed = counts.updates_owed
+    parts = (f"{counts.overdue} overdue" if counts.overdue else "", f"{counts.at_risk} at risk" if counts.at_risk else "",
+             f"{counts.due} due" if counts.due else "", f"{owed} update{'s' if owed > 1 else ''} owed" if owed else "")  # fmt: skip
+    return ", ".join(part for part in parts if part)
+
+
+def emit_due(env: Env, view, window, end: int, limit: int | None) -> None:
+    from expectcli.core import serialize
+
+    when = lambda moment: serialize.iso(moment, env.settings)  # noqa: E731
+    c = view.counts
+    env.emit({
+        "as_of": when(env.now), "within": str(window), "until": when(end), "limit": limit,
+        "counts": {"overdue": c.overdue, "at_risk": c.at_risk, "due": c.due, "updates_overdue": c.updates_owed},
+        **{name: [serialize.promise(p, env.settings) for p in rows] for name, rows in view.rows.items()},
+        "updates_owed": [{"client": u.client, "every": str(u.every), "last_update": when(u.last_update),
+                          "due": when(u.due)} for u in view.updates_owed[:limit]],
+    })  # fmt: skip
+
+
+def draw_due(env: Env, view, window, end: int, client: str | None, limit: int | None) -> None:
+    from expectcli.core import timefmt
+    from expectcli.views import tables
+
+    out = env.out
+    shown = False
+    scope = f" --client {client.strip().lower()}" if client else ""
+    for name, rows in view.rows.items():
+        total = getattr(view.counts, name)
+        if not total:
+            continue
+        if shown:
+            out.blank()
+        out.line((f"{HEADINGS[name].format(within=window)} ({total})", "bold red" if name == "overdue" else "bold"))
+        tables.promise_table(out, rows, env.settings, env.now)
+        more = MORE[name].format(end=repr(timefmt.short(end, env.settings, env.now))) + scope
+        more_line(out, total - len(rows), more)
+        shown = True
+    if view.updates_owed:
+        owed = view.updates_owed[:limit]
+        tables.updates_owed(out, owed, env.settings, env.now)
+        more_line(out, len(view.updates_owed) - len(owed), MORE["updates_owed"])
+        shown = True
+    if not shown:
+        env.say(f"Nothing overdue or due within {window}.")
+
+
+def more_line(out, hidden: int, command: str) -> None:
+    if hidden > 0:
+        out.line((f"and {hidden:,} more — `{command}`", "dim"))
 
 
 def show(env: Env, id_: int) -> None:
@@ -63,7 +148,7 @@ def show(env: Env, id_: int) -> None:
         return
     from expectcli.views import render
 
-    render.promise_detail(env.console(), promise, events, env.settings, env.now, unheeded)
+    render.promise_detail(env.out, promise, events, env.settings, env.now, unheeded)
 
 
 def log(env: Env, limit: int) -> None:

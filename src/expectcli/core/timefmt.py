@@ -18,17 +18,32 @@ def local(moment: int, settings: Settings) -> datetime:
     return datetime.fromtimestamp(moment, settings.zone)
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ZONES: dict = {}  # zone name → ZoneInfo, without `Settings.zone`'s call on every row
+_YEAR_OF_NOW: dict = {}  # (now, zone) → now's local year: `short` runs on every row of a long list
+
+
 def short(moment: int | None, settings: Settings, now: int) -> str:
     """'Fri 27 Nov 17:00', with the year when it is not the current one, and the zone's
     abbreviation when the wall time occurs twice ('Sun 25 Oct 02:30 CET', the second
     02:30 of a daylight-saving autumn night). `dates.parse_when` reads every such text
-    back to the same minute, given the same now."""
+    back to the same minute, given the same now. (The names are the C locale's, as
+    `strftime`'s %a and %b give them; spelled out here for speed.)"""
     if moment is None:
         return ""
-    when = local(moment, settings)
-    text = f"{when:%a} {when.day} {when:%b %H:%M}"
-    if when.year != local(now, settings).year:
-        text = f"{when:%a} {when.day} {when:%b %Y %H:%M}"
+    zone = _ZONES.get(settings.timezone)
+    if zone is None:
+        zone = _ZONES[settings.timezone] = settings.zone
+    when = datetime.fromtimestamp(moment, zone)
+    year = _YEAR_OF_NOW.get((now, zone))
+    if year is None:
+        if len(_YEAR_OF_NOW) > 32:
+            _YEAR_OF_NOW.clear()
+        year = _YEAR_OF_NOW[(now, zone)] = datetime.fromtimestamp(now, zone).year
+    day = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+    text = f"{day} {when.hour:02d}:{when.minute:02d}" if when.year == year else (
+        f"{day} {when.year} {when.hour:02d}:{when.minute:02d}")  # fmt: skip
     if _occurs_twice(when):
         same_name = when.replace(fold=0).tzname() == when.replace(fold=1).tzname()
         text += f" {when:%z}" if same_name else f" {when:%Z}"
@@ -37,7 +52,7 @@ def short(moment: int | None, settings: Settings, now: int) -> str:
 
 def _occurs_twice(when: datetime) -> bool:
     """Whether the wall time of `when` (aware, in its zone) is one of a fold's two occurrences."""
-    return when.replace(fold=0).utcoffset() != when.replace(fold=1).utcoffset()
+    return when.replace(fold=1 - when.fold).utcoffset() != when.utcoffset()
 
 
 def span(seconds: int) -> str:

@@ -1,48 +1,106 @@
-"""Lines and tables for people, laid out as Rich lays them out, at a fraction of the cost.
+"""Lines and tables for people: one layout, for a terminal and for a pipe.
 
-Rich takes tens of milliseconds to import and draws a table at about half a millisecond a
-row: a `list` of a thousand promises spent half a second in it. The views of the everyday
-commands (`views.py`) therefore describe their lines and tables here as plain text with
-Rich style names. When a table fits the width — almost always — it is laid out here the way
-Rich lays out a `Table(box=None, pad_edge=False)`, and written as plain text when Rich would
-write no escape codes (not a terminal), else handed to Rich as styled lines. Anything this
-module does not measure exactly (a table too wide, so that Rich would wrap it; a character
-that is not one terminal cell wide for certain) is handed to Rich whole, so the output is
-always what Rich itself would print.
+A table's columns are sized on its rows (on the first `SAMPLE` of a long, streamed one), two
+spaces apart, as `rich.table.Table(box=None, pad_edge=False)` would size them. Then:
+
+- **in a pipe** nothing is ever shortened or wrapped: each row is exactly one line, however
+  long its text (`expect list --all | grep Proposal` finds whole rows with their ids). A cell
+  wider than its column further down a streamed table pushes the rest of its own line right;
+- **on a terminal** a table fits the width: the columns marked `flexible` (a promise's title),
+  else the widest text columns, give up room first and their text ends in "…"; a line is
+  never wrapped. Colour is written only on a terminal (or with FORCE_COLOR), never with
+  NO_COLOR; output longer than the screen goes through the pager (`Pager`).
+
+Rows are written as they come (`Output.stream`), so a list of 100,000 promises is never held
+whole. User text goes in as spans of literal text (made printable by the caller).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
-Spans = list  # of (text, style) pairs: a line of text in pieces, each with a Rich style name
+Spans = list  # of (text, style) pairs: a line of text in pieces, each with a style name
+SAMPLE = 200  # a streamed table's columns are sized on this many rows
+GAP = "  "
+ELLIPSIS = "…"
 
-# The characters Rich counts as one cell each without looking them up (`rich.cells`), plus the
-# few of our own it also counts as one (tested against `rich.cells.cell_len`).
-_RANGES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482), (0x2500, 0x25FC), (0x2800, 0x28FF))
-NARROW = frozenset(chr(c) for start, end in _RANGES for c in range(start, end + 1)) | frozenset("—→…")
-
-
-def cells(text: str) -> int | None:
-    """How many terminal cells `text` takes, if that is certain without Rich; else None."""
-    return len(text) if NARROW.issuperset(text) else None
+# Style names (as Rich spells them) → SGR codes; attributes first, as Rich writes them.
+_ATTRIBUTES = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "strike": "9"}
+_COLOURS = {"black": "30", "red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36",
+            "white": "37"}  # fmt: skip
 
 
 def styled(text: str, style: str = "") -> Spans:
     return [(text, style)]
 
 
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes (wide East Asian characters two, combining marks none)."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import category, east_asian_width
+
+    width = 0
+    for character in text:
+        if category(character) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if east_asian_width(character) in ("W", "F") else 1
+    return width
+
+
+def cut(spans: Spans, room: int) -> Spans:
+    """`spans` shortened to `room` cells, ending in "…" when anything was cut."""
+    if sum(cells(text) for text, _ in spans) <= room:
+        return spans
+    if room <= 0:
+        return []
+    out: Spans = []
+    left = room - 1
+    for text, style in spans:
+        if left <= 0:
+            break
+        if cells(text) <= left:
+            out.append((text, style))
+            left -= cells(text)
+            continue
+        kept = ""
+        for character in text:
+            size = cells(character)
+            if size > left:
+                break
+            kept += character
+            left -= size
+        out.append((kept, style))
+        left = 0
+    style = out[-1][1] if out else ""
+    out.append((ELLIPSIS, style))
+    return out
+
+
+def sgr(style: str) -> str:
+    words = style.split()
+    codes = [_ATTRIBUTES[w] for w in words if w in _ATTRIBUTES] + [_COLOURS[w] for w in words if w in _COLOURS]
+    return f"\x1b[{';'.join(codes)}m" if codes else ""
+
+
 class Column:
-    def __init__(self, header: str = "", justify: str = "left", width: int | None = None):
+    def __init__(
+        self, header: str = "", justify: str = "left", width: int | None = None, flexible: bool = False,
+        min_width: int = 0,
+    ):  # fmt: skip
         self.header = header
         self.justify = justify  # left or right
         self.width = width  # fixed, else as wide as the widest cell
+        self.flexible = flexible  # gives up room first on a narrow terminal (its text then ends in "…")
+        self.min_width = min_width  # at least this wide (rows beyond a streamed table's sample may be wider)
 
 
 class Table:
-    """A `rich.table.Table(box=None, pad_edge=False)`: cells one space apart from their
-    neighbours' padding (two between columns), an optional title above."""
+    """Columns and rows (each a list of spans per cell, and a style for the whole row); an
+    optional title above. Rows are a list, or any iterable for `Output.stream`."""
 
     def __init__(self, *columns: Column, title: str | None = None, title_style: str = "", show_header: bool = True):
         self.columns = columns
@@ -52,121 +110,83 @@ class Table:
         self.rows: list[tuple[list[Spans], str]] = []
 
     def add_row(self, *cells: str | Spans, style: str = "") -> None:
-        self.rows.append(([styled(cell) if isinstance(cell, str) else cell for cell in cells], style))
+        self.rows.append(row(*cells, style=style))
 
-    def lines(self, width: int) -> list[tuple[Spans, str]] | None:
-        """(spans, line style) for each line, as Rich would lay them out in `width` cells;
-        None if Rich would lay the table out differently (it does not fit: Rich wraps)."""
-        rows = [([styled(column.header, "bold") for column in self.columns], "")] if self.show_header else []
-        rows += self.rows
-        last = len(self.columns) - 1
-        pads = [(0 if i == 0 else 1, 0 if i == last else 1) for i in range(len(self.columns))]
-        measured = [[_width(cell) for cell in cells] for cells, _ in rows]
-        if any(None in sizes for sizes in measured):
-            return None
-        widths = []
+    def widths(self, sample: list[tuple[list[Spans], str]], limit: int | None) -> list[int]:
+        """Each column's width in cells: its widest cell (or its fixed width), then, when the
+        whole is wider than `limit`, shrunk — flexible columns first, else the widest
+        left-justified ones — down to a few cells each."""
+        content = []
         for i, column in enumerate(self.columns):
-            content = column.width if column.width is not None else max((sizes[i] for sizes in measured), default=width)
-            widths.append(max(content + sum(pads[i]), 1))
-        table_width = sum(widths)
-        if table_width > width:
-            return None
-        lines = []
-        if self.title:
-            title = cells(self.title)
-            if title is None or title > table_width:
-                return None
-            lines.append(([(self.title + " " * (table_width - title), self.title_style)], ""))
-        for (row, style), sizes in zip(rows, measured):
-            spans: Spans = []
-            for cell, size, column, (left, right), total in zip(row, sizes, self.columns, pads, widths):
-                if column.justify == "right":
-                    cell = _rstrip(cell)
-                    size = _width(cell)
-                room = total - left - right - size
-                if room < 0:  # wider than a fixed-width column: Rich wraps it
-                    return None
-                before, after = (room, 0) if column.justify == "right" else (0, room)
-                spans += [(" " * (left + before), ""), *cell, (" " * (after + right), "")]
-            lines.append((spans, style))
-        return lines
+            if column.width is not None:
+                content.append(column.width)
+                continue
+            sizes = [span_cells(cells_[i]) for cells_, _ in sample if i < len(cells_)]
+            content.append(max([cells(column.header) if self.show_header else 0, *sizes]))
+        widths = [max(size, column.min_width) for size, column in zip(content, self.columns, strict=True)]
+        if limit is None:
+            return widths
+        excess = sum(widths) + len(GAP) * (len(widths) - 1) - limit
+        flexible = [i for i, c in enumerate(self.columns) if c.flexible]
+        left = [i for i, c in enumerate(self.columns) if c.justify == "left" and not c.flexible]
+        stages = [  # (columns, the width each may shrink to), in turn
+            (range(len(widths)), content),  # the room kept for rows beyond the sample
+            (flexible, [10] * len(widths)),
+            (left, [4] * len(widths)),
+            (flexible, [4] * len(widths)),
+        ]
+        for columns, floors in stages:
+            while excess > 0:
+                shrinkable = [i for i in columns if widths[i] > floors[i]]
+                if not shrinkable:
+                    break
+                widest = max(shrinkable, key=lambda i: widths[i])
+                others = [widths[i] for i in shrinkable if i != widest]
+                step = min(excess, widths[widest] - floors[widest], max(widths[widest] - max(others, default=0), 1))
+                widths[widest] -= step
+                excess -= step
+        return widths
 
-    def to_rich(self):
-        from rich.table import Table as RichTable
-        from rich.text import Text
-
-        table = RichTable(box=None, header_style="bold", pad_edge=False, show_header=self.show_header,
-                          title=self.title, title_justify="left", title_style=self.title_style or None)  # fmt: skip
-        for column in self.columns:
-            table.add_column(column.header, justify=column.justify, width=column.width)
-        for cells, style in self.rows:
-            table.add_row(*(Text.assemble(*cell) for cell in cells), style=style)
-        return table
+    def header_row(self) -> tuple[list[Spans], str]:
+        return [styled(c.header, "bold") for c in self.columns], ""
 
 
-class Output:
-    """Where a command's lines and tables go: stdout, through Rich only when it must."""
+def row(*cells_: str | Spans, style: str = "") -> tuple[list[Spans], str]:
+    return [styled(cell) if isinstance(cell, str) else cell for cell in cells_], style
 
-    def __init__(self):
-        self.plain = not _rich_sees_a_terminal()
-        self._console = None
 
-    @property
-    def console(self):
-        if self._console is None:
-            from rich.console import Console
+def span_cells(spans: Spans) -> int:
+    return sum(cells(text) for text, _ in spans)
 
-            self._console = Console(highlight=False, emoji=False, soft_wrap=False)
-        return self._console
 
-    @property
-    def width(self) -> int:
-        return _plain_width() if self.plain else self.console.width
-
-    def line(self, *spans: tuple[str, str], soft_wrap: bool = False) -> None:
-        """One line (or several, split at newlines); wrapped as Rich would unless `soft_wrap`."""
-        text = "".join(text for text, _ in spans)
-        if self.plain and (soft_wrap or all(_within(line, self.width) for line in text.split("\n"))):
-            sys.stdout.write(text + "\n")
-            return
-        from rich.text import Text
-
-        self.console.print(Text.assemble(*spans), soft_wrap=soft_wrap)
-
-    def blank(self) -> None:
-        if self.plain:
-            sys.stdout.write("\n")
+def lay_out(table: Table, cells_: list[Spans], widths: list[int], limit: int | None) -> Spans:
+    """One row as spans: each cell padded (or, on a terminal, cut) to its column's width."""
+    spans: Spans = []
+    last = len(table.columns) - 1
+    trim = table.columns[-1].flexible  # a flexible last column (a title) is not padded
+    for i, (column, width) in enumerate(zip(table.columns, widths, strict=False)):
+        cell = cells_[i] if i < len(cells_) else []
+        if column.justify == "right":
+            cell = _rstrip(cell)
+        size = span_cells(cell)
+        if limit is not None and size > width:
+            cell = cut(cell, width)
+            size = span_cells(cell)
+        room = max(width - size, 0)
+        if i:
+            spans.append((GAP, ""))
+        if column.justify == "right":
+            spans += [(" " * room, ""), *cell]
+        elif i == last and trim:
+            spans += cell
         else:
-            self.console.print()
-
-    def table(self, table: Table) -> None:
-        lines = table.lines(self.width)
-        if lines is None:
-            self.console.print(table.to_rich())
-        elif self.plain:
-            sys.stdout.write("".join("".join(text for text, _ in spans) + "\n" for spans, _ in lines))
-        else:
-            from rich.text import Text
-
-            for spans, style in lines:
-                line = Text(style=style)
-                for text, span_style in spans:
-                    line.append(text, span_style or None)
-                self.console.print(line, soft_wrap=True)
-
-
-def _width(spans: Spans) -> int | None:
-    text = "".join(text for text, _ in spans)
-    return None if "\n" in text else cells(text)
-
-
-def _within(text: str, width: int) -> bool:
-    size = cells(text)
-    return size is not None and size <= width
+            spans += [*cell, (" " * room, "")]
+    if limit is not None and span_cells(spans) > limit:
+        spans = cut(spans, limit)
+    return spans
 
 
 def _rstrip(spans: Spans) -> Spans:
-    """Rich strips the end of a right-justified cell."""
     text = "".join(text for text, _ in spans)
     keep = len(text.rstrip())
     out, used = [], 0
@@ -177,32 +197,264 @@ def _rstrip(spans: Spans) -> Spans:
     return out
 
 
-def _rich_sees_a_terminal() -> bool:
-    """Rich's own test (`Console.is_terminal`) of whether to write escape codes; on Windows,
-    whose consoles Rich handles specially, always leave it to Rich."""
-    if sys.platform == "win32":
-        return True
-    compatible = os.environ.get("TTY_COMPATIBLE", "")
-    if compatible in ("0", "1"):
-        return compatible == "1"
-    force = os.environ.get("FORCE_COLOR")
-    if force is not None:
-        return force != ""
+class Output:
+    """Where a command's lines and tables go: stdout, or the pager when a terminal's screen
+    would not hold them."""
+
+    def __init__(self, stream=None, *, pager: str | None = None):
+        self.stream = stream if stream is not None else sys.stdout
+        self.terminal = _is_terminal(self.stream)
+        self.colour = _colour(self.terminal)
+        size = _terminal_size(self.stream) if self.terminal else None
+        self.width: int | None = size[0] if size else None  # None: a pipe, no limit
+        self.height: int | None = size[1] if size else None
+        self._pager = Pager(pager, self.height, self.stream) if pager and self.terminal and self.height else None
+        self._console = None
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, text: str) -> None:
+        """Text ending in a newline, as it is (already laid out)."""
+        if self._pager is not None:
+            self._pager.write(text)
+        else:
+            self.stream.write(text)
+
+    def line(self, *spans: tuple[str, str], soft_wrap: bool = False, style: str = "") -> None:
+        """One line (or several, split at newlines), never wrapped by us: prose is left to the terminal."""
+        self.write(self.render(list(spans), style) + "\n")
+
+    def blank(self) -> None:
+        self.write("\n")
+
+    def render(self, spans: Spans, style: str = "") -> str:
+        if not self.colour:
+            return "".join(text for text, _ in spans)
+        out = []
+        for text, span_style in spans:
+            codes = sgr(f"{style} {span_style}".strip())
+            out.append(f"{codes}{text}\x1b[0m" if codes and text else text)
+        return "".join(out)
+
+    def table(self, table: Table) -> None:
+        self.stream_table(table, table.rows)
+
+    def stream_table(self, table: Table, rows: Iterable[tuple[list[Spans], str]]) -> int:
+        """Write `table` with `rows` as they come; columns sized on the first SAMPLE rows. The number of rows."""
+        iterator: Iterator = iter(rows)
+        sample = list(islice(iterator, SAMPLE))
+        if not sample:
+            return 0
+        measured = [table.header_row(), *sample] if table.show_header else sample
+        widths = table.widths(measured, self.width)
+        if table.title:
+            total = sum(widths) + len(GAP) * (len(widths) - 1)
+            title = cut(styled(table.title, table.title_style), self.width) if self.width else styled(table.title)
+            title_cells = span_cells(title)
+            padded = [(title[0][0], table.title_style), *title[1:], (" " * max(total - title_cells, 0), "")]
+            self.write(self.render(padded if not table.columns[-1].flexible else padded[:-1]) + "\n")
+        draw = self._plain_row(table, widths) if self.width is None and not self.colour else (
+            lambda cells_, style: self.render(lay_out(table, cells_, widths, self.width), style))  # fmt: skip
+        write = self.write
+        for cells_, style in measured:
+            write(draw(cells_, style) + "\n")
+        count = len(sample)
+        import gc
+
+        collecting = gc.isenabled()
+        gc.disable()  # each row's objects are freed as it is written (no cycles): the collector only costs time
+        try:
+            for cells_, style in iterator:
+                write(draw(cells_, style) + "\n")
+                count += 1
+        finally:
+            if collecting:
+                gc.enable()
+        return count
+
+    @staticmethod
+    def _plain_row(table: Table, widths: list[int]):
+        """`lay_out` then `render`, for a pipe without colour (nothing cut, no style): the
+        same text, at a fraction of the cost on a long list."""
+        last = len(table.columns) - 1
+        modes = [("r" if c.justify == "right" else "t" if i == last and c.flexible else "l")
+                 for i, c in enumerate(table.columns)]  # fmt: skip
+        plan = list(zip(modes, widths, strict=True))
+
+        def draw(cells_: list[Spans], style: str) -> str:
+            parts = []
+            for (mode, width), cell in zip(plan, cells_, strict=False):
+                text = cell[0][0] if len(cell) == 1 else "".join(piece for piece, _ in cell)
+                if mode == "t":
+                    parts.append(text)
+                elif text.isascii():
+                    parts.append(text.rstrip().rjust(width) if mode == "r" else text.ljust(width))
+                else:
+                    if mode == "r":
+                        text = text.rstrip()
+                    room = width - cells(text)
+                    if room > 0:
+                        text = " " * room + text if mode == "r" else text + " " * room
+                    parts.append(text)
+            parts += [" " * width for _, width in plan[len(cells_) :]]
+            return GAP.join(parts)
+
+        return draw
+
+    def close(self) -> None:
+        """Everything is written: show what the screen holds, or let the pager finish."""
+        if self._pager is not None:
+            self._pager.close()
+        try:
+            self.stream.flush()
+        except ValueError:  # closed
+            pass
+
+    @property
+    def console(self):
+        """A Rich console writing here (through the pager too), for the views drawn with Rich."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                file=_Sink(self), highlight=False, emoji=False, soft_wrap=False, width=self.width or 10_000,
+                force_terminal=self.colour, no_color=not self.colour, color_system="standard" if self.colour else None,
+            )  # fmt: skip
+        return self._console
+
+
+class _Sink:
+    """A file for Rich that writes through `Output` (so paging and order hold)."""
+
+    def __init__(self, out: Output):
+        self.out = out
+
+    def write(self, text: str) -> int:
+        self.out.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return self.out.colour
+
+    def fileno(self) -> int:
+        raise OSError("not a real file")
+
+
+class Pager:
+    """Like git: output longer than the screen goes through `command` (run by the shell), the
+    rest straight to the terminal. Lines are held until a screenful is exceeded; then the pager
+    starts and everything held, and all that follows, goes to it."""
+
+    def __init__(self, command: str, height: int, stream):
+        self.command = command
+        self.room = max(height - 1, 1)  # leave the last line for the shell's prompt
+        self.stream = stream
+        self.held: list[str] | None = []
+        self.lines = 0
+        self.process = None
+        self.pipe = None
+
+    def write(self, text: str) -> None:
+        if self.held is None:
+            self._to_pager(text)
+            return
+        self.held.append(text)
+        self.lines += text.count("\n")
+        if self.lines > self.room:
+            self._start()
+
+    def _start(self) -> None:
+        import subprocess
+
+        held, self.held = self.held or [], None
+        env = {**os.environ}
+        env.setdefault("LESS", "FRX")  # as git does
+        env.setdefault("LV", "-c")
+        try:
+            self.process = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, env=env)
+        except OSError:
+            self.process = None
+        if self.process is None or self.process.stdin is None:
+            self.pipe = self.stream  # no pager after all: write to the terminal
+        else:
+            import io
+
+            self.pipe = io.TextIOWrapper(self.process.stdin, encoding="utf-8", errors="replace", write_through=False)
+        self._to_pager("".join(held))
+
+    def _to_pager(self, text: str) -> None:
+        try:
+            self.pipe.write(text)  # type: ignore[union-attr]
+        except BrokenPipeError:  # the reader quit the pager: nothing more to show
+            self._wait()
+            raise
+
+    def close(self) -> None:
+        if self.held is not None:
+            self.stream.write("".join(self.held))
+            self.held = []
+            return
+        if self.process is None:
+            return
+        try:
+            self.pipe.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+        self._wait()
+
+    def _wait(self) -> None:
+        import signal
+
+        if self.process is None:
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the pager's, as in git
+        try:
+            self.process.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        self.process = None
+
+
+def pager_command(no_pager: bool) -> str | None:
+    """The pager to use (EXPECT_PAGER, then PAGER, else `less -FRX`), or None: `--no-pager`,
+    or a pager set to an empty string or `cat`."""
+    if no_pager:
+        return None
+    for name in ("EXPECT_PAGER", "PAGER"):
+        value = os.environ.get(name)
+        if value is not None:
+            value = value.strip()
+            return None if value in ("", "cat") else value
+    return "less -FRX"
+
+
+def _is_terminal(stream) -> bool:
     try:
-        return sys.stdout.isatty()
-    except ValueError:
+        return stream.isatty()
+    except (AttributeError, ValueError):
         return False
 
 
-def _plain_width() -> int:
-    """Rich's width for a console that is not a terminal: COLUMNS, else the size of whichever
-    standard stream is a terminal, else 80."""
-    columns = os.environ.get("COLUMNS")
-    if columns is not None and columns.isdigit():
-        return int(columns)
-    for fd in (0, 1, 2):
-        try:
-            return os.get_terminal_size(fd).columns or 80
-        except (AttributeError, ValueError, OSError):
-            pass
-    return 80
+def _colour(terminal: bool) -> bool:
+    """Colour on a terminal (not a dumb one), never with NO_COLOR; FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return terminal and os.environ.get("TERM") != "dumb"
+
+
+def _terminal_size(stream) -> tuple[int, int] | None:
+    try:
+        size = os.get_terminal_size(stream.fileno())
+        if size.columns > 0 and size.lines > 0:
+            return size.columns, size.lines
+    except (AttributeError, ValueError, OSError):
+        pass
+    columns, lines = os.environ.get("COLUMNS", ""), os.environ.get("LINES", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns), int(lines) if lines.isdigit() and int(lines) > 0 else 24
+    return 80, 24

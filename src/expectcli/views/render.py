@@ -10,7 +10,9 @@ from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.queries import ClientSummary, Event, Promise
 from expectcli.core.textsafe import printable
+from expectcli.views.output import Column as OColumn
 from expectcli.views.output import Output
+from expectcli.views.output import Table as OTable
 from expectcli.views.tables import OUTCOME_STYLE, promise_table
 
 
@@ -19,53 +21,48 @@ def user(text: str | None, style: str = "") -> Text:
 
 
 def promise_detail(
-    console: Console, p: Promise, events: list[Event], settings: Settings, now: int, unheeded: set[int] = frozenset()
+    out: Output, p: Promise, events: list[Event], settings: Settings, now: int, unheeded: set[int] = frozenset()
 ) -> None:  # fmt: skip
     """A promise and its history; `unheeded` are the moves recorded after its delivery or
     release happened, marked as not changing the outcome."""
-    head = Text(f"#{p.id} ", style="bold")
-    head.append_text(user(p.title, "bold"))
-    console.print(head)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column()
-    facts.add_row("client", user(p.client))
-    facts.add_row("status", Text(p.outcome, style=OUTCOME_STYLE.get(p.outcome, "")))
+    out.line((f"#{p.id} ", "bold"), (printable(p.title), "bold"))
+    facts = OTable(OColumn(), OColumn(flexible=True), show_header=False)
+
+    def fact(label: str, *value: tuple[str, str]) -> None:
+        facts.add_row([(label, "dim")], list(value))
+
+    fact("client", (printable(p.client), ""))
+    fact("status", (p.outcome, OUTCOME_STYLE.get(p.outcome, "")))
     due = timefmt.short(p.due, settings, now)
     if p.state == "active":
         due += f"  ({timefmt.relative(p.due, now)})"
-    facts.add_row("due", due)
+    fact("due", (due, ""))
     if p.moves:
-        facts.add_row("first due", timefmt.short(p.first_due, settings, now))
-    facts.add_row("promised", timefmt.short(p.promised_at, settings, now))
+        fact("first due", (timefmt.short(p.first_due, settings, now), ""))
+    fact("promised", (timefmt.short(p.promised_at, settings, now), ""))
     if p.delivered_at is not None:
-        facts.add_row("delivered", timefmt.short(p.delivered_at, settings, now))
+        fact("delivered", (timefmt.short(p.delivered_at, settings, now), ""))
     if p.released_at is not None:
-        facts.add_row("released", timefmt.short(p.released_at, settings, now))
+        fact("released", (timefmt.short(p.released_at, settings, now), ""))
     if p.break_at is not None:
-        facts.add_row("broken at", timefmt.short(p.break_at, settings, now))
-        facts.add_row("late by", late_by(p))
-    facts.add_row("kind", p.kind)
+        fact("broken at", (timefmt.short(p.break_at, settings, now), ""))
+        fact("late by", (late_by(p), ""))
+    fact("kind", (p.kind, ""))
     if p.tags:
-        facts.add_row("tags", user(" ".join(p.tags)))
+        fact("tags", (printable(" ".join(p.tags)), ""))
     if p.criteria:
-        facts.add_row("criteria", user(p.criteria))
-    console.print(facts)
-    console.print()
-    history = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
-    history.add_column("Event", justify="right")
-    for column in ("Recorded", "What", "Detail"):
-        history.add_column(column)
+        fact("criteria", (printable(p.criteria), ""))
+    out.table(facts)
+    out.blank()
+    history = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Detail", flexible=True))
     settlement = "release" if p.state == "released" else "delivery"
     for e in events:
-        detail = event_detail(e, settings, now)
+        detail = detail_spans(e, settings, now)
         if e.id in unheeded:
-            detail.append(f"  (recorded after the {settlement}; does not change the outcome)", style="yellow")
-        history.add_row(
-            str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e),
-            detail, style="dim strike" if e.voided_by else "",
-        )  # fmt: skip
-    console.print(history)
+            detail = [*detail, (f"  (recorded after the {settlement}; does not change the outcome)", "yellow")]
+        history.add_row(str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e),
+                        detail, style="dim strike" if e.voided_by else "")  # fmt: skip
+    out.table(history)
 
 
 def late_by(p: Promise) -> str:
@@ -78,21 +75,16 @@ def late_by(p: Promise) -> str:
     return late
 
 
-def log_table(console: Console, events: list[Event], settings: Settings, now: int) -> None:
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Event", justify="right")
-    for column in ("Recorded", "What", "Promise", "Client", "Detail"):
-        table.add_column(column, ratio=2 if column in ("Promise", "Detail") else None)
+def log_table(out: Output, events: list[Event], settings: Settings, now: int) -> None:
+    table = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Promise", flexible=True),
+                   OColumn("Client"), OColumn("Detail", flexible=True))  # fmt: skip
     for e in events:
-        promise = Text()
-        if e.promise_id is not None:
-            promise = Text(f"#{e.promise_id} ")
-            promise.append_text(user(e.title))
+        promise = [(f"#{e.promise_id} ", ""), (printable(e.title), "")] if e.promise_id is not None else []
         table.add_row(
             str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e), promise,
-            user(e.client), event_detail(e, settings, now), style="dim strike" if e.voided_by else "",
+            [(printable(e.client), "")], detail_spans(e, settings, now), style="dim strike" if e.voided_by else "",
         )  # fmt: skip
-    console.print(table)
+    out.table(table)
 
 
 def event_kind(e: Event) -> str:
@@ -100,39 +92,36 @@ def event_kind(e: Event) -> str:
 
 
 def event_detail(e: Event, settings: Settings, now: int) -> Text:
+    return Text.assemble(*detail_spans(e, settings, now))
+
+
+def detail_spans(e: Event, settings: Settings, now: int) -> list[tuple[str, str]]:
     when = lambda moment: timefmt.short(moment, settings, now)  # noqa: E731
     if e.kind == "promised":
-        detail = Text(f"due {when(e.due)}")
-    elif e.kind == "moved":
-        detail = Text(f"{when(e.previous_due)} → {when(e.due)}: ")
-        detail.append_text(user(e.text))
-    elif e.kind == "delivered":
-        detail = Text(f"at {when(e.effective_at)}")
-        if e.text:
-            detail.append(": ")
-            detail.append_text(user(e.text))
-    elif e.kind == "voided":
-        detail = Text(f"undid event {e.voids}")
-    elif e.kind in ("edited", "renamed", "merged"):
+        return [(f"due {when(e.due)}", "")]
+    if e.kind == "moved":
+        return [(f"{when(e.previous_due)} → {when(e.due)}: ", ""), (printable(e.text), "")]
+    if e.kind == "delivered":
+        return [(f"at {when(e.effective_at)}", "")] + ([(": ", ""), (printable(e.text), "")] if e.text else [])
+    if e.kind == "voided":
+        return [(f"undid event {e.voids}", "")]
+    if e.kind in ("edited", "renamed", "merged"):
         from expectcli.core.corrections import describe
 
-        detail = user(describe(e.kind, e.text))
-    else:
-        detail = user(e.text)
-    return detail
+        return [(printable(describe(e.kind, e.text)), "")]
+    return [(printable(e.text), "")]
 
 
-def clients_table(console: Console, clients: list[ClientSummary], settings: Settings, now: int) -> None:
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Client", "Name", "Active", "Kept", "Broken", "Next due"):
-        table.add_column(column, justify="right" if column in ("Active", "Kept", "Broken") else "left")
+def clients_table(out: Output, clients: list[ClientSummary], settings: Settings, now: int) -> None:
+    table = OTable(*(OColumn(name, "right" if name in ("Active", "Kept", "Broken") else "left")
+                     for name in ("Client", "Name", "Active", "Kept", "Broken", "Next due")))  # fmt: skip
     for c in clients:
         table.add_row(
-            user(c.handle), user(c.name), str(c.active),
+            [(printable(c.handle), "")], [(printable(c.name), "")], str(c.active),
             str(c.counts["kept"] + c.counts["renegotiated"]), str(c.counts["late"] + c.counts["missed"]),
             timefmt.short(c.next_due, settings, now),
         )  # fmt: skip
-    console.print(table)
+    out.table(table)
 
 
 def client_detail(

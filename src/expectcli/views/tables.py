@@ -1,9 +1,11 @@
 """What people see of the everyday commands: a write's one-line answer, the promise list
-(`list`, `due`), owed updates, and the report; as `output` lines and tables, so that Rich is
-imported only when a terminal shows colour or a table needs Rich's wrapping. User text goes
-in through `user` (literal: control characters made visible, no markup)."""
+(`list`, `due`), owed updates, and the report; as `output` lines and tables (one layout for
+a terminal and a pipe; Rich is not imported). User text goes in through `user` (literal:
+control characters made visible, no markup)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
@@ -37,16 +39,40 @@ def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -
     out.line(*spans)
 
 
-def promise_table(out: Output, promises: list[Promise], settings: Settings, now: int) -> None:
-    table = Table(
-        Column("ID", "right"), Column("Due"), Column(""), Column("Client"), Column("Promise"), Column("Status")
-    )
-    for p in promises:
-        table.add_row(
-            str(p.id), timefmt.short(p.due, settings, now), due_note(p, now), user(p.client), title_cell(p),
-            styled(p.outcome, OUTCOME_STYLE.get(p.outcome, "")), style=row_style(p, settings, now),
-        )  # fmt: skip
-    out.table(table)
+# A long list is sized on its first rows (`output.SAMPLE`): the date and its note are given the
+# room their usual forms take ('Wed 25 Nov 17:00', '13 days overdue'), so rows further down line up.
+PROMISE_COLUMNS = (
+    Column("ID", "right"),
+    Column("Due", min_width=16),
+    Column("", min_width=15),
+    Column("Client"),
+    Column("Status"),
+    Column("Promise", flexible=True),
+)
+
+
+def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
+    """The promises as a table, one line each, written as they come; how many there were."""
+    today = _today_bounds(settings, now)
+    return out.stream_table(Table(*PROMISE_COLUMNS), (promise_row(p, settings, now, today) for p in promises))
+
+
+def promise_row(
+    p: Promise, settings: Settings, now: int, today: tuple[int, int] | None = None
+) -> tuple[list[Spans], str]:
+    return [
+        [(str(p.id), "")], [(timefmt.short(p.due, settings, now), "")], [(due_note(p, now), "")],
+        [(printable(p.client), "")], [(p.outcome, OUTCOME_STYLE.get(p.outcome, ""))], title_cell(p),
+    ], row_style(p, settings, now, today)  # fmt: skip
+
+
+def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
+    """[start, end) of now's local day in epoch seconds (for `row_style`, once per table)."""
+    from datetime import datetime, timedelta
+
+    start = timefmt.local(now, settings).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = datetime.combine(start.date() + timedelta(days=1), start.time(), start.tzinfo)
+    return int(start.timestamp()), int(end.timestamp())
 
 
 def due_note(p: Promise, now: int) -> str:
@@ -66,11 +92,13 @@ def title_cell(p: Promise) -> Spans:
     return cell
 
 
-def row_style(p: Promise, settings: Settings, now: int) -> str:
+def row_style(p: Promise, settings: Settings, now: int, today: tuple[int, int] | None = None) -> str:
     if p.state != "active":
         return ""
     if p.outcome == "missed":
         return "red"
+    if today is not None:
+        return "bold yellow" if today[0] <= p.due < today[1] else ""
     if timefmt.is_same_local_day(p.due, now, settings):
         return "bold yellow"
     return ""
