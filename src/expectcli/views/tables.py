@@ -20,7 +20,7 @@ OUTCOME_STYLE = {
     "released": "dim",
     "voided": "dim strike",
 }
-REPORT_ROWS = 25  # a terminal shows this many broken promises or renegotiations; the rest are counted
+REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
 
 
 def user(text: str | None, style: str = "") -> Spans:
