@@ -197,3 +197,18 @@ def test_a_span_over_years_has_its_edges_at_local_midnight(cli):
 def test_weeks_months_and_spans_across_new_year(cli, args, now, start, end):
     cli.promise(due="2026-01-02", now="2025-12-20 09:00")
     assert period(cli, *args, now=now) == (start, end)
+
+
+def test_a_terminal_lists_25_rows_of_a_section_and_counts_the_rest(cli):
+    for n in range(27):
+        pid = cli.promise(f"Kept {n}", due="2026-11-24 17:00", now="2026-11-23 09:00")
+        cli.ok("done", str(pid), now="2026-11-24 09:00")
+    table = table_section(cli.ok("report", "--week").stdout, "Kept")
+    assert len(table) == 1 + 25 + 1 and table[-1].startswith("… and 2 more kept promises")
+    assert len(cli.json("report", "--week")["promises"]) == 27
+
+
+def table_section(text: str, title: str) -> list[str]:
+    """The lines of the table titled `title`, its header first, up to the next blank line."""
+    block = next(b for b in text.split("\n\n") if b.splitlines()[0].strip() == title)
+    return block.splitlines()[1:]

@@ -13,11 +13,12 @@ def report(
     client: str | None, format_: str,
 ) -> None:  # fmt: skip
     from expectcli.core.report import build
-    from expectcli.views import report_formats
+    from expectcli.views import report_formats, tables
 
     period = report_period(env, week, last_week, month, last_month, since, until)
-    built = build(env.ledger(), period, env.settings, client)
     fmt = "json" if env.json else format_
+    table = fmt not in ("json", "csv", "markdown")
+    built = build(env.ledger(), period, env.settings, client, tables.REPORT_ROWS if table else None)
     if fmt == "json":
         env.emit(report_formats.to_json(built, env.settings))
     elif fmt == "csv":
@@ -25,8 +26,6 @@ def report(
     elif fmt == "markdown":
         sys.stdout.write(report_formats.to_markdown(built, env.settings))
     else:
-        from expectcli.views import tables
-
         tables.report(env.out, built, env.settings)
 
 

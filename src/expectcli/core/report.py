@@ -130,8 +130,14 @@ class Report:
         return [p for p in self.promises if p.outcome == outcome]
 
 
-def build(ledger: Ledger, period: Period, settings: Settings, client: str | None = None) -> Report:
-    """The report of `period` as of the ledger's now, everything read in one read transaction."""
+def build(
+    ledger: Ledger, period: Period, settings: Settings, client: str | None = None, rows: int | None = None
+) -> Report:
+    """The report of `period` as of the ledger's now, everything read in one read transaction.
+
+    With `rows` (a terminal's view), `promises` holds at most that many kept, released and
+    open promises each, and none of the others (listed under `broken` and `renegotiations`);
+    the totals still count them all."""
     handle = normalise_handle(client) if client is not None else None
     trend_periods = periods.trailing(period, TREND_PERIODS, settings)
     with ledger.store.read() as tx:
@@ -142,7 +148,7 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
         renegotiations = _renegotiations(tx, period, scope)
-        reckoned = _reckoned(tx, period, scope)
+        reckoned = _reckoned(tx, period, scope, rows)
         feedback = _feedback(tx, period, scope)
         last_updates = _last_updates(tx, period, scope)
         owed_now = clients.updates_owed_in(tx, settings, ledger.now)
@@ -234,7 +240,7 @@ def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
     rows = tx.all(
         f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}"
         " FROM promise p JOIN event e ON e.promise_id = p.id JOIN client c ON c.id = p.client_id"
-        f" WHERE {_reckoned_in(scope)} AND e.kind = 'moved'"
+        f" WHERE {_reckoned_in(scope)} AND p.moves > 0 AND e.kind = 'moved'"
         f" AND {LIVE} ORDER BY e.recorded_at, e.id",
         {**scope, "start": period.start, "end": period.end},
     )
@@ -244,20 +250,30 @@ def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
     ]
 
 
-def _reckoned(tx, period: Period, scope: dict) -> list[Reckoned]:
-    """Every promise reckoned in the period, in reckoning order."""
+def _reckoned(tx, period: Period, scope: dict, limit: int | None = None) -> list[Reckoned]:
+    """Every promise reckoned in the period, in reckoning order; with `limit`, only the first
+    `limit` kept, released and open ones each."""
     reason = (
         "(SELECT e.text FROM event e WHERE e.promise_id = p.id AND e.kind = 'released'"
         f" AND {LIVE} ORDER BY e.id DESC LIMIT 1)"
     )
-    rows = tx.all(
+    query = (
         f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL}, p.first_due, p.due, p.delivered_at, p.released_at,"
         f" CASE WHEN p.state = 'released' THEN {reason} END"
         " FROM promise p JOIN client c ON c.id = p.client_id"
-        f" WHERE {_reckoned_in(scope)} ORDER BY p.reckon_at, p.id",
-        {**scope, "start": period.start, "end": period.end},
+        f" WHERE {_reckoned_in(scope)}"
     )
-    return [Reckoned(*row) for row in rows]
+    bounds = {**scope, "start": period.start, "end": period.end}
+    if limit is None:
+        return [Reckoned(*row) for row in tx.all(f"{query} ORDER BY p.reckon_at, p.id", bounds)]
+    return [
+        Reckoned(*row)
+        for outcome in ("kept", "released", "open")
+        for row in tx.all(
+            f"{query} AND {OUTCOME_SQL} = :outcome ORDER BY p.reckon_at, p.id LIMIT :limit",
+            {**bounds, "outcome": outcome, "limit": limit},
+        )
+    ]
 
 
 def _feedback(tx, period: Period, scope: dict) -> dict[str, tuple[int, int, int]]:

@@ -168,7 +168,7 @@ def _listed(out: Output, rep, settings: Settings) -> None:
             table.add_row(str(p.id), user(p.client), user(p.title), *(user(text) for text in cells(p, when)))
         out.blank()
         out.table(table)
-        _more(out, len(listed), f"{outcome} promises")
+        _more(out, getattr(rep.totals, outcome), f"{outcome} promises")
 
 
 def _more(out: Output, count: int, what: str) -> None:
