@@ -96,12 +96,12 @@ def test_renegotiations_in_json_with_the_notice_they_gave(history):
     assert history.json("report", "--last-week")["renegotiations"] == [
         {"id": 2, "title": "B", "client": "acme", "moved_at": "2026-11-18T10:00:00+01:00",
          "from": "2026-11-18T17:00:00+01:00", "to": "2026-11-20T17:00:00+01:00", "reason": "scope grew",
-         "in_time": True},
+         "in_time": True, "outcome": "renegotiated"},
         {"id": 6, "title": "F", "client": "acme", "moved_at": "2026-11-19T09:00:00+01:00",
          "from": "2026-11-18T17:00:00+01:00", "to": "2026-11-27T17:00:00+01:00", "reason": "forgot to ask",
-         "in_time": False},
+         "in_time": False, "outcome": "missed"},
     ]  # fmt: skip
-    assert history.json("report")["renegotiations"] == []  # this week: no move was recorded
+    assert history.json("report")["renegotiations"] == []  # this week: no promise reckoned in it was moved
 
 
 def test_trend_in_json_is_the_previous_periods_oldest_first(history):
@@ -114,9 +114,10 @@ def test_trend_in_json_is_the_previous_periods_oldest_first(history):
     assert trend[4]["period"] == {"start": "2026-10-19T00:00:00+02:00", "end": "2026-10-26T00:00:00+01:00"}
     empty = {"kept": 0, "renegotiated": 0, "late": 0, "missed": 0, "released": 0, "open": 0, "kept_rate": None,
              "on_time_rate": None}  # fmt: skip
-    assert all({k: v for k, v in point.items() if k != "period"} == empty for point in trend[:6])
+    assert all({k: v for k, v in point.items() if k not in ("period", "label")} == empty for point in trend[:6])
     assert trend[6] == {
         "period": {"start": "2026-11-02T00:00:00+01:00", "end": "2026-11-09T00:00:00+01:00"},
+        "label": "Mon 2 Nov",
         **empty,
         "late": 1,
         "kept_rate": 0.0,
@@ -124,6 +125,7 @@ def test_trend_in_json_is_the_previous_periods_oldest_first(history):
     }  # K, broken Tue 3 Nov
     assert trend[7] == {
         "period": {"start": "2026-11-09T00:00:00+01:00", "end": "2026-11-16T00:00:00+01:00"},
+        "label": "Mon 9 Nov",
         **empty,
         "kept": 1,
         "kept_rate": 1.0,
@@ -149,7 +151,9 @@ def test_owed_updates_nps_and_the_client_in_json(history):
     history.ok("brief", "acme", "--sent", now=at(24))
     after = history.json("report", "--last-week")
     assert after["updates_owed"] == [] and after["clients"][1]["client"] == "acme"
-    assert after["clients"][1]["last_update"] == "2026-11-24T09:00:00+01:00"
+    assert after["clients"][1]["last_update"] is None  # sent after last week's end
+    this_week = {c["client"]: c for c in history.json("report", "--week")["clients"]}
+    assert this_week["acme"]["last_update"] == "2026-11-24T09:00:00+01:00"
     assert after["clients"][1]["update_overdue"] is False
     narrowed = history.json("report", "--last-week", "--client", "globex")
     assert narrowed["client"] == "globex" and narrowed["updates_owed"] == []

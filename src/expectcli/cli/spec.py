@@ -282,7 +282,11 @@ COMMANDS = (
             _p("month", "This calendar month.", flag=True),
             _p("last_month", "The calendar month before this one.", flag=True),
             _p("since", "Start of a custom period (a whole day counts from its start).", **_WHEN),
-            _p("until", "End of a custom period (a whole day counts to its end; default now).", **_WHEN),
+            _p(
+                "until",
+                "End of a custom period (a whole day counts to its end; a weekday is the first on or after --since; default now).",
+                **_WHEN,
+            ),
             _p("client", "Only this client.", **_CLIENT_OPTION),
             _p("format_", "How to write the report.", metavar="FORMAT", default="table", choices=REPORT_FORMATS),
         ),

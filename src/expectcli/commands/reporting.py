@@ -13,11 +13,12 @@ def report(
     client: str | None, format_: str,
 ) -> None:  # fmt: skip
     from expectcli.core.report import build
-    from expectcli.views import report_formats
+    from expectcli.views import report_formats, tables
 
     period = report_period(env, week, last_week, month, last_month, since, until)
-    built = build(env.ledger(), period, env.settings, client)
     fmt = "json" if env.json else format_
+    table = fmt not in ("json", "csv", "markdown")
+    built = build(env.ledger(), period, env.settings, client, tables.REPORT_ROWS if table else None)
     if fmt == "json":
         env.emit(report_formats.to_json(built, env.settings))
     elif fmt == "csv":
@@ -25,8 +26,6 @@ def report(
     elif fmt == "markdown":
         sys.stdout.write(report_formats.to_markdown(built, env.settings))
     else:
-        from expectcli.views import tables
-
         tables.report(env.out, built, env.settings)
 
 
@@ -41,7 +40,7 @@ def report_period(env: Env, week, last_week, month, last_month, since, until):
         raise BadInput("--until needs --since")
     if since is not None:
         start = env.bound(since)
-        end = env.bound(until, end=True) if until else env.now
+        end = _until(env, until, start) if until else env.now
         if end <= start:
             raise BadInput("--until must be later than --since")
         return periods.span(start, end)
@@ -50,6 +49,18 @@ def report_period(env: Env, week, last_week, month, last_month, since, until):
         return periods.previous(period, env.settings) if last_month else period
     period = periods.week_of(env.now, env.settings)
     return periods.previous(period, env.settings) if last_week else period
+
+
+def _until(env: Env, until: str, start: int) -> int:
+    """The end of a span: a whole day to its end; a bare weekday is the first one on or after
+    the span's first day (`--since mon --until fri`: that week's Friday, whatever today is)."""
+    from datetime import UTC, datetime
+
+    from expectcli.core import dates, periods
+
+    first = periods.local_date(start, env.settings)
+    moment = dates.parse_bound(until, datetime.fromtimestamp(env.now, UTC), env.settings, end=True, after=first)
+    return int(moment.timestamp())
 
 
 def brief(env: Env, client: str, since: str | None, sent: bool) -> None:

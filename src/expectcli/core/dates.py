@@ -244,17 +244,21 @@ def _checked(reading: Reading, quoted: str) -> Reading:
     return Reading(moment, reading.explicit_day)
 
 
-def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool) -> datetime:
+def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool, after: date | None = None) -> datetime:
     """A report boundary: like `parse_when` for a time in the past, but a whole day
     (`2026-11-02`, `today`, `nov 2`, `fri`) means that day's start, or with `end` the
     start of the next day, so that `--since nov 2 --until nov 8` covers both days
     completely. Reports look back, so a weekday or a month day without a year is the
-    latest one not after today."""
+    latest one not after today; the end of a span (`after`: its first day) reads a bare
+    weekday forward instead, as the first one on or after `after`, so `--since mon --until
+    fri` is Monday to the Friday of that week whatever today is."""
     normal = " ".join(normalize(text).replace(",", " ").split())
     zone = zone_of(settings)
     try:
         local_now = aware(now).astimezone(zone)
         context = _Context(local_now, settings, True, None, quote(text))
+        if after is not None and _bare_weekday(normal):
+            context = _Context(instant_at(after, time(0, 0), zone), settings, False, None, quote(text))
         day = _named_day(normal, context, None, whole_day=True) if normal else None
         if day is not None:
             moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone)
@@ -262,6 +266,12 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool) -> d
     except (OverflowError, ValueError):
         raise out_of_range(quote(text)) from None
     return parse_when(text, now, settings, past=True)
+
+
+def _bare_weekday(text: str) -> bool:
+    """A weekday alone (`fri`, not `last fri`): the day a span's end reads forward."""
+    weekday = _match(_WEEKDAY, text)
+    return weekday is not None and weekday["which"] is None
 
 
 def non_working_note(day: date, settings: Settings, holidays: str | None = None) -> str | None:

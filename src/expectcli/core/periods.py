@@ -3,7 +3,8 @@
 A period is the half-open interval [start, end) of UTC epoch seconds; a promise belongs to
 it when its reckoning time falls inside. Weeks begin at local midnight of the configured
 first weekday, months at local midnight of the 1st, so a week across a daylight-saving
-change is 167 or 169 hours long.
+change is 167 or 169 hours long. The span before a span of whole local days is as many
+whole days, so a trend across a daylight-saving change still starts each span at midnight.
 
 The calendar steps (the week's first day, the next and previous week or month) are
 Pendulum's, on local dates; each boundary date becomes an instant by `dates.start_of_day`,
@@ -13,7 +14,7 @@ whose rules say where a midnight that does not exist, or exists twice, falls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from expectcli.core.config import Settings
 from expectcli.core.dates import calendar_day, start_of_day, start_of_week, to_local
@@ -51,6 +52,10 @@ def previous(period: Period, settings: Settings) -> Period:
     if period.kind == "month":
         first = calendar_day(first_day(period, settings)).start_of("month").subtract(months=1)
         return _days("month", first, first.add(months=1), settings)
+    start, after = _local_date(period.start, settings), _local_date(period.end, settings)
+    if _is_midnight(period.start, settings) and _is_midnight(period.end, settings):
+        days = (after - start).days  # whole local days: the same days before, midnight to midnight
+        return _days("span", start - timedelta(days=days), start, settings)
     return Period("span", 2 * period.start - period.end, period.start)
 
 
@@ -64,6 +69,17 @@ def trailing(period: Period, count: int, settings: Settings) -> list[Period]:
     return periods[::-1]
 
 
+def span_years(shown: list[Period], settings: Settings) -> bool:
+    """Whether the days of the periods `shown` fall in more than one calendar year."""
+    years = {day.year for period in shown for day in (first_day(period, settings), last_day(period, settings))}
+    return len(years) > 1
+
+
+def local_date(moment: int, settings: Settings) -> date:
+    """The user's calendar date at `moment`."""
+    return _local_date(moment, settings)
+
+
 def first_day(period: Period, settings: Settings) -> date:
     return _local_date(period.start, settings)
 
@@ -75,6 +91,10 @@ def last_day(period: Period, settings: Settings) -> date:
 
 def _days(kind: str, first: date, after: date, settings: Settings) -> Period:
     return Period(kind, _epoch(start_of_day(first, settings)), _epoch(start_of_day(after, settings)))
+
+
+def _is_midnight(moment: int, settings: Settings) -> bool:
+    return moment == _epoch(start_of_day(_local_date(moment, settings), settings))
 
 
 def _local_date(moment: int, settings: Settings) -> date:

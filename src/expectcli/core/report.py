@@ -5,6 +5,11 @@ folded state): its break point if broken, its final due if kept or renegotiated,
 time if released, its due if open. Counting is a GROUP BY over that indexed column; only the
 per-client counts, the broken promises and the renegotiations of the period come back to
 Python, never the whole ledger.
+
+Every count has its rows: `Report.promises` is each promise reckoned in the period with
+its outcome (so the totals are its tally), `broken` the late and missed ones among them,
+and `renegotiations` every move of a promise among them (so each renegotiated promise is
+listed with its moves and reasons).
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ class ClientScore:
     client: str
     counts: Counts
     nps: int | None = None  # over the client's feedback recorded in the period
-    last_update: int | None = None  # the last status update sent, up to now
+    last_update: int | None = None  # the last status update sent, up to the period's end (and now)
     update_overdue: bool = False  # under the client's update cadence
 
 
@@ -83,6 +88,22 @@ class Renegotiation:
     due: int
     reason: str
     in_time: bool  # made before the deadline it replaced
+    outcome: str = "renegotiated"  # the promise's outcome (a move after the deadline leaves it broken)
+
+
+@dataclass(frozen=True)
+class Reckoned:
+    """A promise reckoned in the period, whatever its outcome: the rows behind the totals."""
+
+    id: int
+    title: str
+    client: str
+    outcome: str
+    first_due: int
+    due: int
+    delivered: int | None
+    released: int | None
+    reason: str | None  # a release's reason, as it was given
 
 
 @dataclass(frozen=True)
@@ -104,10 +125,20 @@ class Report:
     ledger_empty: bool = False
     nps: int | None = None  # over all feedback recorded in the period
     updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
+    promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
+
+    def listed(self, outcome: str) -> list[Reckoned]:
+        return [p for p in self.promises if p.outcome == outcome]
 
 
-def build(ledger: Ledger, period: Period, settings: Settings, client: str | None = None) -> Report:
-    """The report of `period` as of the ledger's now, everything read in one read transaction."""
+def build(
+    ledger: Ledger, period: Period, settings: Settings, client: str | None = None, rows: int | None = None
+) -> Report:
+    """The report of `period` as of the ledger's now, everything read in one read transaction.
+
+    With `rows` (a terminal's view), `promises` holds at most that many kept, released and
+    open promises each, and none of the others (listed under `broken` and `renegotiations`);
+    the totals still count them all."""
     handle = normalise_handle(client) if client is not None else None
     trend_periods = periods.trailing(period, TREND_PERIODS, settings)
     with ledger.store.read() as tx:
@@ -118,8 +149,9 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
         renegotiations = _renegotiations(tx, period, scope)
+        reckoned = _reckoned(tx, period, scope, rows)
         feedback = _feedback(tx, period, scope)
-        last_updates = _last_updates(tx, scope)
+        last_updates = _last_updates(tx, period, scope)
         owed_now = clients.updates_owed_in(tx, settings, ledger.now)
         ledger_empty = tx.scalar("SELECT 1 FROM promise WHERE state <> 'voided' LIMIT 1") is None
     updates_owed = [s for s in owed_now if s.overdue and handle in (None, s.client)]
@@ -141,8 +173,9 @@ def build(ledger: Ledger, period: Period, settings: Settings, client: str | None
     totals = sum((s.counts for s in scores), Counts())
     overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
     return Report(
-        period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed
-    )
+        period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed,
+        reckoned,
+    )  # fmt: skip
 
 
 def _narrow(scope: dict) -> str:
@@ -206,17 +239,43 @@ def _broken(tx, period: Period, scope: dict) -> list[Broken]:
 
 
 def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
+    """Every move, not undone, of the promises reckoned in the period, oldest first."""
     rows = tx.all(
-        "SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text"
-        " FROM event e JOIN promise p ON p.id = e.promise_id JOIN client c ON c.id = p.client_id"
-        " WHERE e.kind = 'moved' AND e.recorded_at >= :start AND e.recorded_at < :end"
-        f" AND p.state <> 'voided'{_narrow(scope)}"
+        f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}"
+        " FROM promise p JOIN event e ON e.promise_id = p.id JOIN client c ON c.id = p.client_id"
+        f" WHERE {_reckoned_in(scope)} AND p.moves > 0 AND e.kind = 'moved'"
         f" AND {LIVE} ORDER BY e.recorded_at, e.id",
         {**scope, "start": period.start, "end": period.end},
     )
     return [
-        Renegotiation(pid, title, handle, at, before, after, reason, at <= before)
-        for pid, title, handle, at, before, after, reason in rows
+        Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome)
+        for pid, title, handle, at, before, after, reason, outcome in rows
+    ]
+
+
+def _reckoned(tx, period: Period, scope: dict, limit: int | None = None) -> list[Reckoned]:
+    """Every promise reckoned in the period, in reckoning order; with `limit`, only the first
+    `limit` kept, released and open ones each."""
+    reason = (
+        "(SELECT e.text FROM event e WHERE e.promise_id = p.id AND e.kind = 'released'"
+        f" AND {LIVE} ORDER BY e.id DESC LIMIT 1)"
+    )
+    query = (
+        f"SELECT p.id, p.title, c.handle, {OUTCOME_SQL}, p.first_due, p.due, p.delivered_at, p.released_at,"
+        f" CASE WHEN p.state = 'released' THEN {reason} END"
+        " FROM promise p JOIN client c ON c.id = p.client_id"
+        f" WHERE {_reckoned_in(scope)}"
+    )
+    bounds = {**scope, "start": period.start, "end": period.end}
+    if limit is None:
+        return [Reckoned(*row) for row in tx.all(f"{query} ORDER BY p.reckon_at, p.id", bounds)]
+    return [
+        Reckoned(*row)
+        for outcome in ("kept", "released", "open")
+        for row in tx.all(
+            f"{query} AND {OUTCOME_SQL} = :outcome ORDER BY p.reckon_at, p.id LIMIT :limit",
+            {**bounds, "outcome": outcome, "limit": limit},
+        )
     ]
 
 
@@ -233,11 +292,13 @@ def _feedback(tx, period: Period, scope: dict) -> dict[str, tuple[int, int, int]
     return {handle: (int(p), int(d), int(n)) for handle, p, d, n in rows}
 
 
-def _last_updates(tx, scope: dict) -> dict[str, int]:
+def _last_updates(tx, period: Period, scope: dict) -> dict[str, int]:
+    """The last status update sent to each client up to the period's end (and not after now)."""
     narrow = " AND e.client_id = :client" if "client" in scope else ""
     rows = tx.all(
         "SELECT c.handle, MAX(e.recorded_at) FROM event e JOIN client c ON c.id = e.client_id"
-        f" WHERE e.kind = 'update-sent' AND e.recorded_at <= :now AND {LIVE}{narrow} GROUP BY c.handle",
-        scope,
+        " WHERE e.kind = 'update-sent' AND e.recorded_at < :end AND e.recorded_at <= :now"
+        f" AND {LIVE}{narrow} GROUP BY c.handle",
+        {**scope, "end": period.end},
     )
     return {handle: int(moment) for handle, moment in rows}

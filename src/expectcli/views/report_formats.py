@@ -13,6 +13,8 @@ from expectcli.core.serialize import iso
 from expectcli.core.textsafe import markdown_literal
 
 COLUMNS = ("kept", "renegotiated", "late", "missed", "released", "open")
+# The sections that list the promises behind the counts not already listed as broken or renegotiated.
+LISTED = (("kept", "Kept"), ("released", "Released"), ("open", "Open"))
 TOTAL_ROW = "(total)"  # cannot clash with a client handle
 
 
@@ -66,10 +68,28 @@ def to_json(report: Report, settings: Settings) -> dict:
                 "to": when(r.due),
                 "reason": r.reason,
                 "in_time": r.in_time,
+                "outcome": r.outcome,
             }  # fmt: skip
             for r in report.renegotiations
         ],
-        "trend": [{"period": span(point.period), **counts_json(point.counts)} for point in report.trend],
+        "promises": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "client": p.client,
+                "outcome": p.outcome,
+                "first_due": when(p.first_due),
+                "due": when(p.due),
+                "delivered": when(p.delivered),
+                "released": when(p.released),
+                "reason": p.reason,
+            }  # fmt: skip
+            for p in report.promises
+        ],
+        "trend": [
+            {"period": span(point.period), "label": label, **counts_json(point.counts)}
+            for point, (label, _) in zip(report.trend, trend_rows(report, settings))
+        ],
         "updates_owed": [
             {"client": u.client, "every": str(u.every), "last_update": when(u.last_update), "due": when(u.due)}
             for u in report.updates_owed
@@ -119,18 +139,28 @@ def to_markdown(report: Report, settings: Settings) -> str:
             delivered = timefmt.short(b.delivered, settings, report.as_of) if b.delivered else "not delivered"
             lines.append(f"| {b.id} | {markdown_literal(b.client)} | {markdown_literal(b.title)} | "
                          f"{timefmt.short(b.break_point, settings, report.as_of)} | {delivered} | {slip(b.slip_minutes)} |")  # fmt: skip
+    when = lambda moment: timefmt.short(moment, settings, report.as_of) if moment else "—"  # noqa: E731
     if report.renegotiations:
-        lines += ["", "### Renegotiated dates", "", "| # | Client | Promise | Moved on | From | To | Reason |",
-                  "|--:|---|---|---|---|---|---|"]  # fmt: skip
+        lines += ["", "### Renegotiated dates", "", "| # | Client | Promise | Moved on | From | To | Reason | Outcome |",
+                  "|--:|---|---|---|---|---|---|---|"]  # fmt: skip
         for r in report.renegotiations:
-            when = lambda moment: timefmt.short(moment, settings, report.as_of)  # noqa: E731
             lines.append(f"| {r.id} | {markdown_literal(r.client)} | {markdown_literal(r.title)} | {when(r.recorded_at)} | {when(r.previous_due)}"
-                         f" | {when(r.due)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} |")  # fmt: skip
+                         f" | {when(r.due)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} | {r.outcome} |")  # fmt: skip
+    for outcome, heading in LISTED:
+        listed = report.listed(outcome)
+        if not listed:
+            continue
+        header, rule, cells = listed_columns(outcome)
+        lines += ["", f"### {heading}", "", "| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
+        for p in listed:
+            texts = [str(p.id), markdown_literal(p.client), markdown_literal(p.title),
+                     *(markdown_literal(text) for text in cells(p, when))]  # fmt: skip
+            lines.append("| " + " | ".join(texts) + " |")
     if report.trend:
         lines += ["", f"### Kept rate, previous {len(report.trend)} {noun(report)}s", ""]
-        lines += [
-            f"    {label:<14} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in trend_rows(report, settings)
-        ]
+        rows = trend_rows(report, settings)
+        width = max(14, *(len(label) for label, _ in rows))
+        lines += [f"    {label:<{width}} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -160,15 +190,33 @@ def _period_words(report: Report, settings: Settings) -> str:
     return f"{_day(first)} – {_day(last)}"
 
 
+def listed_columns(outcome: str):
+    """The header, the markdown alignment and the further cells of a kept, released or open row."""
+    if outcome == "kept":
+        return ("#", "Client", "Promise", "Due", "Delivered"), ("--:", "---", "---", "---", "---"), (
+            lambda p, when: [when(p.due), when(p.delivered)])  # fmt: skip
+    if outcome == "released":
+        return ("#", "Client", "Promise", "Due", "Released", "Reason"), ("--:", "---", "---", "---", "---", "---"), (
+            lambda p, when: [when(p.due), when(p.released), p.reason or ""])  # fmt: skip
+    return ("#", "Client", "Promise", "Due"), ("--:", "---", "---", "---"), (lambda p, when: [when(p.due)])
+
+
 def noun(report: Report) -> str:
     return {"week": "week", "month": "month"}.get(report.period.kind, "period")
 
 
 def trend_rows(report: Report, settings: Settings) -> list[tuple[str, float | None]]:
+    """Each trend period's label and kept rate. Labels carry the year only when the periods
+    shown (the trend's and the report's own) fall in more than one year."""
+    shown = [point.period for point in report.trend]
+    with_year = periods.span_years([*shown, report.period], settings)
     rows = []
     for point in report.trend:
         first = periods.first_day(point.period, settings)
-        label = f"{first:%b %Y}" if point.period.kind == "month" else _day(first, year=False)
+        if point.period.kind == "month":
+            label = f"{first:%b %Y}" if with_year else f"{first:%b}"
+        else:
+            label = _day(first, year=with_year)
         rows.append((label, point.counts.kept_rate))
     return rows
 

@@ -22,7 +22,7 @@ OUTCOME_STYLE = {
     "released": "dim",
     "voided": "dim strike",
 }
-REPORT_ROWS = 25  # a terminal shows this many broken promises or renegotiations; the rest are counted
+REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
 
 
 def user(text: str | None, style: str = "") -> Spans:
@@ -163,14 +163,17 @@ def report(out: Output, rep, settings: Settings) -> None:
 
     if rep.renegotiations:
         moves = Table(*(Column(name, "right" if name == "ID" else "left") for name in ("ID", "Client", "Promise",
-                      "Moved on", "From → to", "Reason")), title="Renegotiated dates", title_style="bold cyan")  # fmt: skip
+                      "Moved on", "From → to", "Reason", "Outcome")), title="Renegotiated dates", title_style="bold cyan")  # fmt: skip
         for r in rep.renegotiations[:REPORT_ROWS]:
             reason = user(r.reason) + ([] if r.in_time else [(" (after the deadline)", "red")])
             moves.add_row(str(r.id), user(r.client), user(r.title), when(r.recorded_at),
-                          f"{when(r.previous_due)} → {when(r.due)}", reason)  # fmt: skip
+                          f"{when(r.previous_due)} → {when(r.due)}", reason,
+                          styled(r.outcome, OUTCOME_STYLE.get(r.outcome, "")))  # fmt: skip
         out.blank()
         out.table(moves)
         _more(out, len(rep.renegotiations), "renegotiations")
+
+    _listed(out, rep, settings)
 
     if rep.trend:
         trend = Table(Column(), Column(width=20), Column(justify="right"), show_header=False,
@@ -179,6 +182,25 @@ def report(out: Output, rep, settings: Settings) -> None:
             trend.add_row(label, styled(fmt.bar(rate, 20), "green"), fmt.percent(rate))
         out.blank()
         out.table(trend)
+
+
+def _listed(out: Output, rep, settings: Settings) -> None:
+    """The kept, released and open promises of the period, so that every count has its rows."""
+    from expectcli.views import report_formats as fmt
+
+    when = lambda moment: timefmt.short(moment, settings, rep.as_of) if moment else "—"  # noqa: E731
+    for outcome, heading in fmt.LISTED:
+        listed = rep.listed(outcome)
+        if not listed:
+            continue
+        header, _, cells = fmt.listed_columns(outcome)
+        table = Table(*(Column("ID" if name == "#" else name, "right" if name == "#" else "left") for name in header),
+                      title=heading, title_style=f"bold {OUTCOME_STYLE[outcome]}".strip())  # fmt: skip
+        for p in listed[:REPORT_ROWS]:
+            table.add_row(str(p.id), user(p.client), user(p.title), *(user(text) for text in cells(p, when)))
+        out.blank()
+        out.table(table)
+        _more(out, getattr(rep.totals, outcome), f"{outcome} promises")
 
 
 def _more(out: Output, count: int, what: str) -> None:
