@@ -94,8 +94,8 @@ def test_export_to_a_file_is_private(busy, tmp_path):
 def test_csv_export_has_the_contract_columns_and_neutralises_formulas(busy):
     out = busy.ok("export", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["id", "title", "client", "kind", "tags", "promised_at", "due", "delivered_at",
-                             "released_at", "outcome"]  # fmt: skip
+    assert list(rows[0]) == ["id", "title", "client", "kind", "tags", "promised_at", "due", "first_due",
+                             "delivered_at", "released_at", "outcome", "criteria"]  # fmt: skip
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]  # the undone promise is not a row
     assert rows[0] == {
         "id": "1",
@@ -105,9 +105,11 @@ def test_csv_export_has_the_contract_columns_and_neutralises_formulas(busy):
         "tags": "sales",
         "promised_at": "2026-11-16T09:00:00+01:00",
         "due": "2026-11-23T17:00:00+01:00",
+        "first_due": "2026-11-20T17:00:00+01:00",
         "delivered_at": "2026-11-23T16:00:00+01:00",
         "released_at": "",
         "outcome": "renegotiated",
+        "criteria": "signed PDF",
     }
     assert rows[1]["title"] == '\'=HYPERLINK("http://evil")'
 
@@ -194,7 +196,7 @@ def test_dry_run_writes_nothing(busy, other, tmp_path):
         ('{"format": "expect-ledger", "version": 9}', "x.json", "format version 9"),
         ("name,when\nx,y\n", "x.csv", "the CSV has no title or due column"),
         ("[1, 2]", "x.json", "not a task object"),
-        ("\xff\xfe garbage", "x.bin", "is not UTF-8 text"),
+        ("\xc3\x28 garbage", "x.bin", "is not UTF-8 text (byte 0)"),
     ],
 )
 def test_malformed_files_are_one_clear_refusal(cli, tmp_path, content, name, message):
@@ -216,8 +218,8 @@ def test_taskwarrior_export_maps_onto_promises(cli):
         ["sales", "proposal"],
         "open",
     )
-    call = promises["Call Dana back about the invoice/globex.billing"]
-    assert (call["delivered_at"], call["outcome"]) == ("2026-11-19T11:15:00+01:00", "kept")
+    call = promises["Call Dana back about the invoice/globex"]
+    assert (call["delivered_at"], call["outcome"], call["tags"]) == ("2026-11-19T11:15:00+01:00", "kept", ["billing"])
     assert promises["Workshop agenda/initech"]["outcome"] == "late"
     logo = promises["Logo ideas/acme"]
     assert (logo["released_at"], logo["outcome"]) == ("2026-11-01T13:00:00+01:00", "released")
@@ -237,18 +239,18 @@ def test_taskwarrior_line_per_task_and_default_client(cli, tmp_path):
     assert [p["client"] for p in cli.json("list")] == ["inbox", "inbox"]
 
 
-def test_ics_has_one_event_per_open_promise_at_its_deadline(busy):
+def test_ics_has_one_todo_per_open_promise_at_its_deadline(busy):
     from icalendar import Calendar
 
     out = busy.runner.invoke(__import__("expectcli.cli.app").cli.app.app, ["export", "--format", "ics"], env=busy.env())
     calendar = Calendar.from_ical(out.stdout_bytes)
-    events = calendar.walk("VEVENT")
+    events = calendar.walk("VTODO")
     open_promises = busy.json("list")
     assert len(events) == len(open_promises) == 3
     by_uid = {str(e["UID"]): e for e in events}
     for p in open_promises:
         event = by_uid[f"promise-{p['id']}@expect"]
-        assert event.decoded("DTSTART").isoformat().replace("+00:00", "") == \
+        assert event.decoded("DUE").isoformat().replace("+00:00", "") == \
             __import__("datetime").datetime.fromisoformat(p["due"]).astimezone(__import__("datetime").timezone.utc) \
             .replace(tzinfo=None).isoformat()  # fmt: skip
         assert p["title"] in str(event["SUMMARY"])
