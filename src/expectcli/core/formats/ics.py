@@ -153,7 +153,9 @@ def _promise(number: int, item: Any, settings: Settings, now: int, default_clien
         changed = item.get("LAST-MODIFIED") or item.get("DTSTAMP")
         released = _moment(changed.dt, settings) if changed is not None else now
         released = min(released, now)
-    promised = None if created is None else min(created, due, now)
+    settled = delivered if delivered is not None else released
+    made = created if created is not None else settled  # settled before it was made is no promise
+    promised = None if made is None else min(made, due, now)
     incoming = Incoming(
         line=number,
         client=client,
