@@ -124,3 +124,12 @@ def test_a_broken_calendar_is_one_clear_refusal(cli, tmp_path, content):
     path.write_text(content)
     out = cli("import", str(path))
     assert out.exit_code == 2 and out.stderr.startswith("expect: not an iCalendar file")
+
+
+def test_an_older_calendar_export_does_not_undo_a_later_move(cli, tmp_path):
+    promise = cli.promise("Report", due="2026-11-30", now=MADE)
+    path = tmp_path / "open.ics"
+    path.write_bytes(ics_of(cli))
+    cli.ok("move", str(promise), "2026-12-04", "--reason", "more data")
+    assert cli.ok("import", str(path)).stdout == "Added 0 promises, skipped 1 already in the ledger.\n"
+    assert cli.json("show", str(promise))["due"] == "2026-12-04T17:00:00+01:00"

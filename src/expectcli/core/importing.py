@@ -251,6 +251,8 @@ class _Writer:
         row = self.tx.one("SELECT state, due, origin FROM promise WHERE id = :id", {"id": promise_id})
         assert row is not None
         state, due, origin = row
+        if origin is None and promise_id == incoming.same_as:
+            return False  # our own calendar export, back in the ledger it came from: nothing new
         if origin is None:  # the same promise, imported before its origin was kept
             self.tx.execute("UPDATE promise SET origin = :o WHERE id = :id", {"o": incoming.origin, "id": promise_id})
             self.origins[incoming.origin] = promise_id
