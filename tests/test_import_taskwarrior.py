@@ -184,3 +184,16 @@ def test_exports_made_now_by_the_taskwarrior_on_this_machine(cli, tmp_path):
     subprocess.run([str(FIXTURES / "make.sh"), str(tmp_path)], check=True, capture_output=True, timeout=120)
     check_first_import(cli, tmp_path, None)
     check_second_import(cli, tmp_path, None)
+
+
+def test_a_stale_export_does_not_undo_what_was_done_in_expect(cli):
+    cli.ok("import", str(FIXTURES / "first.json"), now=AFTER)
+    promises = by_title(cli)
+    budget, workshop = promises["Q4 budget review"]["id"], promises["Workshop agenda"]["id"]
+    cli.ok("move", str(budget), "2026-12-18", "--reason", "client asked", now=AFTER)
+    cli.ok("done", str(workshop), now=AFTER)
+    out = cli.ok("import", str(FIXTURES / "first.json"), now=AFTER)
+    assert out.stdout.startswith("Added 0 promises, skipped 8")
+    after = by_title(cli)
+    assert after["Q4 budget review"]["due"] == "2026-12-18T17:00:00+01:00"
+    assert after["Workshop agenda"]["outcome"] == "kept"

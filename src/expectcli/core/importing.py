@@ -244,7 +244,8 @@ class _Writer:
 
     def update(self, promise_id: int, incoming: Incoming) -> bool:
         """Bring a promise read before in line with a newer export of it (`incoming`, from
-        the same origin), as events: a reopening, a move, a delivery or release, notes.
+        the same origin), as events: a move, a delivery or release, notes. A promise settled
+        in the ledger stays settled.
         Whether anything changed. A promise read only by its details is left as it is."""
         if incoming.origin is None or incoming.events is not None:
             return False
@@ -263,12 +264,12 @@ class _Writer:
         def at(moment: int | None) -> int:
             return min(max(moment if moment is not None else self.now, last), max(self.now, last))
 
-        settled_now = incoming.delivered_at is not None or incoming.released_at is not None
+        # A due the promise already had is no change from the other program: a move made in
+        # expect since is not taken back by a file that has not caught up with it.
+        known = {d for row in self.tx.all("SELECT due, previous_due FROM event WHERE promise_id = :id",
+                                          {"id": promise_id}) for d in row if d is not None}  # fmt: skip
         events: list[dict] = []
-        if state != outcomes.ACTIVE and not settled_now:
-            events.append({"kind": "reopened", "recorded_at": at(self.now)})
-            state = outcomes.ACTIVE
-        if state == outcomes.ACTIVE and incoming.final_due != due:
+        if state == outcomes.ACTIVE and incoming.final_due != due and incoming.final_due not in known:
             reason = _MOVE_REASONS.get(incoming.origin.split(":", 1)[0] + ":", "changed in the imported file")
             events.append({"kind": "moved", "recorded_at": at(incoming.modified_at), "due": incoming.final_due,
                            "previous_due": due, "text": reason})  # fmt: skip
