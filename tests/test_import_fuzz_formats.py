@@ -89,7 +89,7 @@ def test_mutated_files_never_break_expect(case, as_bytes):
 
 
 @pytest.mark.slow
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=mutated(), as_bytes=st.booleans())
 def test_many_mutated_files_never_break_expect(case, as_bytes):
     check_import(case, as_bytes)
