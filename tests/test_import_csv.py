@@ -138,7 +138,7 @@ def test_slashed_dates_need_a_date_order(cli, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("title,client,due\nDeck,acme,03/12/2026\n")
     out = cli("import", str(path))
-    assert out.exit_code == 2 and "is ambiguous (day or month first?)" in out.stderr
+    assert out.exit_code == 2 and "is ambiguous (day or month first?); import with --date-order DMY" in out.stderr
     cli.ok("import", str(path), "--date-order", "DMY")
     assert cli.json("list")[0]["due"] == "2026-12-03T17:00:00+01:00"
 

@@ -155,7 +155,17 @@ def _promise(line: int, cells: dict[str, str], settings: Settings, moment: datet
              default_client: str) -> Incoming:  # fmt: skip
     def when(name: str) -> int | None:
         value = unguard(cells.get(name, ""))
-        return int(dates.parse_when(value, moment, settings).timestamp()) if value else None
+        if not value:
+            return None
+        if settings.date_order is None and "/" in value:
+            try:
+                return int(dates.parse_when(value, moment, settings).timestamp())
+            except BadInput as exc:
+                if "ambiguous" in str(exc):
+                    raise BadInput(f"{value!r} is ambiguous (day or month first?); import with --date-order "
+                                   "DMY (or MDY, YMD), or set date_order in the config") from None  # fmt: skip
+                raise
+        return int(dates.parse_when(value, moment, settings).timestamp())
 
     due = when("due")
     if due is None:
