@@ -197,3 +197,10 @@ def test_a_stale_export_does_not_undo_what_was_done_in_expect(cli):
     after = by_title(cli)
     assert after["Q4 budget review"]["due"] == "2026-12-18T17:00:00+01:00"
     assert after["Workshop agenda"]["outcome"] == "kept"
+
+
+def test_a_deeply_nested_file_is_one_clear_refusal(cli, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    out = cli("import", str(path), "--from", "taskwarrior")
+    assert out.exit_code == 2 and "nested too deeply" in out.stderr

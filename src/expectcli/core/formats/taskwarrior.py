@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from expectcli.core.config import Settings
 from expectcli.core.formats.records import Incoming, Parsed, check, in_range, text, title
@@ -130,6 +130,8 @@ def records(source: str) -> list:
         return data if isinstance(data, list) else [data]
     except json.JSONDecodeError:
         pass
+    except RecursionError:
+        raise BadInput("not a Taskwarrior export: nested too deeply") from None
     found = []
     for number, line in enumerate(source.splitlines(), start=1):
         line = line.strip().rstrip(",")
@@ -137,6 +139,8 @@ def records(source: str) -> list:
             continue
         try:
             found.append(json.loads(line))
+        except RecursionError:
+            raise BadInput(f"line {number} is nested too deeply") from None
         except json.JSONDecodeError as exc:
             raise BadInput(f"line {number} is not JSON: {exc.msg}") from None
     return found
@@ -185,11 +189,6 @@ def slug(value: str) -> str:
     value = unicodedata.normalize("NFC", value).lower()
     cleaned = "".join(char if char.isalnum() else "-" for char in value)
     return re.sub(r"-+", "-", cleaned).strip("-")[:40].strip("-")
-
-
-def export_time(stamp: int) -> str:
-    """`moment` the other way round, for tests and fixtures."""
-    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=stamp)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def rejects(parsed: Parsed) -> str:
