@@ -95,8 +95,8 @@ def test_export_to_a_file_is_private(busy, tmp_path):
 def test_csv_export_has_the_contract_columns_and_neutralises_formulas(busy):
     out = busy.ok("export", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["id", "title", "client", "kind", "tags", "promised_at", "due", "delivered_at",
-                             "released_at", "outcome"]  # fmt: skip
+    assert list(rows[0]) == ["id", "title", "client", "kind", "tags", "promised_at", "due", "first_due",
+                             "delivered_at", "released_at", "outcome", "criteria"]  # fmt: skip
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]  # the undone promise is not a row
     assert rows[0] == {
         "id": "1",
@@ -106,9 +106,11 @@ def test_csv_export_has_the_contract_columns_and_neutralises_formulas(busy):
         "tags": "sales",
         "promised_at": "2026-11-16T09:00:00+01:00",
         "due": "2026-11-23T17:00:00+01:00",
+        "first_due": "2026-11-20T17:00:00+01:00",
         "delivered_at": "2026-11-23T16:00:00+01:00",
         "released_at": "",
         "outcome": "renegotiated",
+        "criteria": "signed PDF",
     }
     assert rows[1]["title"] == '\'=HYPERLINK("http://evil")'
 
@@ -130,14 +132,12 @@ def test_csv_round_trip_keeps_the_promise_fields(busy, other, tmp_path):
     path = tmp_path / "promises.csv"
     path.write_text(busy.ok("export", "--format", "csv").stdout, encoding="utf-8")
     other.ok("import", str(path))
-    # A CSV row has no history, so a renegotiated promise comes back kept: outcomes are
-    # compared for the promises that were never moved.
-    fields = ("title", "client", "kind", "tags", "promised_at", "due", "delivered_at", "released_at")
+    # The first deadline and the outcome are in the file: every outcome comes back.
+    fields = ("title", "client", "kind", "tags", "promised_at", "first_due", "due", "delivered_at", "released_at",
+              "outcome", "criteria")  # fmt: skip
     mine = [{k: p[k] for k in fields} for p in busy.json("list", "--all")]
     theirs = [{k: p[k] for k in fields} for p in other.json("list", "--all")]
     assert sorted(mine, key=str) == sorted(theirs, key=str)
-    unmoved = {p["title"]: p["outcome"] for p in busy.json("list", "--all") if p["moves"] == 0}
-    assert unmoved == {p["title"]: p["outcome"] for p in other.json("list", "--all") if p["title"] in unmoved}
     assert other.ok("import", str(path)).stdout.startswith("Added 0 promises, skipped 4")
 
 
@@ -195,7 +195,7 @@ def test_dry_run_writes_nothing(busy, other, tmp_path):
         ('{"format": "expect-ledger", "version": 9}', "x.json", "format version 9"),
         ("name,when\nx,y\n", "x.csv", "the CSV has no title or due column"),
         ("[1, 2]", "x.json", "not a task object"),
-        ("\xff\xfe garbage", "x.bin", "is not UTF-8 text"),
+        ("\xc3\x28 garbage", "x.bin", "is not UTF-8 text (byte 0)"),
     ],
 )
 def test_malformed_files_are_one_clear_refusal(cli, tmp_path, content, name, message):
@@ -217,8 +217,8 @@ def test_taskwarrior_export_maps_onto_promises(cli):
         ["sales", "proposal"],
         "open",
     )
-    call = promises["Call Dana back about the invoice/globex.billing"]
-    assert (call["delivered_at"], call["outcome"]) == ("2026-11-19T11:15:00+01:00", "kept")
+    call = promises["Call Dana back about the invoice/globex"]
+    assert (call["delivered_at"], call["outcome"], call["tags"]) == ("2026-11-19T11:15:00+01:00", "kept", ["billing"])
     assert promises["Workshop agenda/initech"]["outcome"] == "late"
     logo = promises["Logo ideas/acme"]
     assert (logo["released_at"], logo["outcome"]) == ("2026-11-01T13:00:00+01:00", "released")
@@ -238,18 +238,18 @@ def test_taskwarrior_line_per_task_and_default_client(cli, tmp_path):
     assert [p["client"] for p in cli.json("list")] == ["inbox", "inbox"]
 
 
-def test_ics_has_one_event_per_open_promise_at_its_deadline(busy):
+def test_ics_has_one_todo_per_open_promise_at_its_deadline(busy):
     from icalendar import Calendar
 
     out = busy.runner.invoke(__import__("expectcli.cli.app").cli.app.app, ["export", "--format", "ics"], env=busy.env())
     calendar = Calendar.from_ical(out.stdout_bytes)
-    events = calendar.walk("VEVENT")
+    events = calendar.walk("VTODO")
     open_promises = busy.json("list")
     assert len(events) == len(open_promises) == 3
     by_uid = {str(e["UID"]): e for e in events}
     for p in open_promises:
         event = by_uid[f"promise-{p['id']}@expect"]
-        assert event.decoded("DTSTART").isoformat().replace("+00:00", "") == \
+        assert event.decoded("DUE").isoformat().replace("+00:00", "") == \
             __import__("datetime").datetime.fromisoformat(p["due"]).astimezone(__import__("datetime").timezone.utc) \
             .replace(tzinfo=None).isoformat()  # fmt: skip
         assert p["title"] in str(event["SUMMARY"])

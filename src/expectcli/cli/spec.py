@@ -20,7 +20,8 @@ from expectcli.errors import BadInput
 
 REPORT_FORMATS = ("table", "json", "csv", "markdown")
 EXPORT_FORMATS = ("json", "csv", "ics")
-IMPORT_FORMATS = ("expect", "csv", "taskwarrior")
+IMPORT_FORMATS = ("expect", "csv", "taskwarrior", "ics")
+DATE_ORDERS = ("dmy", "mdy", "ymd")  # read in any case
 
 # Value types: how the text a user typed becomes the value a command receives.
 TEXT = "text"  # as typed
@@ -316,7 +317,8 @@ COMMANDS = (
     Command(
         "import",
         "transfer:import_",
-        "Bring promises in from an expect export, a CSV file or Taskwarrior's `task export` (all or nothing).",
+        "Bring promises in from an expect export, a CSV file, Taskwarrior's `task export` or an iCalendar file"
+        " (all or nothing).",
         (
             _arg("file", "The file to import (- for standard input).", metavar="FILE", complete="files"),
             _p(
@@ -328,6 +330,18 @@ COMMANDS = (
                 "Client for rows that name none (Taskwarrior tasks without a project).",
                 default="unassigned",
                 **_CLIENT_OPTION,
+            ),
+            _p(
+                "date_order",
+                "How slashed dates in a CSV read (default: the config's date_order).",
+                metavar="ORDER",
+                choices=DATE_ORDERS,
+            ),
+            _p(
+                "skip_bad",
+                "Import the good rows; write the refused ones, with their reasons, to REJECTS (a new file).",
+                metavar="REJECTS",
+                complete="files",
             ),
         ),
     ),  # fmt: skip

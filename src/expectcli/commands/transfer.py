@@ -119,24 +119,37 @@ def _write_new(target, data: bytes, force: bool) -> None:
         raise BadInput(f"cannot write {target}: {exc.strerror}") from None
 
 
-def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str) -> None:
+def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str, date_order: str | None = None,
+            skip_bad: str | None = None) -> None:  # fmt: skip
     from expectcli.core import importing
     from expectcli.views.progress import progress
 
+    rejects_target = _export_target(env, skip_bad, force=False) if skip_bad is not None else None
     text = read_input(file)
     kind = from_ or importing.guess_format(file, text)
     if kind not in importing.FORMATS:
         raise BadInput(f"unknown format {kind!r}; use one of {', '.join(importing.FORMATS)}")
     ledger = env.ledger()
     with progress("Importing", shown=not env.json and sys.stderr.isatty()) as advance:
-        result = importing.run(ledger, kind, text, env.settings, dry_run, client, advance)
-    if env.json:
-        env.emit({"added": result.added, "skipped": result.skipped, "ignored": result.ignored, "dry_run": dry_run,
-                  "rejected": [{"line": line, "error": why} for line, why in result.rejected]})  # fmt: skip
-    if result.rejected:
-        from expectcli.core.textsafe import printable
+        result, parsed = importing.run(ledger, kind, text, env.settings, dry_run, client, advance,
+                                       date_order=date_order.upper() if date_order else None,
+                                       skip_bad=rejects_target is not None)  # fmt: skip
+    from expectcli.core.textsafe import printable
 
-        place = "task" if kind == "taskwarrior" else "line" if kind == "csv" else "promise"
+    for warning in result.warnings[:50]:
+        sys.stderr.write(f"expect: {printable(warning)}\n")
+    if len(result.warnings) > 50:
+        sys.stderr.write(f"expect: and {len(result.warnings) - 50} more warnings\n")
+    written = result.rejected and rejects_target is not None and not dry_run
+    if written:
+        _write_new(rejects_target, importing.rejects(kind, parsed), force=False)
+    if env.json:
+        env.emit({"added": result.added, "updated": result.updated, "skipped": result.skipped,
+                  "ignored": result.ignored, "dry_run": dry_run,
+                  "rejected": [{"line": line, "error": why} for line, why in result.rejected],
+                  "rejects_file": skip_bad if written else None})  # fmt: skip
+    place = "task" if kind == "taskwarrior" else "line" if kind == "csv" else "item" if kind == "ics" else "promise"
+    if result.rejected and rejects_target is None:
         for line, why in result.rejected[:50]:
             sys.stderr.write(f"expect: {place} {line}: {printable(why)}\n")
         more = len(result.rejected) - 50
@@ -145,12 +158,20 @@ def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str) 
         )
     if not env.json:
         verb = "Would add" if dry_run else "Added"
+        updated = f", updated {result.updated}" if result.updated else ""
         ignored = f", {result.ignored} left out (no due date)" if result.ignored else ""
         tail = "; nothing written (dry run)" if dry_run else ""
-        env.say(f"{verb} {result.added} promises, skipped {result.skipped} already in the ledger{ignored}{tail}.")
+        env.say(
+            f"{verb} {result.added} promises{updated}, skipped {result.skipped} already in the ledger{ignored}{tail}."
+        )
+        if result.rejected:
+            where = f"written with their reasons to {skip_bad}" if written else "not written (dry run)"
+            sys.stderr.write(f"expect: {len(result.rejected)} rejected, {where}\n")
 
 
 def read_input(file: str) -> str:
+    """The text of FILE (- for standard input): UTF-8, or UTF-16 with its byte-order mark
+    (as spreadsheets save "Unicode text"); a UTF-8 byte-order mark is dropped."""
     try:
         if file == "-":
             raw = sys.stdin.buffer.read()
@@ -159,7 +180,10 @@ def read_input(file: str) -> str:
                 raw = opened.read()
     except OSError as exc:
         raise BadInput(f"cannot read {file}: {exc.strerror}") from None
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput(f"{file} is not UTF-8 text") from None
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{file} is not {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} text (byte {exc.start})"
+        ) from None

@@ -1,4 +1,5 @@
-"""The ledger out: a complete JSON document, a CSV of promises, an iCalendar file.
+"""The ledger out: a complete JSON document here; a CSV of promises and an iCalendar file
+from `expectcli.core.formats`.
 
 The JSON document holds everything needed to rebuild the ledger exactly: clients with their
 terms, and every journal event — voided ones and the `voided` events themselves included —
@@ -8,21 +9,16 @@ is folded from the events again on import.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import UTC, datetime, timedelta
 
 from expectcli.core import corrections
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
-from expectcli.core.outcomes import OUTCOME_SQL
 from expectcli.core.serialize import iso
 from expectcli.core.validate import TERMS
 
 FORMAT = "expect-ledger"
 VERSION = 1
-CSV_HEADER = ("id", "title", "client", "kind", "tags", "promised_at", "due", "delivered_at", "released_at", "outcome")
 EVENT_FIELDS = ("id", "kind", "recorded_at", "due", "previous_due", "effective_at", "text", "score", "voids")
 TIME_FIELDS = ("recorded_at", "due", "previous_due", "effective_at")
 
@@ -96,63 +92,18 @@ def to_json(ledger: Ledger, settings: Settings) -> str:
 
 
 def to_csv(ledger: Ledger, settings: Settings) -> str:
-    """One row per live promise; cells a spreadsheet would run as a formula are neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    with ledger.store.read() as tx:
-        rows = tx.execute(
-            f"SELECT p.id, p.title, c.handle, p.kind, p.tags, p.promised_at, p.due, p.delivered_at, p.released_at,"
-            f" {OUTCOME_SQL} FROM promise p JOIN client c ON c.id = p.client_id WHERE p.state <> 'voided' ORDER BY p.id",
-            {"now": ledger.now},
-        )
-        for pid, title, client, kind, tags, promised_at, due, delivered_at, released_at, outcome in rows:
-            writer.writerow([
-                pid, safe_cell(title), client, kind, safe_cell(";".join(json.loads(tags))), iso(promised_at, settings),
-                iso(due, settings), iso(delivered_at, settings) or "", iso(released_at, settings) or "", outcome,
-            ])  # fmt: skip
-    return out.getvalue()
+    from expectcli.core.formats import csvfile
 
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet will show, not run: a leading = + - @ tab or CR gets a ' before it."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+    return csvfile.write(ledger, settings)
 
 
 def to_ics(ledger: Ledger, settings: Settings) -> bytes:
-    """An iCalendar file with one event per open promise, at its deadline (a moment: no end,
-    shown as free time), with a reminder an hour before. VEVENT rather than VTODO, because
-    more calendar programs import events."""
-    from icalendar import Alarm, Calendar, Event
+    from expectcli.core.formats import ics
 
-    from expectcli import __version__
-
-    calendar = Calendar()
-    calendar.add("prodid", f"-//expect//expect {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "expect: open promises")
-    stamp = _utc(ledger.now)
-    for p in ledger.promises():
-        event = Event()
-        event.add("uid", f"promise-{p.id}@expect")
-        event.add("dtstamp", stamp)
-        event.add("created", _utc(p.promised_at))
-        event.add("dtstart", _utc(p.due))
-        event.add("summary", f"Due: {p.title} ({p.client})")
-        event.add("transp", "TRANSPARENT")
-        event.add("categories", [p.client, *p.tags])
-        description = f"Promise #{p.id} to {p.client}." + (f" Done when: {p.criteria}" if p.criteria else "")
-        event.add("description", description + (" Overdue." if p.outcome == "missed" else ""))
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Due in an hour: {p.title}")
-        alarm.add("trigger", timedelta(hours=-1))
-        event.add_component(alarm)
-        calendar.add_component(event)
-    return calendar.to_ical()
+    return ics.write(ledger, settings)
 
 
-def _utc(moment: int) -> datetime:
-    return datetime.fromtimestamp(moment, UTC)
+def safe_cell(text: str) -> str:
+    from expectcli.core.formats.csvfile import safe_cell
+
+    return safe_cell(text)

@@ -1,9 +1,15 @@
-"""The ledger in: an `expect export` document, a CSV of promises, or Taskwarrior's export.
+"""The ledger in: an `expect export` document, a CSV of promises, Taskwarrior's export, or
+an iCalendar file.
 
-Every import is checked whole before anything is written, then written in one transaction:
-a single rejected row means nothing is imported. Promises already in the ledger are skipped,
-so importing the same file twice adds nothing: a promise is a duplicate of one with the same
-client, title and first deadline (and, when the file says, the same time it was made).
+The readers of the other programs' formats live in `expectcli.core.formats`; each turns its
+file into a `Parsed`, which `apply` writes. Every import is checked whole before anything is
+written, then written in one transaction: a single rejected row means nothing is imported
+(`apply(..., skip_bad=True)` writes the good ones and returns the rest). Promises already in
+the ledger are skipped, so importing the same file twice adds nothing: a promise is a
+duplicate of one with the same origin (a Taskwarrior uuid, an iCalendar UID), or else with
+the same client, title and first deadline (and, when the file says, the same time it was
+made). A newer export of the same Taskwarrior tasks or calendar updates them: a changed due
+is a move, a completion a delivery, a deletion a release, a new annotation a note.
 
 An `expect` document imported into an empty ledger is restored exactly, with its ids; into a
 ledger that already holds promises, its new promises are appended with new ids.
@@ -11,51 +17,25 @@ ledger that already holds promises, its new promises are appended with new ids.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from expectcli.core import corrections, dates, journal, outcomes
+from expectcli.core import corrections, journal, outcomes
 from expectcli.core.config import Settings
 from expectcli.core.exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
+from expectcli.core.formats import csvfile, ics, taskwarrior
+from expectcli.core.formats.records import Incoming, Parsed, journal_of
 from expectcli.core.ledger import Ledger
-from expectcli.core.validate import KINDS, checked_text, normalise_handle, normalise_tags
+from expectcli.core.validate import checked_text, normalise_handle, normalise_tags
 from expectcli.errors import BadInput
 from expectcli.storage.store import Tx
 
-FORMATS = ("expect", "csv", "taskwarrior")
+FORMATS = ("expect", "csv", "taskwarrior", "ics")
 DEFAULT_CLIENT = "unassigned"
-
-
-@dataclass
-class Incoming:
-    """One promise from a file, checked and in ledger terms (times in epoch seconds)."""
-
-    line: int
-    client: str
-    title: str
-    due: int
-    promised_at: int | None = None  # None: made now
-    kind: str = "deliverable"
-    tags: tuple[str, ...] = ()
-    criteria: str | None = None
-    delivered_at: int | None = None
-    released_at: int | None = None
-    events: list[dict] | None = None  # an expect document's journal for this promise
-    original_id: int | None = None
-
-
-@dataclass
-class Parsed:
-    promises: list[Incoming] = field(default_factory=list)
-    clients: list[dict] = field(default_factory=list)  # expect documents: clients, terms, client events
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
-    ignored: int = 0  # rows that are not promises (e.g. tasks without a due date)
+__all__ = ["FORMATS", "Incoming", "Parsed", "Result", "apply", "guess_format", "parse", "rejects", "run"]
 
 
 @dataclass
@@ -65,6 +45,8 @@ class Result:
     ignored: int
     rejected: list[tuple[int, str]]
     dry_run: bool
+    updated: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 # -- reading files --------------------------------------------------------------------------
@@ -74,108 +56,39 @@ def guess_format(name: str, text: str) -> str:
     if name.lower().endswith(".csv"):
         return "csv"
     stripped = text.lstrip()
+    if name.lower().endswith((".ics", ".ical", ".ifb")) or stripped[:15].upper().startswith("BEGIN:VCALENDAR"):
+        return "ics"
     if stripped.startswith("{") and f'"{FORMAT}"' in stripped[:200]:
         return "expect"
     if stripped.startswith(("[", "{")):
         return "taskwarrior"
-    if stripped[:200].lower().startswith(("title", "id,", '"id"', '"title"')) or "," in stripped.split("\n", 1)[0]:
+    first_line = stripped.split("\n", 1)[0]
+    if stripped[:200].lower().startswith(("title", "id", '"id"', '"title"')) or any(d in first_line for d in ",;\t"):
         return "csv"
-    raise BadInput("can't tell what format this file is; say --from expect, csv or taskwarrior")
+    raise BadInput("can't tell what format this file is; say --from expect, csv, taskwarrior or ics")
 
 
-def parse(kind: str, text: str, settings: Settings, now: int, default_client: str) -> Parsed:
+def rejects(kind: str, parsed: Parsed) -> bytes:
+    """The refused rows of `parsed` with their reasons, in the file's own format where it has
+    one (so the fixed file can be imported again)."""
     if kind == "csv":
-        return parse_csv(text, settings, now, default_client)
+        return csvfile.rejects(parsed).encode()
     if kind == "taskwarrior":
-        return parse_taskwarrior(text, default_client)
+        return taskwarrior.rejects(parsed).encode()
+    if kind == "ics":
+        return ics.rejects(parsed)
+    return "".join(f"promise {line}: {why}\n" for line, why in parsed.rejected).encode()
+
+
+def parse(kind: str, text: str, settings: Settings, now: int, default_client: str,
+          date_order: str | None = None) -> Parsed:  # fmt: skip
+    if kind == "csv":
+        return csvfile.read(text, settings, now, default_client, date_order)
+    if kind == "taskwarrior":
+        return taskwarrior.read(text, settings, default_client)
+    if kind == "ics":
+        return ics.read(text, settings, now, default_client)
     return parse_document(text)
-
-
-def parse_csv(text: str, settings: Settings, now: int, default_client: str) -> Parsed:
-    """Rows with at least `title`, `client` and `due`; any other column of `expect export
-    --format csv` is read too (tags separated by `;`), and unknown columns are ignored."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    try:
-        columns = {name.strip().lower() for name in reader.fieldnames or ()}
-    except csv.Error as exc:
-        raise BadInput(f"not a CSV file: {exc}") from None
-    missing = [name for name in ("title", "due") if name not in columns]
-    if missing:
-        raise BadInput(f"the CSV has no {' or '.join(missing)} column; it needs title, client and due")
-    if "client" not in columns and not default_client:
-        raise BadInput("the CSV has no client column; it needs title, client and due")
-    parsed = Parsed()
-    moment = datetime.fromtimestamp(now, UTC)
-
-    def when(value: str | None) -> int | None:
-        value = _unformula(value)
-        return int(dates.parse_when(value, moment, settings).timestamp()) if value else None
-
-    for row in _rows(reader):
-        line = reader.line_num
-        cells = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items() if key}
-        try:
-            incoming = Incoming(
-                line=line,
-                client=normalise_handle(cells.get("client") or default_client),
-                title=_title(_unformula(cells.get("title"))),
-                due=when(cells.get("due")) or _missing("due"),
-                promised_at=when(cells.get("promised_at")),
-                kind=(cells.get("kind") or "deliverable").lower(),
-                tags=normalise_tags([tag for tag in _unformula(cells.get("tags")).split(";") if tag.strip()]),
-                criteria=checked_text(cells["criteria"], "criteria") if cells.get("criteria") else None,
-                delivered_at=when(cells.get("delivered_at")),
-                released_at=when(cells.get("released_at")),
-            )
-            _check(incoming)
-        except BadInput as exc:
-            parsed.rejected.append((line, str(exc)))
-            continue
-        parsed.promises.append(incoming)
-    return parsed
-
-
-def _rows(reader: csv.DictReader):
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise BadInput(f"line {reader.line_num}: not valid CSV: {exc}") from None
-
-
-def parse_taskwarrior(text: str, default_client: str) -> Parsed:
-    """`task export`: description → title, project → client, due, entry → made, end with
-    status completed → delivered, deleted → released. Tasks without a due date, and
-    recurring templates, are not promises and are left out."""
-    tasks = _json_records(text)
-    parsed = Parsed()
-    for number, task in enumerate(tasks, start=1):
-        if not isinstance(task, dict):
-            parsed.rejected.append((number, "not a task object"))
-            continue
-        if task.get("status") == "recurring" or not task.get("due"):
-            parsed.ignored += 1
-            continue
-        try:
-            status = task.get("status", "pending")
-            end = _tw_time(task["end"]) if task.get("end") else None
-            incoming = Incoming(
-                line=number,
-                client=_handle_from_project(task.get("project"), default_client),
-                title=_title(task.get("description")),
-                due=_tw_time(task["due"]),
-                promised_at=_tw_time(task["entry"]) if task.get("entry") else None,
-                tags=normalise_tags([str(tag) for tag in task.get("tags") or ()]),
-                delivered_at=end if status == "completed" else None,
-                released_at=(end or _tw_time(task.get("modified") or task["due"])) if status == "deleted" else None,
-            )
-            if status == "completed" and incoming.delivered_at is None:
-                raise BadInput("a completed task without an end time")
-            _check(incoming)
-        except BadInput as exc:
-            parsed.rejected.append((number, str(exc)))
-            continue
-        parsed.promises.append(incoming)
-    return parsed
 
 
 def parse_document(text: str) -> Parsed:
@@ -235,38 +148,46 @@ def _document_clients(clients: Any) -> list[dict]:
 # -- writing ----------------------------------------------------------------------------
 
 
-def apply(ledger: Ledger, parsed: Parsed, dry_run: bool, progress: Callable[[int], None] = lambda n: None) -> Result:
-    """Write the parsed promises (all or nothing) and say what was added and skipped."""
-    if parsed.rejected:
-        return Result(0, 0, parsed.ignored, parsed.rejected, dry_run)
+def apply(ledger: Ledger, parsed: Parsed, dry_run: bool, progress: Callable[[int], None] = lambda n: None,
+          skip_bad: bool = False) -> Result:  # fmt: skip
+    """Write the parsed promises (all or nothing, or with `skip_bad` the good ones) and say
+    what was added, updated and skipped."""
+    if parsed.rejected and not skip_bad:
+        return Result(0, 0, parsed.ignored, parsed.rejected, dry_run, warnings=parsed.warnings)
     with ledger.store.write() as tx:
         positions = tx.id_positions(("client", "promise", "event", "command")) if dry_run else {}
         empty = tx.scalar("SELECT COUNT(*) FROM promise") == 0 and tx.scalar("SELECT COUNT(*) FROM event") == 0
         writer = _Writer(tx, ledger.now, keep_ids=empty)
         writer.clients(parsed.clients)
-        added = skipped = 0
+        added = updated = skipped = 0
         for incoming in parsed.promises:
-            if writer.is_duplicate(incoming):
-                skipped += 1
-            else:
+            found = writer.existing(incoming)
+            if found is None:
                 writer.promise(incoming)
                 added += 1
+            elif writer.update(found, incoming):
+                updated += 1
+            else:
+                skipped += 1
             progress(1)
         writer.client_events(parsed.clients)
         writer.finish()
+        result = Result(added, skipped, parsed.ignored, parsed.rejected, dry_run, updated, parsed.warnings)
         if dry_run:
             tx.restore_id_positions(positions)  # a dry run uses up no ids
-            raise _DryRun(Result(added, skipped, parsed.ignored, [], True))
-    return Result(added, skipped, parsed.ignored, [], False)
+            raise _DryRun(result)
+    return result
 
 
 def run(ledger: Ledger, kind: str, text: str, settings: Settings, dry_run: bool, default_client: str,
-        progress: Callable[[int], None] = lambda n: None) -> Result:  # fmt: skip
-    parsed = parse(kind, text, settings, ledger.now, default_client)
+        progress: Callable[[int], None] = lambda n: None, *, date_order: str | None = None,
+        skip_bad: bool = False) -> tuple[Result, Parsed]:  # fmt: skip
+    """Read `text` as `kind` and write it; the result, and what was read (for its rejects)."""
+    parsed = parse(kind, text, settings, ledger.now, default_client, date_order)
     try:
-        return apply(ledger, parsed, dry_run, progress)
+        return apply(ledger, parsed, dry_run, progress, skip_bad), parsed
     except _DryRun as rolled_back:
-        return rolled_back.result
+        return rolled_back.result, parsed
 
 
 class _DryRun(Exception):
@@ -276,27 +197,100 @@ class _DryRun(Exception):
         self.result = result
 
 
+# The reason a move read from a newer export records, by the origin's source.
+_MOVE_REASONS = {taskwarrior.ORIGIN: taskwarrior.MOVE_REASON, ics.ORIGIN: ics.MOVE_REASON}
+
+
 class _Writer:
     def __init__(self, tx: Tx, now: int, keep_ids: bool):
         self.tx, self.now, self.keep_ids = tx, now, keep_ids
         self.event_ids: dict[int, int] = {}  # the file's event ids → the ledger's
         self.command_id: int | None = None
         self.client_ids = {handle: cid for cid, handle in tx.all("SELECT id, handle FROM client")}
-        self.keys: set[tuple] = set()
-        self.loose_keys: set[tuple] = set()
-        for handle, title, first_due, promised_at in tx.all(
-            "SELECT c.handle, p.title, p.first_due, p.promised_at FROM promise p JOIN client c ON c.id = p.client_id"
+        self.keys: dict[tuple, int] = {}
+        self.loose_keys: dict[tuple, int] = {}
+        self.origins: dict[str, int] = {}
+        self.voided: set[int] = set()
+        for pid, handle, title, first_due, promised_at, origin, state in tx.all(
+            "SELECT p.id, c.handle, p.title, p.first_due, p.promised_at, p.origin, p.state FROM promise p"
+            " JOIN client c ON c.id = p.client_id"
         ):
-            self._remember(handle, title, first_due, promised_at)
+            # An undone promise still counts as a duplicate by its details (an expect export
+            # holds it), but not by its origin: the same task imported again is new.
+            self._remember(pid, handle, title, first_due, promised_at, None if state == outcomes.VOIDED else origin)
+            if state == outcomes.VOIDED:
+                self.voided.add(pid)
 
-    def _remember(self, client: str, title: str, due: int, promised_at: int) -> None:
-        self.keys.add((client, title, due, promised_at))
-        self.loose_keys.add((client, title, due))
+    def _remember(self, pid: int, client: str, title: str, due: int, promised_at: int, origin: str | None) -> None:
+        self.keys[(client, title, due, promised_at)] = pid
+        self.loose_keys[(client, title, due)] = pid
+        if origin is not None:
+            self.origins[origin] = pid
 
-    def is_duplicate(self, incoming: Incoming) -> bool:
+    def existing(self, incoming: Incoming) -> int | None:
+        """The ledger's promise `incoming` is (by origin, then by its details), if any."""
+        if incoming.origin is not None and incoming.origin in self.origins:
+            return self.origins[incoming.origin]
+        if incoming.same_as is not None:
+            row = self.tx.one("SELECT p.title, c.handle, p.state FROM promise p JOIN client c ON c.id = p.client_id"
+                              " WHERE p.id = :id", {"id": incoming.same_as})  # fmt: skip
+            if row is not None and (row[0], row[1]) == (incoming.title, incoming.client) and row[2] != "voided":
+                return incoming.same_as
         if incoming.promised_at is None:
-            return (incoming.client, incoming.title, incoming.due) in self.loose_keys
-        return (incoming.client, incoming.title, incoming.due, incoming.promised_at) in self.keys
+            found = self.loose_keys.get((incoming.client, incoming.title, incoming.due))
+        else:
+            found = self.keys.get((incoming.client, incoming.title, incoming.due, incoming.promised_at))
+        if found in self.voided and incoming.events is None:
+            return None  # a row of another program's file, undone: importing it again adds it again
+        return found
+
+    def update(self, promise_id: int, incoming: Incoming) -> bool:
+        """Bring a promise read before in line with a newer export of it (`incoming`, from
+        the same origin), as events: a move, a delivery or release, notes. A promise settled
+        in the ledger stays settled.
+        Whether anything changed. A promise read only by its details is left as it is."""
+        if incoming.origin is None or incoming.events is not None:
+            return False
+        row = self.tx.one("SELECT state, due, origin FROM promise WHERE id = :id", {"id": promise_id})
+        assert row is not None
+        state, due, origin = row
+        if origin is None and promise_id == incoming.same_as:
+            return False  # our own calendar export, back in the ledger it came from: nothing new
+        if origin is None:  # the same promise, imported before its origin was kept
+            self.tx.execute("UPDATE promise SET origin = :o WHERE id = :id", {"o": incoming.origin, "id": promise_id})
+            self.origins[incoming.origin] = promise_id
+        if state == outcomes.VOIDED:
+            return False
+        last = int(self.tx.scalar("SELECT MAX(recorded_at) FROM event WHERE promise_id = :id", {"id": promise_id}))
+
+        def at(moment: int | None) -> int:
+            return min(max(moment if moment is not None else self.now, last), max(self.now, last))
+
+        # A due the promise already had is no change from the other program: a move made in
+        # expect since is not taken back by a file that has not caught up with it.
+        known = {d for row in self.tx.all("SELECT due, previous_due FROM event WHERE promise_id = :id",
+                                          {"id": promise_id}) for d in row if d is not None}  # fmt: skip
+        events: list[dict] = []
+        if state == outcomes.ACTIVE and incoming.final_due != due and incoming.final_due not in known:
+            reason = _MOVE_REASONS.get(incoming.origin.split(":", 1)[0] + ":", "changed in the imported file")
+            events.append({"kind": "moved", "recorded_at": at(incoming.modified_at), "due": incoming.final_due,
+                           "previous_due": due, "text": reason})  # fmt: skip
+        if state == outcomes.ACTIVE and incoming.delivered_at is not None:
+            events.append({"kind": "delivered", "recorded_at": at(self.now), "effective_at": incoming.delivered_at})
+        elif state == outcomes.ACTIVE and incoming.released_at is not None:
+            events.append({"kind": "released", "recorded_at": at(incoming.released_at),
+                           "text": incoming.release_reason})  # fmt: skip
+        noted = {text for (text,) in self.tx.all(
+            "SELECT text FROM event WHERE promise_id = :id AND kind = 'noted'", {"id": promise_id})}  # fmt: skip
+        for moment, note in incoming.notes:
+            if note not in noted:
+                noted.add(note)
+                events.append({"kind": "noted", "recorded_at": at(moment), "text": note})
+        for event in events:
+            self._event(event, promise_id=promise_id)
+        if events:
+            journal.refold(self.tx, promise_id)
+        return bool(events)
 
     def client_id(self, handle: str, created_at: int | None = None) -> int:
         if handle not in self.client_ids:
@@ -329,22 +323,20 @@ class _Writer:
         }  # fmt: skip
         if self.keep_ids and incoming.original_id is not None:
             columns["id"] = incoming.original_id
+        if incoming.origin is not None:
+            self._free_origin(incoming.origin)
+            columns["origin"] = incoming.origin
         promise_id = self._insert("promise", columns)
-        self._remember(incoming.client, incoming.title, incoming.due, promised_at)
-        for event in incoming.events or self._events(incoming, promised_at):
+        self._remember(promise_id, incoming.client, incoming.title, incoming.due, promised_at, incoming.origin)
+        for event in incoming.events or journal_of(incoming, promised_at):
             self._event(event, promise_id=promise_id)
         journal.refold(self.tx, promise_id)
 
-    @staticmethod
-    def _events(incoming: Incoming, promised_at: int) -> list[dict]:
-        """The journal of a promise from a flat row: recorded when each thing happened."""
-        events = [{"kind": "promised", "recorded_at": promised_at, "due": incoming.due}]
-        if incoming.delivered_at is not None:
-            events.append({"kind": "delivered", "recorded_at": incoming.delivered_at,
-                           "effective_at": incoming.delivered_at})  # fmt: skip
-        elif incoming.released_at is not None:
-            events.append({"kind": "released", "recorded_at": incoming.released_at})
-        return events
+    def _free_origin(self, origin: str) -> None:
+        """An undone promise keeps its row, and with it its origin: a new import of the same
+        item takes the origin over (the undone one is history either way)."""
+        self.tx.execute("UPDATE promise SET origin = NULL WHERE origin = :o AND state = :voided",
+                        {"o": origin, "voided": outcomes.VOIDED})  # fmt: skip
 
     def client_events(self, clients: list[dict]) -> None:
         existing = set(
@@ -391,75 +383,11 @@ class _Writer:
 # -- small readers ----------------------------------------------------------------------
 
 
-def _check(incoming: Incoming) -> None:
-    if incoming.kind not in KINDS:
-        raise BadInput(f"unknown kind {incoming.kind!r}; use one of {', '.join(KINDS)}")
-    if incoming.delivered_at is not None and incoming.released_at is not None:
-        raise BadInput("both delivered and released")
-    made = incoming.promised_at
-    if made is not None and incoming.due < made:
-        raise BadInput("due before it was promised")
-    for settled in (incoming.delivered_at, incoming.released_at):
-        if made is not None and settled is not None and settled < made:
-            raise BadInput("settled before it was promised")
-
-
 def _title(value: object) -> str:
     title = str(value or "").strip()
     if not title:
         raise BadInput("no title")
     return checked_text(title, "title")
-
-
-def _missing(what: str) -> int:
-    raise BadInput(f"no {what}")
-
-
-def _unformula(value: str | None) -> str:
-    """Undo `expect export`'s formula guard: a leading ' before = + - @ tab or CR."""
-    value = value or ""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
-def _json_records(text: str) -> list:
-    try:
-        data = json.loads(text)
-        return data if isinstance(data, list) else [data]
-    except json.JSONDecodeError:
-        pass
-    records = []  # older Taskwarrior: one JSON object per line
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip().rstrip(",")
-        if line in ("", "[", "]"):
-            continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"line {number} is not JSON: {exc.msg}") from None
-    return records
-
-
-_TW_TIME = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
-
-
-def _tw_time(value: object) -> int:
-    match = _TW_TIME.match(str(value))
-    if match is None:
-        raise BadInput(f"can't read {str(value)[:30]!r} as a Taskwarrior date (like 20261124T170000Z)")
-    try:
-        year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        return int(datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp())
-    except ValueError:
-        raise BadInput(f"{value} is not a calendar date") from None
-
-
-def _handle_from_project(project: object, default_client: str) -> str:
-    if not project:
-        return normalise_handle(default_client)
-    cleaned = re.sub(r"[^a-z0-9._-]+", "-", str(project).strip().lower()).strip("-._")[:40]
-    return normalise_handle(cleaned or default_client)
 
 
 def _document_event(event: dict) -> dict:

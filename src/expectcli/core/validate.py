@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from expectcli.errors import BadInput
 
 KINDS = ("deliverable", "reply", "call", "meeting")
-HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+# Lower-case letters of any script and digits (`müller-gmbh`), with `-` (and `.`, `_`,
+# accepted since the first version) between them.
+HANDLE_RE = re.compile(r"^[^\W_][\w.-]{0,39}$")
 TAG_RE = re.compile(r"^[^\s,;\x00]{1,40}$")
 MAX_TEXT = 1000
 TERMS = ("respond_within", "update_every", "work_hours", "timezone", "holidays")
@@ -17,6 +19,10 @@ TERMS = ("respond_within", "update_every", "work_hours", "timezone", "holidays")
 
 def normalise_handle(handle: str) -> str:
     cleaned = (handle or "").strip().lower()
+    if not cleaned.isascii():  # one spelling of `müller`, however the letters were composed
+        import unicodedata
+
+        cleaned = unicodedata.normalize("NFC", cleaned)
     if not HANDLE_RE.match(cleaned):
         raise BadInput(
             f"{quote(handle)} is not a client handle; use letters, digits, '.', '_' or '-' "
