@@ -13,7 +13,7 @@ commands and events must already be there with the same id and content (the ledg
 more: it moved on since the export), and then the import counts them as skipped. One that is
 missing or different is refused, naming it, and nothing is written: ids are never reused or
 renumbered, and nothing in a file is merged with anything else, however alike. A document of
-another ledger is restored into an empty one (`expect db init NEW`).
+another ledger is restored into a new, empty one.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from expectcli.core.outcomes import ACTIVE
 from expectcli.core.validate import quote
 from expectcli.storage.store import Tx
 
-ELSEWHERE = "an expect export is restored into an empty ledger (`expect db init NEW`, then import there)"
+ELSEWHERE = "an expect export is restored into a new, empty ledger"
 TABLES = ("command", "client", "promise", "event")
 
 
@@ -112,24 +112,39 @@ def _insert(tx: Tx, table: str, columns: dict) -> None:
     tx.execute(f"INSERT INTO {table} ({names}) VALUES ({values})", columns)
 
 
-def _comparable(doc: Document) -> dict:
+def _comparable(doc: Document, legacy: bool) -> dict:
     """A document as plain values for comparing: times as epoch seconds; without the export's
-    own time, nor, for a version 1 document (which has none), the commands."""
+    own time, nor, for a version 1 document, what version 1 does not hold."""
     values = doc.model_dump(exclude_none=True, context={"raw": True})
     values.pop("exported_at")
-    if doc.legacy:
+    if legacy:
         values.pop("commands", None)
         for section in ("clients", "promises"):
             for item in values[section]:
-                for event in item["events"]:
-                    event.pop("command", None)
+                item.pop("merged_into", None)
+                item["events"] = [_as_legacy(event) for event in item["events"]]
     return values
+
+
+def _as_legacy(event: dict) -> dict:
+    """An event as version 1 has it: without its command, and a merge without the events it
+    carried over (version 1 left those out)."""
+    event.pop("command", None)
+    if event["kind"] == "merged" and event.get("text"):
+        try:
+            fields = json.loads(event["text"])
+        except ValueError:
+            return event
+        if isinstance(fields, dict) and "events" in fields:
+            fields.pop("events")
+            event["text"] = corrections.edit_text(fields)
+    return event
 
 
 def _same(doc: Document, restored: Document) -> None:
     """Refuse a document whose stated state its events do not give (the restore would not
     export back to it)."""
-    difference = _difference(_comparable(doc), _comparable(restored), ())
+    difference = _difference(_comparable(doc, doc.legacy), _comparable(restored, doc.legacy), ())
     if difference is not None:
         where, stated, derived = difference
         raise DocumentError(
@@ -206,8 +221,6 @@ def _events_there(items: list, owner: str, promise_id: int | None, events: dict,
             raise DocumentError(where, f"event {event.id} of this ledger is another; {ELSEWHERE}")
 
 
-def _plain(model: Any, legacy: bool | None = False) -> dict:
+def _plain(model: Any, legacy: bool = False) -> dict:
     values = model.model_dump(context={"raw": True})
-    if legacy:
-        values.pop("command", None)
-    return values
+    return _as_legacy(values) if legacy else values
