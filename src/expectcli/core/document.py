@@ -171,7 +171,7 @@ Note = Annotated[str, BeforeValidator(_checked(lambda text: validate.checked_tex
 Handle = Annotated[
     str,
     BeforeValidator(_checked(validate.normalise_handle)),
-    WithJsonSchema({"type": "string", "pattern": validate.HANDLE_RE.pattern}),
+    WithJsonSchema({"type": "string", "description": "a client handle, as typed: acme"}),
 ]
 Tag = Annotated[str, BeforeValidator(_checked(lambda tag: validate.normalise_tags([tag])[0]))]
 PromiseKind = Annotated[str, BeforeValidator(_checked(validate.kind)), WithJsonSchema({"enum": list(validate.KINDS)})]

@@ -180,6 +180,26 @@ def _already_there(tx: Tx, doc: Document, now: int) -> None:
     """Refuse, naming it, the first thing in `doc` that this (non-empty) ledger does not hold
     with the same id and content."""
     ledger = ledger_snapshot(tx, now)
+    clients = {client.id: client for client in ledger.clients}
+    events: dict[int, tuple[str, int, dict]] = {}
+    for client in ledger.clients:
+        events.update((e.id, ("client", client.id, _plain(e, doc.legacy))) for e in client.events)
+    for promise in ledger.promises:
+        events.update((e.id, ("promise", promise.id, _plain(e, doc.legacy))) for e in promise.events)
+    for n, promise in enumerate(doc.promises):
+        first = events.get(promise.events[0].id)
+        if first is None or first[:2] != ("promise", promise.id):
+            if any(p.id == promise.id for p in ledger.promises):
+                raise DocumentError(f"promises[{n}].id", f"promise {promise.id} of this ledger is another; {ELSEWHERE}")
+            raise DocumentError(f"promises[{n}]", f"promise {promise.id} is not in this ledger; {ELSEWHERE}")
+        _events_there(promise.events, f"promises[{n}]", promise.id, events, doc.legacy)
+    for n, client in enumerate(doc.clients):
+        have = clients.get(client.id)
+        if have is None:
+            raise DocumentError(f"clients[{n}]", f"client {client.client} is not in this ledger; {ELSEWHERE}")
+        if have.created_at != client.created_at:
+            raise DocumentError(f"clients[{n}].id", f"client {client.id} of this ledger is another; {ELSEWHERE}")
+        _events_there(client.events, f"clients[{n}]", None, events, doc.legacy)
     if not doc.legacy:
         commands = {command.id: command for command in ledger.commands}
         for n, command in enumerate(doc.commands):
@@ -188,26 +208,6 @@ def _already_there(tx: Tx, doc: Document, now: int) -> None:
                 raise DocumentError(f"commands[{n}]", f"command {command.id} is not in this ledger; {ELSEWHERE}")
             if _plain(known) != _plain(command):
                 raise DocumentError(f"commands[{n}]", f"command {command.id} of this ledger is another; {ELSEWHERE}")
-    clients = {client.id: client for client in ledger.clients}
-    events: dict[int, tuple[str, int, dict]] = {}
-    for client in ledger.clients:
-        events.update((e.id, ("client", client.id, _plain(e, doc.legacy))) for e in client.events)
-    for promise in ledger.promises:
-        events.update((e.id, ("promise", promise.id, _plain(e, doc.legacy))) for e in promise.events)
-    for n, client in enumerate(doc.clients):
-        have = clients.get(client.id)
-        if have is None:
-            raise DocumentError(f"clients[{n}]", f"client {client.client} is not in this ledger; {ELSEWHERE}")
-        if have.created_at != client.created_at:
-            raise DocumentError(f"clients[{n}].id", f"client {client.id} of this ledger is another; {ELSEWHERE}")
-        _events_there(client.events, f"clients[{n}]", None, events, doc.legacy)
-    for n, promise in enumerate(doc.promises):
-        first = events.get(promise.events[0].id)
-        if first is None or first[:2] != ("promise", promise.id):
-            if any(p.id == promise.id for p in ledger.promises):
-                raise DocumentError(f"promises[{n}].id", f"promise {promise.id} of this ledger is another; {ELSEWHERE}")
-            raise DocumentError(f"promises[{n}]", f"promise {promise.id} is not in this ledger; {ELSEWHERE}")
-        _events_there(promise.events, f"promises[{n}]", promise.id, events, doc.legacy)
 
 
 def _events_there(items: list, owner: str, promise_id: int | None, events: dict, legacy: bool) -> None:
