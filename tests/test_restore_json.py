@@ -392,3 +392,17 @@ def test_the_schema_is_printed_by_the_module():
     assert schema["title"] == "expect ledger export, version 2"
     assert set(schema["properties"]) == {"format", "version", "exported_at", "commands", "clients", "promises"}
     assert out.stdout == document.schema_text()
+
+
+# -- text as typed: kept, exported literally ----------------------------------------------------
+
+
+def test_control_and_bidi_characters_are_kept_and_exported_as_escapes(cli, other, tmp_path):
+    title = "Pay \u202eexe.doc\u202c \x1b[31minvoice\x85 now"
+    cli.promise(title, due="fri")
+    text = cli.ok("export").stdout
+    assert "\u202e" not in text and "\x1b" not in text and "\x85" not in text
+    assert "\\u202e" in text and "\\u001b" in text and "\\u0085" in text
+    other.ok("import", str(write(tmp_path, text)))
+    assert other.json("show", "1")["title"] == title
+    assert other.ok("export").stdout.split("\n", 4)[4] == text.split("\n", 4)[4]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from expectcli.core import document
@@ -99,8 +100,15 @@ def ledger_snapshot(tx: Tx, now: int) -> document.Document:
     )
 
 
+# Characters that JSON may hold raw but a terminal would act on (DEL, C1 controls, bidi
+# overrides and isolates), and lone surrogates, which no UTF-8 file can hold: written as
+# \uXXXX escapes, so the document means the same and shows literally.
+_ESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def to_json(ledger: Ledger, settings: Settings) -> str:
-    return json.dumps(to_document(ledger, settings), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(to_document(ledger, settings), ensure_ascii=False, indent=2) + "\n"
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def to_csv(ledger: Ledger, settings: Settings) -> str:
