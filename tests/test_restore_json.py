@@ -406,3 +406,47 @@ def test_control_and_bidi_characters_are_kept_and_exported_as_escapes(cli, other
     other.ok("import", str(write(tmp_path, text)))
     assert other.json("show", "1")["title"] == title
     assert other.ok("export").stdout.split("\n", 4)[4] == text.split("\n", 4)[4]
+
+
+# -- the models, directly -----------------------------------------------------------------------
+
+
+def minimal(**changes) -> dict:
+    doc = {
+        "format": "expect-ledger", "version": 2, "exported_at": "2026-11-25T10:00:00+01:00",
+        "commands": [{"id": 1, "name": "promise", "author": "ann@laptop", "recorded_at": "2026-11-25T10:00:00Z"}],
+        "clients": [{"id": 1, "client": "acme", "created_at": "2026-11-25T10:00:00Z"}],
+        "promises": [{"id": 1, "client": "acme", "title": "Deck", "events": [
+            {"id": 1, "kind": "promised", "recorded_at": "2026-11-25T10:00:00Z", "due": "2026-11-27T16:00:00Z",
+             "command": 1}]}],
+    }  # fmt: skip
+    doc.update(changes)
+    return doc
+
+
+def test_a_document_loads_into_the_models_with_times_as_epoch_seconds():
+    loaded = document.load(minimal())
+    assert loaded.promises[0].events[0].due == 1795795200 and not loaded.legacy
+    assert (
+        loaded.model_dump(mode="json", exclude_none=True, context={"zone": "Europe/Berlin"})["promises"][0]["events"][
+            0
+        ]["due"]
+        == "2026-11-27T17:00:00+01:00"
+    )
+
+
+def test_places_are_named_as_in_the_document():
+    assert document.place(("promises", 3, "events", 2, "kind")) == "promises[3].events[2].kind"
+    with pytest.raises(document.DocumentError) as refused:
+        document.load(minimal(commands=[{"id": 1, "name": "x", "author": "a", "recorded_at": "2026-11-25T10:00:00Z"},
+                                        {"id": 1, "name": "y", "author": "a", "recorded_at": "2026-11-25T10:00:00Z"}]))  # fmt: skip
+    assert str(refused.value) == "commands[1].id: command 1 appears twice" and refused.value.exit_code == 2
+
+
+def test_a_version_1_document_is_upgraded_with_the_ids_the_ledger_gives_its_clients():
+    v1 = json.loads((FIXTURES / "export-v1.json").read_text())
+    upgraded = document.load(v1, {"globex": 7})
+    assert upgraded.legacy and upgraded.commands == []
+    assert {c.client: c.id for c in upgraded.clients} == {"acme": 8, "globex": 7, "initech": 9}
+    edit = next(e for e in upgraded.promises[1].events if e.kind == "edited")
+    assert json.loads(edit.text)["client"] == [8, 7]
