@@ -287,6 +287,8 @@ BAD = [
     (_set("promises.0.events.1.command", 999), "promises[0].events[1].command: no command 999 in the document"),
     (_set("promises.1.events.1.text", '{"client": [1, 77]}'),
      "promises[1].events[1].text.client: names client id 77, which is not in the document"),
+    (_set("clients.2.events.0.text", '{"from": "initech", "into": "initech", "into_id": 3}'),
+     "clients[2].events[0].text.into_id: should be the id of another client of the document, not 3"),
     (_set("promises.1.events.1.text", "[1, 2]"), "promises[1].events[1].text: should be a JSON object"),
     (_set("clients", {"acme": {}}), "clients: should be a list"),
     (_set("version", 9), "version: this export is format version 9; this expect reads versions 1 to 2"),

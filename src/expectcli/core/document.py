@@ -484,6 +484,7 @@ def check(document: Document) -> None:
             raise DocumentError(f"promises[{n}].client", f"no client {promise.client} in the document")
         if not promise.events or promise.events[0].kind != "promised":
             raise DocumentError(f"promises[{n}].events", "a promise's first event is its `promised` event")
+    by_owner: dict[str, int | None] = {f"clients[{n}]": c.id for n, c in enumerate(document.clients)}
     for owner, events, kinds in lists:
         voided: set[int] = set()
         by_id = {event.id: event for event in events}
@@ -505,7 +506,7 @@ def check(document: Document) -> None:
                 if target.id in voided:
                     raise DocumentError(f"{at}.voids", f"event {target.id} is undone twice")
                 voided.add(target.id)
-            _text(event, at, client_ids, client_events)
+            _text(event, at, client_ids - {by_owner.get(owner)}, client_events)
 
 
 _NEEDS = {"promised": ("due",), "moved": ("due",), "delivered": ("effective_at",), "voided": ("voids",),
@@ -528,7 +529,8 @@ def _fields(event: Event, at: str, n: int) -> None:
 
 
 def _text(event: Event, at: str, client_ids: set[int], client_events: set[int]) -> None:
-    """An event's text: a reason or note as typed, or the JSON its kind records."""
+    """An event's text: a reason or note as typed, or the JSON its kind records (`client_ids`:
+    the clients it may name; a client's own events cannot merge it into itself)."""
     if event.text is None:
         return
     where = f"{at}.text"
@@ -625,7 +627,9 @@ def _merge(fields: dict, where: str, client_ids: set[int], client_events: set[in
         _handle(fields.get(key), f"{where}.{key}")
     into = fields.get("into_id")
     if isinstance(into, bool) or into not in client_ids:
-        raise DocumentError(f"{where}.into_id", f"names client id {_shown(into)}, which is not in the document")
+        raise DocumentError(
+            f"{where}.into_id", f"should be the id of another client of the document, not {_shown(into)}"
+        )
     carried = fields.get("events", [])
     if not isinstance(carried, list) or any(isinstance(i, bool) or i not in client_events for i in carried):
         raise DocumentError(f"{where}.events", "should list events of the document's clients")
