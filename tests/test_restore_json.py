@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli, fresh_ledger
+from conftest import Cli, fresh_ledger, sqlite_only
 from expectcli.core import document
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -452,3 +452,20 @@ def test_a_version_1_document_is_upgraded_with_the_ids_the_ledger_gives_its_clie
     assert {c.client: c.id for c in upgraded.clients} == {"acme": 8, "globex": 7, "initech": 9}
     edit = next(e for e in upgraded.promises[1].events if e.kind == "edited")
     assert json.loads(edit.text)["client"] == [8, 7]
+
+
+@sqlite_only("the first-version ledger is a SQLite dump")
+def test_a_ledger_older_than_commands_restores_exactly(tmp_path, config_file, other):
+    """Events written before commands were recorded have none, and keep none."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript((FIXTURES / "ledger-v1.sql").read_text())
+    old = Cli(path, config_file)
+    exported = old.json("export")
+    assert exported["commands"] == [] and "command" not in exported["promises"][0]["events"][0]
+    other.ok("import", str(write(tmp_path, exported)))
+    assert without_stamp(other.json("export")) == without_stamp(exported)
+    assert other.json("list", "--all") == old.json("list", "--all")
+    assert other.ok("db", "check").exit_code == 0
