@@ -1,94 +1,109 @@
 """The ledger out: a complete JSON document here; a CSV of promises and an iCalendar file
 from `expectcli.core.formats`.
 
-The JSON document holds everything needed to rebuild the ledger exactly: clients with their
-terms, and every journal event — voided ones and the `voided` events themselves included —
-under the promise or client it belongs to, with its original id. State is not exported; it
-is folded from the events again on import.
+The JSON document (its schema is `document`) holds everything needed to rebuild the ledger
+exactly: the commands that wrote the journal and who ran them, clients with their ids and
+terms, promises with their ids, and every journal event — voided ones and the `voided` events
+themselves included — verbatim, under the promise or client it belongs to, with its id.
+Derived state is exported to be read, and folded from the events again on import.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
-from expectcli.core import corrections
+from expectcli.core import document
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
-from expectcli.core.serialize import iso
 from expectcli.core.validate import TERMS
+from expectcli.storage.store import Tx
 
-FORMAT = "expect-ledger"
-VERSION = 1
+FORMAT = document.FORMAT
+VERSION = document.VERSION
 EVENT_FIELDS = ("id", "kind", "recorded_at", "due", "previous_due", "effective_at", "text", "score", "voids")
 TIME_FIELDS = ("recorded_at", "due", "previous_due", "effective_at")
 
 
 def to_document(ledger: Ledger, settings: Settings) -> dict:
+    """The whole ledger as an expect document (see `document`), times in the user's zone."""
     with ledger.store.read() as tx:
-        clients = tx.all(
-            f"SELECT id, handle, name, created_at, terms_set_at, {', '.join(TERMS)} FROM client ORDER BY id"
-        )
-        promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria FROM promise p"
-                          " JOIN client c ON c.id = p.client_id ORDER BY p.id")  # fmt: skip
-        events = tx.all(
-            "SELECT e.id, e.kind, e.recorded_at, e.due, e.previous_due, e.effective_at, e.text, e.score, e.voids,"
-            " e.promise_id, e.client_id FROM event e ORDER BY e.id"
-        )
-    by_promise: dict[int, list[dict]] = {}
-    by_client: dict[int, list[dict]] = {}
+        snapshot = ledger_snapshot(tx, ledger.now)
+    return snapshot.model_dump(mode="json", exclude_none=True, context={"zone": settings.timezone})
+
+
+def ledger_snapshot(tx: Tx, now: int) -> document.Document:
+    """The ledger read in `tx`, as the document's models (times in epoch seconds): commands,
+    clients and promises with their ids, and every event, verbatim, under the promise or
+    client it belongs to (an undo that names only its target, under its target's owner)."""
+    commands = tx.all("SELECT id, name, author, recorded_at FROM command ORDER BY id")
+    clients = tx.all(
+        f"SELECT id, handle, name, created_at, merged_into, terms_set_at, {', '.join(TERMS)} FROM client ORDER BY id"
+    )
+    promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria, p.origin FROM promise p"
+                      " JOIN client c ON c.id = p.client_id ORDER BY p.id")  # fmt: skip
+    by_promise: dict[int, list[document.Event]] = {}
+    by_client: dict[int, list[document.Event]] = {}
     owner: dict[int, tuple] = {}
-    handles = {row[0]: row[1] for row in clients}
-    for row in events:
-        event = _event(row[:9], settings)
-        if "text" in event:  # corrections name clients by id in the ledger, by handle here
-            event["text"] = corrections.portable(event["kind"], event["text"], handles.get)
-        promise_id, client_id = row[9], row[10]
-        if promise_id is None and client_id is None and event.get("voids") in owner:
-            promise_id, client_id = owner[event["voids"]]  # an undo that names only its target
-        owner[event["id"]] = (promise_id, client_id)
+    for row in tx.execute(
+        f"SELECT {', '.join(EVENT_FIELDS)}, command_id, promise_id, client_id FROM event ORDER BY id"
+    ):  # fmt: skip
+        event = document.Event.model_construct(**dict(zip(EVENT_FIELDS, row[:9])), command=row[9])
+        promise_id, client_id = row[10], row[11]
+        if promise_id is None and client_id is None and event.voids in owner:
+            promise_id, client_id = owner[event.voids]
+        owner[event.id] = (promise_id, client_id)
         if promise_id is not None:
             by_promise.setdefault(promise_id, []).append(event)
-        else:
+        elif client_id is not None:
             by_client.setdefault(client_id, []).append(event)
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": iso(ledger.now, settings),
-        "clients": [
-            {
-                "client": handle,
-                "name": name,
-                "created_at": iso(created_at, settings),
-                "terms": {key: value for key, value in zip(TERMS, terms) if value},
-                "terms_set_at": iso(terms_set_at, settings),
-                "events": by_client.get(client_id, []),
-            }  # fmt: skip
-            for client_id, handle, name, created_at, terms_set_at, *terms in clients
+    handles = {row[0]: row[1] for row in clients}
+    return document.Document.model_construct(
+        format=document.FORMAT,
+        version=document.VERSION,
+        exported_at=now,
+        commands=[
+            document.Command.model_construct(id=cid, name=name, author=author, recorded_at=at)
+            for cid, name, author, at in commands
         ],
-        "promises": [
-            {
-                "id": pid,
-                "client": handle,
-                "title": title,
-                "kind": kind,
-                "tags": json.loads(tags),
-                "criteria": criteria,
-                "events": by_promise.get(pid, []),
-            }  # fmt: skip
-            for pid, handle, title, kind, tags, criteria in promises
+        clients=[
+            document.Client.model_construct(
+                id=cid,
+                client=handle,
+                name=name,
+                created_at=created_at,
+                merged_into=handles.get(merged_into),
+                terms=document.Terms.model_construct(**dict(zip(TERMS, terms))),
+                terms_set_at=terms_set_at,
+                events=by_client.get(cid, []),
+            )  # fmt: skip
+            for cid, handle, name, created_at, merged_into, terms_set_at, *terms in clients
         ],
-    }
+        promises=[
+            document.Promise.model_construct(
+                id=pid,
+                client=handle,
+                title=title,
+                kind=kind,
+                tags=json.loads(tags),
+                criteria=criteria,
+                origin=origin,
+                events=by_promise.get(pid, []),
+            )  # fmt: skip
+            for pid, handle, title, kind, tags, criteria, origin in promises
+        ],
+    )
 
 
-def _event(row: tuple, settings: Settings) -> dict:
-    event = dict(zip(EVENT_FIELDS, row))
-    for key in TIME_FIELDS:
-        event[key] = iso(event[key], settings)
-    return {key: value for key, value in event.items() if value is not None}
+# Characters that JSON may hold raw but a terminal would act on (DEL, C1 controls, bidi
+# overrides and isolates), and lone surrogates, which no UTF-8 file can hold: written as
+# \uXXXX escapes, so the document means the same and shows literally.
+_ESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def to_json(ledger: Ledger, settings: Settings) -> str:
-    return json.dumps(to_document(ledger, settings), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(to_document(ledger, settings), ensure_ascii=False, indent=2) + "\n"
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def to_csv(ledger: Ledger, settings: Settings) -> str:

@@ -21,15 +21,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from expectcli.core import corrections, journal, outcomes
 from expectcli.core.config import Settings
-from expectcli.core.exporting import EVENT_FIELDS, FORMAT, TIME_FIELDS
+from expectcli.core.exporting import EVENT_FIELDS, FORMAT
 from expectcli.core.formats import csvfile, ics, taskwarrior
 from expectcli.core.formats.records import Incoming, Parsed, journal_of
 from expectcli.core.ledger import Ledger
-from expectcli.core.validate import checked_text, normalise_handle, normalise_tags
+from expectcli.core.validate import checked_text, normalise_handle
 from expectcli.errors import BadInput
 from expectcli.storage.store import Tx
 
@@ -88,61 +87,7 @@ def parse(kind: str, text: str, settings: Settings, now: int, default_client: st
         return taskwarrior.read(text, settings, default_client)
     if kind == "ics":
         return ics.read(text, settings, now, default_client)
-    return parse_document(text)
-
-
-def parse_document(text: str) -> Parsed:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"not a JSON document: {exc.msg} at line {exc.lineno}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BadInput(f'not an expect export (no "format": "{FORMAT}")')
-    if document.get("version") != 1:
-        raise BadInput(f"this export is format version {document.get('version')}; this expect reads version 1")
-    parsed = Parsed(clients=_document_clients(document.get("clients")))
-    promises = document.get("promises") or []
-    if not isinstance(promises, list):
-        raise BadInput('not an expect export: "promises" is not a list')
-    for number, item in enumerate(promises, start=1):
-        try:
-            events = [_document_event(event) for event in item["events"]]
-            promised = next(event for event in events if event["kind"] == "promised")
-            incoming = Incoming(
-                line=number,
-                client=normalise_handle(item["client"]),
-                title=_title(item["title"]),
-                due=promised["due"],
-                promised_at=promised.get("effective_at") or promised["recorded_at"],
-                kind=item.get("kind", "deliverable"),
-                tags=normalise_tags(list(item.get("tags") or ())),
-                criteria=checked_text(item["criteria"], "criteria") if item.get("criteria") else None,
-                events=events,
-                original_id=int(item["id"]),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
-            parsed.rejected.append((number, f"promise {item.get('id', '?') if isinstance(item, dict) else '?'} is "
-                                            f"malformed ({type(exc).__name__}: {exc})"))  # fmt: skip
-            continue
-        except BadInput as exc:
-            parsed.rejected.append((number, str(exc)))
-            continue
-        parsed.promises.append(incoming)
-    return parsed
-
-
-def _document_clients(clients: Any) -> list[dict]:
-    """The clients of an expect export, checked: a handle each, events as journal events."""
-    checked = []
-    try:
-        for client in clients or []:
-            if client.get("name") is not None:
-                checked_text(str(client["name"]), "client name")
-            checked.append({**client, "client": normalise_handle(client["client"]),
-                            "events": [_document_event(event) for event in client.get("events") or []]})  # fmt: skip
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BadInput(f"not an expect export: a client entry is malformed ({type(exc).__name__}: {exc})") from None
-    return checked
+    raise ValueError("an expect document is restored by core.restore, not parsed here")
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -183,6 +128,11 @@ def run(ledger: Ledger, kind: str, text: str, settings: Settings, dry_run: bool,
         progress: Callable[[int], None] = lambda n: None, *, date_order: str | None = None,
         skip_bad: bool = False) -> tuple[Result, Parsed]:  # fmt: skip
     """Read `text` as `kind` and write it; the result, and what was read (for its rejects)."""
+    if kind == "expect":  # an exact restore, checked against the document's schema (core.document)
+        from expectcli.core import restore
+
+        restored = restore.run(ledger, text, dry_run, progress)
+        return Result(restored.added, restored.skipped, 0, [], dry_run), Parsed()
     parsed = parse(kind, text, settings, ledger.now, default_client, date_order)
     try:
         return apply(ledger, parsed, dry_run, progress, skip_bad), parsed
@@ -390,17 +340,6 @@ def _title(value: object) -> str:
     return checked_text(title, "title")
 
 
-def _document_event(event: dict) -> dict:
-    if not isinstance(event, dict):
-        raise BadInput("an event is not an object")
-    converted = {key: event.get(key) for key in EVENT_FIELDS}
-    if not isinstance(converted["kind"], str) or converted["recorded_at"] is None:
-        raise BadInput(f"event {event.get('id', '?')} has no kind or time")
-    for key in TIME_FIELDS:
-        converted[key] = _epoch(converted[key])
-    if converted["text"] is not None:
-        converted["text"] = checked_text(str(converted["text"]), "event text")
-    return converted
 
 
 def _epoch(text: str | None) -> int | None:
