@@ -88,6 +88,8 @@ def found(conn) -> dict[str, dict]:
     for name in inspector.get_table_names():
         if name == "sqlite_sequence":  # SQLite's own, present once a table has AUTOINCREMENT
             continue
+        if name.startswith("search_fts"):  # FTS5's virtual table and its own tables: no model declares them
+            continue
         columns = inspector.get_columns(name)
         pk = inspector.get_pk_constraint(name)["constrained_columns"]
         description[name] = {

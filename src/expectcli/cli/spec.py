@@ -251,6 +251,18 @@ COMMANDS = (
     ),  # fmt: skip
     Command("show", "views:show", "A promise with its full event history.", (_promise_id("The promise."),)),
     Command(
+        "search",
+        "search:search",
+        "Promises whose title, criteria, notes or reasons hold every word of TEXT, open ones first.\n\n"
+        "Case does not matter, accents do. A word finds the words it begins (prop finds Proposal); "
+        '"a quoted phrase" finds those whole words together, in that order. Undone notes and promises are '
+        "not found. --json adds where each promise matched: title, criteria, note, reason.",
+        (
+            _arg("text", "The words to look for.", metavar="TEXT"),
+            _p("limit", "How many promises to show at most.", metavar="N", default=20, type=COUNT),
+        ),
+    ),
+    Command(
         "log",
         "views:log",
         "The journal of every change, newest first.",

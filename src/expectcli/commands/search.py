@@ -1,0 +1,21 @@
+"""`expect search`: promises by the words of their title, criteria, notes and reasons."""
+
+from __future__ import annotations
+
+from expectcli.commands.env import Env
+from expectcli.commands.present import listing
+
+
+def search(env: Env, text: str, limit: int) -> None:
+    from expectcli.core import search as finding
+    from expectcli.core import serialize
+    from expectcli.core.textsafe import printable
+
+    results = finding.search(env.ledger(), text, limit)
+    if env.json:
+        env.emit([{**serialize.promise(f.promise, env.settings), "matched": list(f.matched)} for f in results.found])
+        return
+    listing(env, [f.promise for f in results.found], f'No promises match "{printable(text)}".')
+    more = results.total - len(results.found)
+    if more:
+        env.say(f"… and {more} more (--limit {results.total} shows them all)")
