@@ -8,8 +8,19 @@ from expectcli.commands.env import Env
 from expectcli.commands.present import drawn_by, listing, present
 
 
-def list_promises(env: Env, client: str | None, status: str | None, all_: bool) -> None:
-    promises = env.ledger().promises(client=client, outcome=status, include_settled=all_)
+def list_promises(
+    env: Env,
+    client: str | None,
+    status: str | None,
+    all_: bool,
+    tag: list[str] | None = None,
+    kind: str | None = None,
+    due_before: str | None = None,
+) -> None:
+    before = env.when(due_before) if due_before else None
+    promises = env.ledger().promises(
+        client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind
+    )
     listing(env, promises, "No promises to show.")
 
 
@@ -63,7 +74,11 @@ def show(env: Env, id_: int) -> None:
     render.promise_detail(env.console(), promise, events, env.settings, env.now)
 
 
-def log(env: Env, limit: int) -> None:
+def log(env: Env, limit: int, client: str | None = None, since: str | None = None) -> None:
     from expectcli.core import serialize
 
-    present(env, env.ledger().log(limit), serialize.event, drawn_by("log_table", env), "The journal is empty.")
+    start = env.bound(since) if since else None  # a whole day counts from its start
+    empty = "No events to show." if client or since else "The journal is empty."
+    present(
+        env, env.ledger().log(limit, client=client, since=start), serialize.event, drawn_by("log_table", env), empty
+    )
