@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import ON_POSTGRES, Cli, fresh_ledger, sqlite_only
 from expectcli.core import search
 from expectcli.core.ledger import open_ledger
-from expectcli.storage import schema, searchindex
+from expectcli.storage import searchindex
 from expectcli.storage.store import open_store
 
 NOW_EPOCH = int(datetime(2026, 11, 25, 9, tzinfo=UTC).timestamp())
@@ -229,7 +229,11 @@ def oracle(texts: dict[int, dict[str, list[str]]], query: str) -> list[tuple[int
     return answer
 
 
-@settings(max_examples=int(os.environ.get("SEARCH_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("SEARCH_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), st.lists(TEXT, max_size=2), st.booleans()),
              min_size=1, max_size=4),
