@@ -69,6 +69,8 @@ SEARCHES = [
 def test_what_search_finds(ledger_with_words):
     answers = [(query, ids(ledger_with_words, query)) for query, _ in SEARCHES]
     assert answers == SEARCHES
+    assert ids(ledger_with_words, "müller", "signed") == [1]  # several arguments are one text
+    assert ids(ledger_with_words, '"send', 'the"', "proposal") == [1]
 
 
 def test_json_is_the_objects_of_list_plus_where_it_matched(ledger_with_words):

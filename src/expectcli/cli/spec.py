@@ -271,7 +271,7 @@ COMMANDS = (
         '"a quoted phrase" finds those whole words together, in that order. Undone notes and promises are '
         "not found. --json adds where each promise matched: title, criteria, note, reason.",
         (
-            _arg("text", "The words to look for.", metavar="TEXT"),
+            _arg("text", "The words to look for (one argument or several).", metavar="TEXT", multiple=True),
             _p("limit", "How many promises to show at most.", metavar="N", default=20, type=COUNT),
         ),
     ),

@@ -6,16 +6,17 @@ from expectcli.commands.env import Env
 from expectcli.commands.present import listing
 
 
-def search(env: Env, text: str, limit: int) -> None:
+def search(env: Env, text: list[str], limit: int) -> None:
     from expectcli.core import search as finding
     from expectcli.core import serialize
     from expectcli.core.textsafe import printable
 
-    results = finding.search(env.ledger(), text, limit)
+    typed = " ".join(text)  # `expect search send proposal` is `expect search "send proposal"`
+    results = finding.search(env.ledger(), typed, limit)
     if env.json:
         env.emit([{**serialize.promise(f.promise, env.settings), "matched": list(f.matched)} for f in results.found])
         return
-    listing(env, [f.promise for f in results.found], f'No promises match "{printable(text)}".')
+    listing(env, [f.promise for f in results.found], f'No promises match "{printable(typed)}".')
     more = results.total - len(results.found)
     if more:
         env.say(f"… and {more} more (--limit {results.total} shows them all)")
