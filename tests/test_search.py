@@ -334,3 +334,16 @@ def test_the_index_equals_a_rebuild_after_many_changes(cli):
         searchindex.rebuild(tx)
         assert tx.all("SELECT id, promise_id, field, body FROM search_text ORDER BY id") == held
     store.close()
+
+
+def test_db_check_finds_a_search_index_that_differs_from_the_promises(cli):
+    pid = cli.promise("Send the proposal")
+    assert cli.ok("db", "check").stdout == "The ledger is sound.\n"
+    store = open_store(cli.location)
+    with store.write() as tx:
+        tx.execute("UPDATE search_text SET body = ' something else ' WHERE id = :id",
+                   {"id": searchindex.key(pid, "title")})  # fmt: skip
+    store.close()
+    out = cli("db", "check")
+    assert out.exit_code == 1
+    assert f"promise {pid}: the search index of its title differs from the promise" in out.stdout + out.stderr

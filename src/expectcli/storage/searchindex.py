@@ -113,6 +113,27 @@ def reindex(tx: Tx, promise_id: int) -> None:
 def rebuild(tx: Tx) -> None:
     """Rewrite every row from the promises and their live events (and the full-text table)."""
     tx.execute("DELETE FROM search_text")
+    for row_key, stored in all_documents(tx).items():
+        _insert(tx, row_key, stored)
+    fts = _fts(tx)
+    if fts != "none":
+        _settle_fts(tx, "stale" if fts == "current" else fts)
+
+
+def differences(tx: Tx) -> list[str]:
+    """Where the stored rows differ from what the promises and their live events give (for `db check`)."""
+    held = dict(tx.all("SELECT id, body FROM search_text WHERE id <> :stale", {"stale": STALE}))
+    wanted = all_documents(tx)
+    problems = []
+    for row_key in sorted(set(held) | set(wanted)):
+        if held.get(row_key) != wanted.get(row_key):
+            promise_id, field = split_key(row_key)
+            problems.append(f"promise {promise_id}: the search index of its {field} differs from the promise")
+    return problems[:20]
+
+
+def all_documents(tx: Tx) -> dict[int, str]:
+    """`documents` of every promise."""
     texts: dict[int, dict[str, list[str]]] = {}
     for promise_id, title, criteria in tx.all("SELECT id, title, criteria FROM promise ORDER BY id"):
         texts[promise_id] = {"title": [title], "criteria": [criteria] if criteria else []}
@@ -123,12 +144,8 @@ def rebuild(tx: Tx) -> None:
     ):
         if promise_id in texts:
             texts[promise_id].setdefault(TEXT_KINDS[kind], []).append(text)
-    for promise_id, fields in texts.items():
-        for row_key, stored in _bodies(promise_id, fields).items():
-            _insert(tx, row_key, stored)
-    fts = _fts(tx)
-    if fts != "none":
-        _settle_fts(tx, "stale" if fts == "current" else fts)
+    return {row_key: stored for promise_id, fields in texts.items() for row_key, stored in
+            _bodies(promise_id, fields).items()}  # fmt: skip
 
 
 def _insert(tx: Tx, row_key: int, stored: str) -> None:
