@@ -113,6 +113,7 @@ def reindex(tx: Tx, promise_id: int) -> None:
 def rebuild(tx: Tx) -> None:
     """Rewrite every row from the promises and their live events (and the full-text table)."""
     tx.execute("DELETE FROM search_text")
+    tx.search_fts_state = None  # type: ignore[attr-defined]
     for row_key, stored in all_documents(tx).items():
         _insert(tx, row_key, stored)
     fts = _fts(tx)
@@ -172,13 +173,20 @@ def _has_fts_table(tx: Tx) -> bool:
 
 def _fts(tx: Tx) -> str:
     """The full-text table's state: none, current, stale (it missed writes; this SQLite can
-    rebuild it), or unusable (this SQLite has no FTS5 to update it with)."""
+    rebuild it), or unusable (this SQLite has no FTS5 to update it with). Worked out once per
+    transaction (an import asks for every promise); `_settle_fts` keeps it up to date."""
+    known = getattr(tx, "search_fts_state", None)
+    if known is not None:
+        return str(known)
     if not _has_fts_table(tx):
-        return "none"
-    if not fts5_available(tx):
-        return "unusable"
-    marked = tx.scalar("SELECT 1 FROM search_text WHERE id = :id", {"id": STALE})
-    return "stale" if marked else "current"
+        state = "none"
+    elif not fts5_available(tx):
+        state = "unusable"
+    else:
+        marked = tx.scalar("SELECT 1 FROM search_text WHERE id = :id", {"id": STALE})
+        state = "stale" if marked else "current"
+    tx.search_fts_state = state  # type: ignore[attr-defined]
+    return state
 
 
 def _settle_fts(tx: Tx, state: str) -> None:
@@ -186,6 +194,7 @@ def _settle_fts(tx: Tx, state: str) -> None:
     if state == "stale":
         tx.execute("DELETE FROM search_text WHERE id = :id", {"id": STALE})
         tx.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
+        tx.search_fts_state = "current"  # type: ignore[attr-defined]
     elif state == "unusable" and not tx.scalar("SELECT 1 FROM search_text WHERE id = :id", {"id": STALE}):
         _insert(tx, STALE, " ")
 
