@@ -319,18 +319,20 @@ def old(tmp_path, config_file) -> Cli:
 
 @sqlite_only("the first-version ledger is a SQLite dump")
 def test_a_first_version_ledger_is_upgraded(old):
+    from expectcli.storage.schema import MIGRATIONS
+
     out = old.ok("db", "migrate")
-    assert (
-        out.stdout == "Applied 0002_client_terms, 0003_active_by_client, 0004_commands, 0005_timeline;"
-        " the ledger is at schema version 5.\n"
-    )
-    assert old.ok("db", "migrate").stdout == "The ledger is already at schema version 5.\n"
+    steps, version = ", ".join(name for name, _ in MIGRATIONS[1:]), len(MIGRATIONS)
+    assert out.stdout == f"Applied {steps}; the ledger is at schema version {version}.\n"
+    assert "0004_commands, 0005_timeline, 0006_search" in steps
+    assert old.ok("db", "migrate").stdout == f"The ledger is already at schema version {version}.\n"
     assert old.ok("db", "check").stdout == "The ledger is sound.\n"
     listed = {p["title"]: (p["outcome"], p["moves"]) for p in old.json("list", "--all")}
     assert listed == {"Send the proposal": ("missed", 1), "Call back": ("late", 0), "Draft contract": ("released", 0)}
     assert old.json("show", "4")["outcome"] == "voided"
     assert [e["kind"] for e in old.json("log", "--limit", "3")] == ["released", "voided", "promised"]
     assert old.json("client", "terms", "initech")["respond_within"] == "1bd"
+    assert [p["title"] for p in old.json("search", "proposal")] == ["Send the proposal"]  # indexed by the upgrade
 
 
 @sqlite_only("the first-version ledger is a SQLite dump")

@@ -244,6 +244,19 @@ COMMANDS = (
             _p("client", "Only this client's promises.", **_CLIENT_OPTION),
             _p("status", "Only promises with this outcome.", metavar="STATUS", choices=OUTCOMES),
             _p("all_", "Include delivered and released promises.", flag=True),
+            _p(
+                "tag",
+                "Only promises with this tag; repeat for those with all of several.",
+                metavar="TAG",
+                multiple=True,
+            ),
+            _p("kind", "Only promises of this kind.", metavar="KIND", choices=KINDS),
+            _p(
+                "due_before",
+                "Only promises due at or before WHEN (fri, eow, 2026-12-03 …): open ones, or with --all or "
+                "--status those.",
+                **_WHEN,
+            ),
         ),
     ),  # fmt: skip
     Command(
@@ -261,10 +274,35 @@ COMMANDS = (
     ),  # fmt: skip
     Command("show", "views:show", "A promise with its full event history.", (_promise_id("The promise."),)),
     Command(
+        "search",
+        "search:search",
+        "Promises whose title, criteria, notes or reasons hold every word of TEXT, open ones first.\n\n"
+        "Case does not matter, accents do. A word finds the words it begins (prop finds Proposal); "
+        '"a quoted phrase" finds those whole words together, in that order. Undone notes and promises are '
+        "not found. --json adds where each promise matched: title, criteria, note, reason.",
+        (
+            _arg("text", "The words to look for (one argument or several).", metavar="TEXT", multiple=True),
+            _p("limit", "How many promises to show at most.", metavar="N", default=20, type=COUNT),
+        ),
+    ),
+    Command(
         "log",
         "views:log",
         "The journal of every change, newest first.",
-        (_p("limit", "How many events to show.", metavar="N", default=20, type=COUNT),),
+        (
+            _p("limit", "How many events to show.", metavar="N", default=20, type=COUNT),
+            _p(
+                "client",
+                "Only this client's events: its promises' and its own (terms, feedback, updates).",
+                **_CLIENT_OPTION,
+            ),
+            _p(
+                "since",
+                "Only events recorded at or after WHEN: a day counts from its start (yesterday, mon, 2026-11-01), "
+                "a time from then (2 days ago, yesterday 16:00).",
+                **_WHEN,
+            ),
+        ),
     ),
     Command(
         "undo",

@@ -8,9 +8,20 @@ from expectcli.commands.env import Env
 from expectcli.commands.present import drawn_by, present
 
 
-def list_promises(env: Env, client: str | None, status: str | None, all_: bool) -> None:
+def list_promises(
+    env: Env,
+    client: str | None,
+    status: str | None,
+    all_: bool,
+    tag: list[str] | None = None,
+    kind: str | None = None,
+    due_before: str | None = None,
+) -> None:
     """Promises soonest due first, written as the ledger yields them (a long list is never held whole)."""
-    promises = env.ledger().each_promise(client=client, outcome=status, include_settled=all_)
+    before = env.when(due_before) if due_before else None
+    promises = env.ledger().each_promise(
+        client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind
+    )
     if env.json:
         from expectcli.core import serialize
 
@@ -151,7 +162,11 @@ def show(env: Env, id_: int) -> None:
     render.promise_detail(env.out, promise, events, env.settings, env.now, unheeded)
 
 
-def log(env: Env, limit: int) -> None:
+def log(env: Env, limit: int, client: str | None = None, since: str | None = None) -> None:
     from expectcli.core import serialize
 
-    present(env, env.ledger().log(limit), serialize.event, drawn_by("log_table", env), "The journal is empty.")
+    start = env.bound(since) if since else None  # a whole day counts from its start
+    empty = "No events to show." if client or since else "The journal is empty."
+    present(
+        env, env.ledger().log(limit, client=client, since=start), serialize.event, drawn_by("log_table", env), empty
+    )

@@ -4,7 +4,8 @@ Beyond the database's own checks (SQLite's integrity and foreign-key checks), th
 invariants: every promise's stored state is exactly what its live journal events fold to,
 its details (title, client, criteria, kind, tags) what its live edits give it, every undo
 names an earlier event, and every client's terms are those of its last live terms event
-and its handle and merge those of its live renames and merges.
+and its handle and merge those of its live renames and merges, and the search index holds
+exactly the words of every promise's title, criteria and live notes and reasons.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from expectcli.core import corrections, outcomes
 from expectcli.core.ledger import Ledger
 from expectcli.core.queries import LIVE
 from expectcli.core.validate import TERMS
+from expectcli.storage import searchindex
 
 
 def run(ledger: Ledger) -> list[str]:
@@ -31,6 +33,7 @@ def run(ledger: Ledger) -> list[str]:
         problems += _promise_states(tx)
         problems += _client_terms(tx)
         problems += _corrections(tx)
+        problems += searchindex.differences(tx)
     return problems
 
 

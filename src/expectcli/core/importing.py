@@ -340,8 +340,6 @@ def _title(value: object) -> str:
     return checked_text(title, "title")
 
 
-
-
 def _epoch(text: str | None) -> int | None:
     if text is None:
         return None

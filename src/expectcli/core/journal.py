@@ -29,6 +29,7 @@ from expectcli.core.queries import (
 )
 from expectcli.core.validate import TERMS, normalise_handle, optional_text, required_text
 from expectcli.errors import BadInput
+from expectcli.storage import searchindex
 from expectcli.storage.store import Store, Tx
 
 
@@ -445,13 +446,17 @@ def append(tx: Tx, kind: str, recorded_at: int, promise_id: int | None, **fields
     columns = {"kind": kind, "recorded_at": recorded_at, "promise_id": promise_id, **fields}
     names = ", ".join(columns)
     values = ", ".join(f":{name}" for name in columns)
-    return tx.insert(f"INSERT INTO event ({names}) VALUES ({values})", columns)
+    event_id = tx.insert(f"INSERT INTO event ({names}) VALUES ({values})", columns)
+    if promise_id is not None:  # a note, a reason, or a taken-back one: what search finds changes
+        searchindex.reindex(tx, promise_id)
+    return event_id
 
 
 def refold(tx: Tx, promise_id: int) -> None:
     """Store the state a promise's live events fold to (undone if none is left), and the
     details (title, client, criteria, kind, tags) its live edits give it."""
     corrections.refold_details(tx, promise_id)
+    searchindex.reindex(tx, promise_id)  # the details search finds may have changed
     rows = tx.all(
         "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
         f" AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",

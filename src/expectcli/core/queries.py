@@ -119,11 +119,21 @@ class Queries:
             )
             return [Event(*row) for row in rows]
 
-    def log(self, limit: int = 20) -> list[Event]:
+    def log(self, limit: int = 20, client: str | None = None, since: int | None = None) -> list[Event]:
+        """The newest `limit` events, newest first; with `client`, that client's (its promises'
+        events and its own: terms, feedback, updates sent); with `since`, those recorded then or later."""
         if limit < 1:
             raise BadInput("--limit must be at least 1")
+        where, params = [], {"n": limit}
         with self.store.read() as tx:
-            rows = tx.all(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} ORDER BY e.id DESC LIMIT :n", {"n": limit})
+            if client is not None:
+                where.append("COALESCE(e.client_id, p.client_id) = :client")
+                params["client"] = client_id(tx, normalise_handle(client))
+            if since is not None:
+                where.append("e.recorded_at >= :since")
+                params["since"] = since
+            condition = f" WHERE {' AND '.join(where)}" if where else ""
+            rows = tx.all(f"SELECT {EVENT_COLUMNS} FROM {EVENT_FROM}{condition} ORDER BY e.id DESC LIMIT :n", params)
             return [Event(*row) for row in rows]
 
     def promises(
@@ -133,9 +143,13 @@ class Queries:
         outcome: str | None = None,
         include_settled: bool = False,
         due_before: int | None = None,
+        tags: tuple[str, ...] | list[str] = (),
+        kind: str | None = None,
     ) -> list[Promise]:
-        """Promises soonest due first: active ones unless `include_settled` or `outcome` is given."""
+        """Promises soonest due first: active ones unless `include_settled` or `outcome` is given;
+        with `tags`, those carrying every one of them; with `kind`, those of that kind."""
         where, params = _selection(client, outcome, include_settled, due_before)
+        _narrow(where, params, tags, kind)
         with self.store.read() as tx:
             if client is not None:
                 client_id(tx, params["client"])
@@ -144,8 +158,10 @@ class Queries:
     def each_promise(self, **selection) -> Iterator[Promise]:
         """`promises(**selection)` one at a time, as the cursor reads them: a list of any
         length is written out without being held whole (the read transaction lasts as long)."""
+        tags, kind = selection.pop("tags", ()), selection.pop("kind", None)
         where, params = _selection(**{"client": None, "outcome": None, "include_settled": False, "due_before": None,
                                        **selection})  # fmt: skip
+        _narrow(where, params, tags, kind)
         with self.store.read() as tx:
             source = PROMISE_FROM
             if selection.get("client") is not None:
@@ -202,6 +218,24 @@ def _selection(client: str | None, outcome: str | None, include_settled: bool, d
         where.append("p.due <= :due_before")
         params["due_before"] = due_before
     return where, params
+
+
+def _narrow(where: list[str], params: dict, tags: tuple[str, ...] | list[str], kind: str | None) -> None:
+    """Add `list --tag` (every tag given) and `--kind` to a listing's conditions."""
+    import json
+
+    from expectcli.core.validate import kind as known_kind
+    from expectcli.core.validate import normalise_tags
+
+    for n, tag in enumerate(normalise_tags(tags)):
+        # Tags are stored as a JSON array (`["a", "b"]`): a whole tag is its JSON string after
+        # `[` or `, `, which never occur inside a JSON string with its quote unescaped.
+        encoded = json.dumps(tag).replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        where.append(f"(p.tags LIKE :tag{n}a ESCAPE '!' OR p.tags LIKE :tag{n}b ESCAPE '!')")
+        params[f"tag{n}a"], params[f"tag{n}b"] = f"[{encoded}%", f"%, {encoded}%"
+    if kind is not None:
+        where.append("p.kind = :kind")
+        params["kind"] = known_kind(kind)
 
 
 # -- building blocks, inside a transaction ---------------------------------------------------

@@ -155,8 +155,22 @@ class Event(SQLModel, table=True):
     command_id: int | None = _ref("command.id", nullable=True)  # the command that wrote it; None before 0004
 
 
+class SearchText(SQLModel, table=True):
+    """A promise's searchable words, one row per field (title, criteria, note, reason), keyed
+    `promise id × 4 + field`; derived from the promise and its live events and rewritten on
+    every write (see `searchindex`). On SQLite with FTS5 the full-text table `search_fts`
+    indexes it: a virtual table, made by the migration step, not declared here."""
+
+    __tablename__ = "search_text"
+
+    id: int = Field(sa_column=Column(INT, primary_key=True, autoincrement=False))
+    promise_id: int = _int()  # id // 4 (no foreign key: the row keyed 0 marks a full-text table to rebuild)
+    field: str = _text()
+    body: str = _text()  # the words, folded, space-separated, with a space at each end
+
+
 # The ledger's tables, in an order that creates each before the tables referring to it.
-TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Command, Promise, Event)]  # type: ignore[attr-defined,union-attr,unused-ignore]
+TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Command, Promise, Event, SearchText)]  # type: ignore[attr-defined,union-attr,unused-ignore]
 
 
 def create_tables(connection: Any) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from expectcli.errors import BadInput, ExpectError
+from expectcli.storage import searchindex
 from expectcli.storage.store import Store, Tx
 
 
@@ -127,12 +128,30 @@ def _timeline(tx: Tx) -> None:
     the rules of this version (`migrate`'s `refold`)."""
 
 
+def _search(tx: Tx) -> None:
+    """`expect search`: each promise's searchable words (title, criteria, notes, reasons) in
+    `search_text`, and on a SQLite with FTS5 a full-text table over them (see `searchindex`).
+    An existing ledger's promises are indexed here."""
+    t = _types(tx.dialect)
+    tx.execute(
+        f"""CREATE TABLE search_text (
+            id {t["int"]} PRIMARY KEY,
+            promise_id {t["int"]} NOT NULL,
+            field TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+    searchindex.create_fts(tx)
+    searchindex.rebuild(tx)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
     ("0003_active_by_client", _active_by_client),
     ("0004_commands", _commands),
     ("0005_timeline", _timeline),
+    ("0006_search", _search),
 ]
 
 # Steps after which the state stored beside the journal must be folded again, because the
