@@ -27,6 +27,8 @@ def test_promise_prints_its_id_and_due(cli):
         "released_at": None,
         "outcome": "open",
         "break_point": None,
+        "every": None,
+        "series": None,
     }
 
 

@@ -51,16 +51,24 @@ def show(env: Env, id_: int) -> None:
     ledger = env.ledger()
     promise = ledger.get(id_)
     events = ledger.history(promise.id)
+    series = None
+    if promise.every is not None:
+        from expectcli.core import recurring
+
+        series = recurring.series_of(ledger, promise.id)
     if env.json:
         from expectcli.core import serialize
 
-        env.emit(
-            {**serialize.promise(promise, env.settings), "events": [serialize.event(e, env.settings) for e in events]}
-        )
+        recurrence = {} if series is None else {"previous": series.previous, "next": series.next,
+                                                "occurrences": series.occurrences}  # fmt: skip
+        env.emit({
+            **serialize.promise(promise, env.settings), **recurrence,
+            "events": [serialize.event(e, env.settings) for e in events],
+        })  # fmt: skip
         return
     from expectcli.views import render
 
-    render.promise_detail(env.console(), promise, events, env.settings, env.now)
+    render.promise_detail(env.console(), promise, events, env.settings, env.now, series=series)
 
 
 def log(env: Env, limit: int) -> None:

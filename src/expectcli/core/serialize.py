@@ -31,6 +31,8 @@ def promise(p: Promise, settings: Settings) -> dict:
         "released_at": iso(p.released_at, settings),
         "outcome": p.outcome,
         "break_point": iso(p.break_at, settings),
+        "every": p.every,  # a recurring promise's period (1w, 1m, 1bd), else null
+        "series": p.series,  # the id of its series' first occurrence, else null
     }
 
 

@@ -18,7 +18,9 @@ def user(text: str | None, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
-def promise_detail(console: Console, p: Promise, events: list[Event], settings: Settings, now: int) -> None:
+def promise_detail(
+    console: Console, p: Promise, events: list[Event], settings: Settings, now: int, series=None
+) -> None:
     head = Text(f"#{p.id} ", style="bold")
     head.append_text(user(p.title, "bold"))
     console.print(head)
@@ -45,6 +47,8 @@ def promise_detail(console: Console, p: Promise, events: list[Event], settings: 
         facts.add_row("tags", user(" ".join(p.tags)))
     if p.criteria:
         facts.add_row("criteria", user(p.criteria))
+    if series is not None:
+        facts.add_row("repeats", series_line(p, series))
     console.print(facts)
     console.print()
     history = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
@@ -74,6 +78,21 @@ def log_table(console: Console, events: list[Event], settings: Settings, now: in
             user(e.client), event_detail(e, settings, now), style="dim strike" if e.voided_by else "",
         )  # fmt: skip
     console.print(table)
+
+
+def series_line(p: Promise, series) -> str:
+    """'every 1w · previous #4 · next #9 · series of #1 (4 occurrences)'."""
+    parts = [f"every {series.every}"]
+    parts.append(f"previous #{series.previous}" if series.previous else "first of its series")
+    if series.next:
+        parts.append(f"next #{series.next}")
+    elif p.state != "active":
+        parts.append("no next (series ended)")
+    else:
+        parts.append("the next is recorded when this one is delivered or released")
+    if series.first != p.id:
+        parts.append(f"series of #{series.first} ({len(series.occurrences)} occurrences)")
+    return " · ".join(parts)
 
 
 def event_kind(e: Event) -> str:
