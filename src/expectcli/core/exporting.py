@@ -34,6 +34,7 @@ def to_document(ledger: Ledger, settings: Settings) -> dict:
         )
         promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria FROM promise p"
                           " JOIN client c ON c.id = p.client_id ORDER BY p.id")  # fmt: skip
+        series = _recurring(tx)
         events = tx.all(
             "SELECT e.id, e.kind, e.recorded_at, e.due, e.previous_due, e.effective_at, e.text, e.score, e.voids,"
             " e.promise_id, e.client_id FROM event e ORDER BY e.id"
@@ -78,10 +79,18 @@ def to_document(ledger: Ledger, settings: Settings) -> dict:
                 "tags": json.loads(tags),
                 "criteria": criteria,
                 "events": by_promise.get(pid, []),
+                **series.get(pid, {}),
             }  # fmt: skip
             for pid, handle, title, kind, tags, criteria in promises
         ],
     }
+
+
+def _recurring(tx) -> dict[int, dict]:
+    """Recurring promises: `every` (the period) and `series` (the id of the series' first
+    occurrence), by promise id; a one-off promise carries neither key."""
+    rows = tx.all("SELECT id, recurrence, series_id FROM promise WHERE recurrence IS NOT NULL")
+    return {pid: {"every": every, "series": series} for pid, every, series in rows}
 
 
 def _event(row: tuple, settings: Settings) -> dict:

@@ -48,6 +48,8 @@ class Incoming:
     released_at: int | None = None
     events: list[dict] | None = None  # an expect document's journal for this promise
     original_id: int | None = None
+    every: str | None = None  # a recurring promise's period (an expect document's `every`)
+    series: int | None = None  # the file's id of its series' first occurrence (`series`)
 
 
 @dataclass
@@ -206,6 +208,7 @@ def parse_document(text: str) -> Parsed:
                 criteria=checked_text(item["criteria"], "criteria") if item.get("criteria") else None,
                 events=events,
                 original_id=int(item["id"]),
+                **_recurrence(item),
             )
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
             parsed.rejected.append((number, f"promise {item.get('id', '?') if isinstance(item, dict) else '?'} is "
@@ -216,6 +219,18 @@ def parse_document(text: str) -> Parsed:
             continue
         parsed.promises.append(incoming)
     return parsed
+
+
+def _recurrence(item: dict) -> dict:
+    """A document promise's `every` and `series`, checked (none for a one-off promise)."""
+    if item.get("every") is None:
+        return {}
+    from expectcli.core.recurring import parse_period
+
+    series = item.get("series", item["id"])
+    if not isinstance(series, int) or isinstance(series, bool) or series > int(item["id"]):
+        raise ValueError(f"series {series!r} is not the id of an earlier promise")
+    return {"every": str(parse_period(str(item["every"]))), "series": series}
 
 
 def _document_clients(clients: Any) -> list[dict]:
@@ -282,6 +297,7 @@ class _Writer:
         self.client_ids = {handle: cid for cid, handle in tx.all("SELECT id, handle FROM client")}
         self.keys: set[tuple] = set()
         self.loose_keys: set[tuple] = set()
+        self.promise_ids: dict[int, int] = {}  # the file's promise ids → the ledger's (for series)
         for handle, title, first_due, promised_at in tx.all(
             "SELECT c.handle, p.title, p.first_due, p.promised_at FROM promise p JOIN client c ON c.id = p.client_id"
         ):
@@ -329,6 +345,12 @@ class _Writer:
             columns["id"] = incoming.original_id
         promise_id = self._insert("promise", columns)
         self._remember(incoming.client, incoming.title, incoming.due, promised_at)
+        if incoming.original_id is not None:
+            self.promise_ids[incoming.original_id] = promise_id
+        if incoming.every is not None:  # a recurring promise: its period and series
+            series = self.promise_ids.get(incoming.series or incoming.original_id or 0, promise_id)
+            self.tx.execute("UPDATE promise SET recurrence = :every, series_id = :series WHERE id = :id",
+                            {"every": incoming.every, "series": series, "id": promise_id})  # fmt: skip
         for event in incoming.events or self._events(incoming, promised_at):
             self._event(event, promise_id=promise_id)
         journal.refold(self.tx, promise_id)
