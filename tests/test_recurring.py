@@ -95,6 +95,19 @@ def test_release_series_ends_the_series(cli):
     assert [p["id"] for p in cli.json("list")] == [2]  # the series goes on again
 
 
+def test_release_series_naming_a_closed_occurrence_points_at_the_open_one(cli):
+    weekly(cli)
+    cli.ok("done", "1")
+    size = cli.journal_size()
+    out = cli("release", "1", "--series", "--reason", "project over")
+    assert out.exit_code == 2
+    assert out.stderr == (
+        "expect: promise 1 is already delivered; the series' open occurrence is #2:"
+        " `expect release 2 --series` ends it\n"
+    )
+    assert cli.journal_size() == size
+
+
 def test_release_without_series_records_the_next(cli):
     weekly(cli)
     released = cli.json("release", "1", "--reason", "holiday week")

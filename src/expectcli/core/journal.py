@@ -152,6 +152,8 @@ class Journal:
         `series`: then the series ends with it."""
         reason = required_text(reason, "reason")
         with self.store.write() as tx:
+            if series:
+                self._series_open_elsewhere(tx, promise_id)
             current = self._active(tx, promise_id, "release")
             if series and current.every is None:
                 raise BadInput(f"promise {promise_id} is not recurring; leave out --series")
@@ -408,6 +410,22 @@ class Journal:
             refold(tx, next_id)
             recorded[promise_id] = promise_in(tx, next_id, self.now)
         return recorded
+
+    def _series_open_elsewhere(self, tx: Tx, promise_id: int) -> None:
+        """`release --series` names an occurrence already closed while a later one is open:
+        say which one ends the series."""
+        current = existing(tx, promise_id, self.now)
+        if current.every is None or current.state not in (DELIVERED, RELEASED):
+            return
+        open_one = tx.scalar(
+            "SELECT MIN(id) FROM promise WHERE series_id = :s AND id > :id AND state = :active",
+            {"s": current.series, "id": promise_id, "active": ACTIVE},
+        )
+        if open_one is not None:
+            raise BadInput(
+                f"promise {promise_id} is already {current.state}; the series' open occurrence is #{open_one}:"
+                f" `expect release {open_one} --series` ends it"
+            )
 
     def _next_due(self, tx: Tx, every: str, series_id: int, client_id: int, slot: int, closed_at: int) -> int:
         settings = self.settings
