@@ -18,6 +18,8 @@ REFUSALS = [
     (["promise", "X", "--to", "acme", "--due", "fri", "--kind", "party"], "unknown kind 'party'"),
     (["promise", "X", "--to", "acme", "--due", "fri", "--tag", "a;b"], "is not a tag"),
     (["promise", "X", "--due", "fri"], "Missing option '--to'"),
+    (["promise", "X", "--to", "acme", "--due", "fri", "--every", "2h"], "can't read '2h' as a period for --every"),
+    (["release", "1", "--series", "--reason", "x"], "promise 1 is not recurring; leave out --series"),
     (["done", "42"], "no promise 42"),
     (["done", "one"], "'one' is not a promise id"),
     (["show", "99999999999999999999999"], "is not a promise id"),

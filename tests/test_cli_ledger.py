@@ -30,6 +30,8 @@ def test_promise_prints_its_id_and_due(cli):
         "broken_at": None,
         "slip_hours": None,
         "slip_minutes": None,
+        "every": None,
+        "series": None,
     }
 
 

@@ -324,7 +324,7 @@ def test_a_first_version_ledger_is_upgraded(old):
     out = old.ok("db", "migrate")
     steps, version = ", ".join(name for name, _ in MIGRATIONS[1:]), len(MIGRATIONS)
     assert out.stdout == f"Applied {steps}; the ledger is at schema version {version}.\n"
-    assert "0004_commands, 0005_timeline, 0006_search" in steps
+    assert "0004_commands, 0005_timeline, 0006_search, 0007_recurring" in steps
     assert old.ok("db", "migrate").stdout == f"The ledger is already at schema version {version}.\n"
     assert old.ok("db", "check").stdout == "The ledger is sound.\n"
     listed = {p["title"]: (p["outcome"], p["moves"]) for p in old.json("list", "--all")}

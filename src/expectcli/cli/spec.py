@@ -146,6 +146,12 @@ COMMANDS = (
             _p("kind", "What kind of promise it is.", metavar="KIND", default="deliverable", choices=KINDS),
             _TAGS,
             _NEW_CLIENT,
+            _p(
+                "every",
+                "Make it recurring: delivering or releasing one records the next, one period later "
+                "(1w, 2w, 1m a month, 1d, 1bd).",
+                metavar="PERIOD",
+            ),  # fmt: skip
         ),
     ),
     Command(
@@ -175,6 +181,7 @@ COMMANDS = (
         (
             _promise_id("The promise to cancel."),
             _p("reason", "What was agreed with the client.", metavar="TEXT", required=True),
+            _p("series", "End a recurring promise's series: record no next occurrence.", flag=True),
         ),
     ),
     Command(

@@ -8,20 +8,29 @@ from expectcli.commands.present import announce
 
 
 def promise(
-    env: Env, title: str, to: str, due: str, criteria: str | None, kind: str, tag: list[str], new_client: bool = False
-) -> None:
+    env: Env, title: str, to: str, due: str, criteria: str | None, kind: str, tag: list[str], new_client: bool = False,
+    every: str | None = None,
+) -> None:  # fmt: skip
+    if every is not None:
+        from expectcli.core.recurring import parse_period
+
+        parse_period(every)  # refused before the ledger is opened
     ledger = env.ledger()
     holidays = _calendar(env, ledger, to)
     deadline, named_day = env.reading(due, holidays=holidays)
-    created = ledger.promise(title, to, deadline, criteria=criteria, kind=kind, tags=tag, new_client=new_client)
+    created = ledger.promise(
+        title, to, deadline, criteria=criteria, kind=kind, tags=tag, new_client=new_client, every=every
+    )
     announce(env, [created], "Promised")
     _note_non_working(env, named_day, holidays)
 
 
 def done(env: Env, ids: list[int], at: str | None, note: str | None) -> None:
     delivered_at = env.when(at, past=True) if at else None
-    delivered = env.ledger().deliver(ids, delivered_at, note)
-    announce(env, delivered, "Delivered", single=False)
+    ledger = env.ledger()
+    ledger.settings = env.settings  # the zone and calendar a recurring series steps in
+    delivered = ledger.deliver(ids, delivered_at, note)
+    _closed(env, delivered, ledger.recorded_next, "Delivered", single=False)
 
 
 def move(env: Env, id_: int, when: str, reason: str) -> None:
@@ -40,14 +49,45 @@ def move(env: Env, id_: int, when: str, reason: str) -> None:
     _note_non_working(env, named_day, holidays)
 
 
-def release(env: Env, id_: int, reason: str) -> None:
-    released = env.ledger().release(id_, reason)
-    announce(env, [released], "Released")
+def release(env: Env, id_: int, reason: str, series: bool = False) -> None:
+    ledger = env.ledger()
+    ledger.settings = env.settings
+    released = ledger.release(id_, reason, series=series)
+    _closed(env, [released], ledger.recorded_next, "Released", single=True)
+    if series and not env.json:
+        env.say(f"The series ends with #{released.id}: no next occurrence is recorded.")
 
 
 def reopen(env: Env, id_: int) -> None:
-    reopened = env.ledger().reopen(id_)
+    ledger = env.ledger()
+    reopened = ledger.reopen(id_)
     announce(env, [reopened], "Reopened")
+    if reopened.every is not None:
+        from expectcli.core import recurring
+
+        series = recurring.series_of(ledger, reopened.id)
+        if series is not None and series.next is not None:
+            env.notice(
+                f"Note: the series' next occurrence #{series.next} stays recorded;"
+                f" delivering #{reopened.id} again records no other."
+            )
+
+
+def _closed(env: Env, closed: list, recorded_next: dict, verb: str, single: bool) -> None:
+    """Say what `done` or `release` did: each promise closed, and the next occurrence a
+    recurring one recorded (in JSON, as its `next`: an object, or null for a one-off)."""
+    if env.json:
+        from expectcli.core import serialize
+
+        items = [{**serialize.promise(p, env.settings),
+                  "next": serialize.promise(recorded_next[p.id], env.settings) if p.id in recorded_next else None}
+                 for p in closed]  # fmt: skip
+        env.emit(items[0] if single else items)
+        return
+    for p in closed:
+        announce(env, [p], verb)
+        if p.id in recorded_next:
+            announce(env, [recorded_next[p.id]], "  Next:")
 
 
 def inbound(env: Env, client: str, title: str, at: str | None, tag: list[str], new_client: bool = False) -> None:

@@ -150,16 +150,23 @@ def show(env: Env, id_: int) -> None:
     promise = ledger.get(id_)
     events = ledger.history(promise.id)
     unheeded = outcomes.unheeded_moves(events)
+    series = None
+    if promise.every is not None:
+        from expectcli.core import recurring
+
+        series = recurring.series_of(ledger, promise.id)
     if env.json:
         from expectcli.core import serialize
 
-        env.emit({**serialize.promise(promise, env.settings), "events": [
+        recurrence = {} if series is None else {"previous": series.previous, "next": series.next,
+                                                "occurrences": series.occurrences}  # fmt: skip
+        env.emit({**serialize.promise(promise, env.settings), **recurrence, "events": [
             {**serialize.event(e, env.settings), "after_settlement": e.id in unheeded} for e in events
         ]})  # fmt: skip
         return
     from expectcli.views import render
 
-    render.promise_detail(env.out, promise, events, env.settings, env.now, unheeded)
+    render.promise_detail(env.out, promise, events, env.settings, env.now, unheeded, series=series)
 
 
 def log(env: Env, limit: int, client: str | None = None, since: str | None = None) -> None:

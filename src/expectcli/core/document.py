@@ -146,6 +146,12 @@ def _checked(check: Callable[[str], Any]) -> Callable[[object], Any]:
     return run
 
 
+def _period(text: str):
+    from expectcli.core.recurring import parse_period
+
+    return parse_period(text)
+
+
 def _kind(value: object) -> str:
     if value not in EVENT_KINDS:
         raise _refuse("unknown event kind")
@@ -168,6 +174,11 @@ Moment = Annotated[
 Text = Annotated[str, BeforeValidator(clean_text)]
 Title = Annotated[str, BeforeValidator(_checked(lambda text: validate.required_text(text, "title")))]
 Note = Annotated[str, BeforeValidator(_checked(lambda text: validate.checked_text(text, "text")))]
+Period = Annotated[
+    str,
+    BeforeValidator(_checked(lambda text: str(_period(text)))),
+    WithJsonSchema({"type": "string", "description": "a recurring promise's period: 1w, 2w, 1m, 1bd"}),
+]
 Handle = Annotated[
     str,
     BeforeValidator(_checked(validate.normalise_handle)),
@@ -261,6 +272,8 @@ class Promise(_Model):
     tags: list[Tag] = Field(default_factory=list)
     criteria: Note | None = None
     origin: Text | None = None  # where an imported promise came from: taskwarrior:<uuid>
+    every: Period | None = None  # a recurring promise's period; absent for a one-off promise
+    series: Id | None = None  # the id of its series' first occurrence (its own for the first)
     events: list[Event]
 
 
@@ -479,11 +492,18 @@ def check(document: Document) -> None:
     for n, client in enumerate(document.clients):
         if client.merged_into is not None and client.merged_into not in handles:
             raise DocumentError(f"clients[{n}].merged_into", f"no client {client.merged_into} in the document")
+    series_heads: set[int] = set()  # first occurrences seen so far (promises are listed by id)
     for n, promise in enumerate(document.promises):
         if promise.client not in handles:
             raise DocumentError(f"promises[{n}].client", f"no client {promise.client} in the document")
         if not promise.events or promise.events[0].kind != "promised":
             raise DocumentError(f"promises[{n}].events", "a promise's first event is its `promised` event")
+        if (promise.every is None) != (promise.series is None):
+            raise DocumentError(f"promises[{n}].series", "a recurring promise has both `every` and `series`")
+        if promise.series == promise.id:
+            series_heads.add(promise.id)
+        if promise.series is not None and promise.series not in series_heads:
+            raise DocumentError(f"promises[{n}].series", f"no recurring promise {promise.series} at or before it")
     by_owner: dict[str, int | None] = {f"clients[{n}]": c.id for n, c in enumerate(document.clients)}
     for owner, events, kinds in lists:
         voided: set[int] = set()

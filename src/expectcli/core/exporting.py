@@ -40,7 +40,8 @@ def ledger_snapshot(tx: Tx, now: int) -> document.Document:
     clients = tx.all(
         f"SELECT id, handle, name, created_at, merged_into, terms_set_at, {', '.join(TERMS)} FROM client ORDER BY id"
     )
-    promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria, p.origin FROM promise p"
+    promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria, p.origin, p.recurrence,"
+                      " p.series_id FROM promise p"
                       " JOIN client c ON c.id = p.client_id ORDER BY p.id")  # fmt: skip
     by_promise: dict[int, list[document.Event]] = {}
     by_client: dict[int, list[document.Event]] = {}
@@ -88,9 +89,11 @@ def ledger_snapshot(tx: Tx, now: int) -> document.Document:
                 tags=json.loads(tags),
                 criteria=criteria,
                 origin=origin,
+                every=every,
+                series=series,
                 events=by_promise.get(pid, []),
             )  # fmt: skip
-            for pid, handle, title, kind, tags, criteria, origin in promises
+            for pid, handle, title, kind, tags, criteria, origin, every, series in promises
         ],
     )
 

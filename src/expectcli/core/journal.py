@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from expectcli.core import corrections, outcomes, validate
+from expectcli.core import corrections, outcomes, recurring, validate
 from expectcli.core.outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
 from expectcli.core.queries import (
     LIVE,
@@ -52,6 +52,12 @@ class Journal:
 
     command_name = "write"
     notify: Callable[[str], None] = staticmethod(lambda line: None)
+    # The user's settings (zone, working days, holidays), for the dates a recurring series
+    # steps to; the commands set them (None: the config file's, read when first needed).
+    settings = None
+    # The next occurrences the last `deliver` or `release` recorded, by the id of the
+    # occurrence it closed (see `core/recurring.py`).
+    recorded_next: dict[int, Promise] = {}
 
     def __init__(self, store: Store, now: int):
         self.store = store
@@ -68,9 +74,11 @@ class Journal:
         tags: Sequence[str] = (),
         made_at: int | None = None,
         new_client: bool = False,
+        every: str | None = None,
     ) -> Promise:
         """Record a promise. `made_at` is when it was made, if earlier than now (an inbound
-        request that arrived before it was recorded); its deadline may then already be past."""
+        request that arrived before it was recorded); its deadline may then already be past.
+        `every` (a period: 1w, 2w, 1m, 1bd) makes it the first occurrence of a series."""
         import json
 
         title = required_text(title, "title")
@@ -78,6 +86,7 @@ class Journal:
         handle = normalise_handle(client)
         kind = validate.kind(kind)
         tags = validate.normalise_tags(tags)
+        period = None if every is None else str(recurring.parse_period(every))
         if made_at is not None and made_at > self.now:
             raise BadInput("a promise cannot have been made in the future; check --at")
         if made_at is None and due < self.now:
@@ -103,6 +112,9 @@ class Journal:
                 },
             )
             self._append(tx, "promised", promise_id, due=due, effective_at=made_at)
+            if period is not None:
+                tx.execute("UPDATE promise SET recurrence = :every, series_id = :id WHERE id = :id",
+                           {"every": period, "id": promise_id})  # fmt: skip
             made = promise_in(tx, promise_id, self.now)
         self._announce(created)
         return made
@@ -121,6 +133,7 @@ class Journal:
             for promise_id in ids:
                 self._append(tx, "delivered", promise_id, effective_at=at, text=note)
                 refold(tx, promise_id)
+            self.recorded_next = self._record_next(tx, ids, closed_at=at)
             return [promise_in(tx, promise_id, self.now) for promise_id in ids]
 
     def move(self, promise_id: int, due: int, reason: str) -> Promise:
@@ -135,12 +148,19 @@ class Journal:
             refold(tx, promise_id)
             return promise_in(tx, promise_id, self.now)
 
-    def release(self, promise_id: int, reason: str) -> Promise:
+    def release(self, promise_id: int, reason: str, series: bool = False) -> Promise:
+        """Cancel a promise by agreement. A recurring one records its next occurrence, unless
+        `series`: then the series ends with it."""
         reason = required_text(reason, "reason")
         with self.store.write() as tx:
-            self._active(tx, promise_id, "release")
+            if series:
+                self._series_open_elsewhere(tx, promise_id)
+            current = self._active(tx, promise_id, "release")
+            if series and current.every is None:
+                raise BadInput(f"promise {promise_id} is not recurring; leave out --series")
             self._append(tx, "released", promise_id, text=reason)
             refold(tx, promise_id)
+            self.recorded_next = {} if series else self._record_next(tx, [promise_id], closed_at=self.now)
             return promise_in(tx, promise_id, self.now)
 
     def reopen(self, promise_id: int) -> Promise:
@@ -358,6 +378,65 @@ class Journal:
                 {"h": handle, "n": name, "now": self.now},
             )
             return client_summary(tx, handle, self.now)
+
+    # -- recurring promises (see core/recurring.py) ---------------------------------------
+
+    def _record_next(self, tx: Tx, ids: Sequence[int], closed_at: int) -> dict[int, Promise]:
+        """Record the next occurrence of each recurring promise in `ids` just closed at
+        `closed_at` that is the latest live occurrence of its series; by closed id."""
+        recorded: dict[int, Promise] = {}
+        for promise_id in ids:
+            row = row_of(tx, "SELECT recurrence, series_id, client_id, title, criteria, kind, tags, first_due"
+                             " FROM promise WHERE id = :id", {"id": promise_id})  # fmt: skip
+            every, series_id, client_id, title, criteria, kind, tags, slot = row
+            if every is None:
+                continue
+            later = tx.scalar(
+                "SELECT MIN(id) FROM promise WHERE series_id = :s AND id > :id AND state <> :voided",
+                {"s": series_id, "id": promise_id, "voided": VOIDED},
+            )
+            if later is not None:
+                continue
+            due = self._next_due(tx, every, series_id, client_id, slot, closed_at)
+            next_id = tx.insert(
+                "INSERT INTO promise (client_id, title, criteria, kind, tags, promised_at, first_due, due,"
+                " moves, state, outcome, reckon_at, recurrence, series_id)"
+                " VALUES (:client, :title, :criteria, :kind, :tags, :made, :due, :due, 0, :state, 'open', :due,"
+                " :every, :series)",
+                {"client": client_id, "title": title, "criteria": criteria, "kind": kind, "tags": tags,
+                 "made": closed_at, "due": due, "state": ACTIVE, "every": every, "series": series_id},
+            )  # fmt: skip
+            made_at = closed_at if closed_at < self.now else None
+            self._append(tx, "promised", next_id, due=due, effective_at=made_at)
+            refold(tx, next_id)
+            recorded[promise_id] = promise_in(tx, next_id, self.now)
+        return recorded
+
+    def _series_open_elsewhere(self, tx: Tx, promise_id: int) -> None:
+        """`release --series` names an occurrence already closed while a later one is open:
+        say which one ends the series."""
+        current = existing(tx, promise_id, self.now)
+        if current.every is None or current.state not in (DELIVERED, RELEASED):
+            return
+        open_one = tx.scalar(
+            "SELECT MIN(id) FROM promise WHERE series_id = :s AND id > :id AND state = :active",
+            {"s": current.series, "id": promise_id, "active": ACTIVE},
+        )
+        if open_one is not None:
+            raise BadInput(
+                f"promise {promise_id} is already {current.state}; the series' open occurrence is #{open_one}:"
+                f" `expect release {open_one} --series` ends it"
+            )
+
+    def _next_due(self, tx: Tx, every: str, series_id: int, client_id: int, slot: int, closed_at: int) -> int:
+        settings = self.settings
+        if settings is None:
+            from expectcli.core.config import load_settings
+
+            settings = load_settings()
+        anchor = int(row_of(tx, "SELECT first_due FROM promise WHERE id = :s", {"s": series_id})[0])
+        holidays = recurring.holidays_of(terms_in(tx, client_id).get("holidays"), settings)
+        return recurring.next_due(recurring.parse_period(every), anchor, slot, closed_at, settings, holidays)
 
     # -- internals -------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ class Promise(NamedTuple):
     outcome: str  # at the ledger's now
     break_at: int | None
     slip: int | None = None  # seconds from the break point to the delivery or release, or to now; None unless broken
+    every: str | None = None  # a recurring promise's period (1w, 1m, 1bd); None for a one-off
+    series: int | None = None  # the id of its series' first occurrence; None for a one-off
 
 
 class Event(NamedTuple):
@@ -81,7 +83,7 @@ class ClientCadence(NamedTuple):
 
 PROMISE_COLUMNS = (
     "p.id, p.title, c.handle, p.kind, p.tags, p.criteria, p.promised_at, p.first_due, p.due, "
-    "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at"
+    "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at, p.recurrence, p.series_id"
 )
 PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
 # An event that no `voided` event has taken back.
@@ -264,13 +266,13 @@ def existing(tx: Tx, promise_id: int, now: int, allow_voided: bool = False) -> P
 def promise_from_row(row: tuple, now: int) -> Promise:
     """A row of PROMISE_COLUMNS as a `Promise`, with its outcome at `now`."""
     (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
-     delivered_at, released_at, stored, broken_at) = row  # fmt: skip
+     delivered_at, released_at, stored, broken_at, *recurrence) = row  # fmt: skip
     outcome = "voided" if state == VOIDED else outcomes.outcome_at(stored, due, now)
     break_at = outcomes.break_point(outcome, broken_at, due)
     settled_at = delivered_at if delivered_at is not None else released_at
     return Promise(
         pid, title, client, kind, tags_from(tags), criteria, promised_at, first_due, due, moves,
-        state, delivered_at, released_at, outcome, break_at, outcomes.slip(break_at, settled_at, now),
+        state, delivered_at, released_at, outcome, break_at, outcomes.slip(break_at, settled_at, now), *recurrence,
     )  # fmt: skip
 
 

@@ -87,6 +87,7 @@ def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> 
             "criteria": promise.criteria, "kind": promise.kind, "tags": json.dumps(list(promise.tags)),
             "promised_at": first.effective_at or first.recorded_at, "first_due": due, "due": due, "moves": 0,
             "state": ACTIVE, "outcome": "open", "reckon_at": due, "origin": promise.origin,
+            "recurrence": promise.every, "series_id": promise.series,
         })  # fmt: skip
         events += [(event, promise.id, None) for event in promise.events]
     for client in doc.clients:

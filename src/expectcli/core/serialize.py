@@ -35,6 +35,8 @@ def promise(p: Promise, settings: Settings) -> dict:
         "broken_at": iso(p.break_at, settings),  # the same, under the report's name
         "slip_hours": None if p.slip is None else round(slip_minutes(p.slip) / 60, 2),
         "slip_minutes": None if p.slip is None else slip_minutes(p.slip),
+        "every": p.every,  # a recurring promise's period (1w, 1m, 1bd), else null
+        "series": p.series,  # the id of its series' first occurrence, else null
     }
 
 

@@ -108,6 +108,7 @@ class Promise(SQLModel, table=True):
         # Active promises by client, for every update cadence check (`due --count`).
         Index("promise_state_client", "state", "client_id", "due"),
         Index("promise_origin", "origin", unique=True),
+        Index("promise_series", "series_id", "id"),  # a series' occurrences
         NEVER_REUSE_IDS,
     )
 
@@ -128,6 +129,8 @@ class Promise(SQLModel, table=True):
     outcome: str = _text()  # settled outcome; "open" turns "missed" once now > due
     reckon_at: int = _int()
     origin: str | None = _text(nullable=True)  # an imported promise's source and id there: taskwarrior:<uuid>
+    recurrence: str | None = _text(nullable=True)  # a recurring promise's period: 1w, 2w, 1m, 1bd
+    series_id: int | None = _ref("promise.id", nullable=True)  # the first occurrence of its series
 
 
 class Event(SQLModel, table=True):

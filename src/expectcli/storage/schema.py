@@ -145,6 +145,16 @@ def _search(tx: Tx) -> None:
     searchindex.rebuild(tx)
 
 
+def _recurring(tx: Tx) -> None:
+    """Recurring promises: a promise made `--every 1w` stores its period (`recurrence`, as
+    `recurring.Period` prints it) and the id of its series' first occurrence (`series_id`,
+    its own id for the first); a one-off promise has neither."""
+    t = _types(tx.dialect)
+    tx.execute("ALTER TABLE promise ADD COLUMN recurrence TEXT")
+    tx.execute(f"ALTER TABLE promise ADD COLUMN series_id {t['int']} REFERENCES promise(id)")
+    tx.execute("CREATE INDEX promise_series ON promise (series_id, id)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
@@ -152,6 +162,7 @@ MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0004_commands", _commands),
     ("0005_timeline", _timeline),
     ("0006_search", _search),
+    ("0007_recurring", _recurring),
 ]
 
 # Steps after which the state stored beside the journal must be folded again, because the

@@ -21,7 +21,8 @@ def user(text: str | None, style: str = "") -> Text:
 
 
 def promise_detail(
-    out: Output, p: Promise, events: list[Event], settings: Settings, now: int, unheeded: set[int] = frozenset()
+    out: Output, p: Promise, events: list[Event], settings: Settings, now: int, unheeded: set[int] = frozenset(),
+    series=None,
 ) -> None:  # fmt: skip
     """A promise and its history; `unheeded` are the moves recorded after its delivery or
     release happened, marked as not changing the outcome."""
@@ -52,6 +53,8 @@ def promise_detail(
         fact("tags", (printable(" ".join(p.tags)), ""))
     if p.criteria:
         fact("criteria", (printable(p.criteria), ""))
+    if series is not None:
+        fact("repeats", (series_line(p, series), ""))
     out.table(facts)
     out.blank()
     history = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Detail", flexible=True))
@@ -85,6 +88,21 @@ def log_table(out: Output, events: list[Event], settings: Settings, now: int) ->
             [(printable(e.client), "")], detail_spans(e, settings, now), style="dim strike" if e.voided_by else "",
         )  # fmt: skip
     out.table(table)
+
+
+def series_line(p: Promise, series) -> str:
+    """'every 1w · previous #4 · next #9 · series of #1 (4 occurrences)'."""
+    parts = [f"every {series.every}"]
+    parts.append(f"previous #{series.previous}" if series.previous else "first of its series")
+    if series.next:
+        parts.append(f"next #{series.next}")
+    elif p.state != "active":
+        parts.append("no next (series ended)")
+    else:
+        parts.append("the next is recorded when this one is delivered or released")
+    if series.first != p.id:
+        parts.append(f"series of #{series.first} ({len(series.occurrences)} occurrences)")
+    return " · ".join(parts)
 
 
 def event_kind(e: Event) -> str:

@@ -87,6 +87,8 @@ def due_note(p: Promise, now: int) -> str:
 
 def title_cell(p: Promise) -> Spans:
     cell = user(p.title)
+    if p.every:
+        cell.append((f"  ↻ {p.every}", "dim"))
     if p.tags:
         cell.append(("  " + " ".join(f"+{printable(tag)}" for tag in p.tags), "dim"))
     return cell
