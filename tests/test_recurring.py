@@ -261,7 +261,7 @@ def test_export_and_import_carry_every_and_series(cli, tmp_path, config_file):
         busy = Cli(location, config_file)
         busy.promise("Already here")
         out = busy("import", str(file))
-        assert out.exit_code == 2 and "promise 1 of this ledger is another" in out.stderr
+        assert out.exit_code == 2 and "an expect export is restored into a new, empty ledger" in out.stderr
 
 
 # -- the rule itself -----------------------------------------------------------------------
