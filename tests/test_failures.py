@@ -71,3 +71,31 @@ def test_a_full_disk_writes_nothing(env, tmp_path):
     assert check.returncode == 0, check.stderr
     assert '"Existing"' in expect(env, "list", "--json").stdout
     assert expect(env, "list", "--all", "--json").stdout.count('"id"') == 1
+
+
+@pytest.mark.parametrize("raw", [b"bad \xff title", b"x\xed\xa0\x80y", b"\xc3"])
+@pytest.mark.parametrize("where", ["title", "client", "tag"])
+def test_a_command_line_that_is_not_utf8_is_refused_in_one_line(env, raw, where):
+    """Invalid UTF-8 bytes in any argument: exit 2, one line, nothing written (was exit 70)."""
+    args = {
+        "title": [raw, b"--to", b"acme"],
+        "client": [b"T", b"--to", raw],
+        "tag": [b"T", b"--to", b"acme", b"--tag", raw],
+    }
+    before = expect(env, "export").stdout
+    out = subprocess.run([sys.executable.encode(), b"-m", b"expectcli", b"promise", *args[where], b"--due", b"fri"],
+                         env=env, capture_output=True)  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.decode().endswith("is not valid UTF-8 text; nothing was done\n") and out.stderr.count(b"\n") == 1
+    assert (
+        expect(env, "export").stdout.split('"exported_at"')[1].split("\n", 1)[1]
+        == before.split('"exported_at"')[1].split("\n", 1)[1]
+    )
+
+
+def test_text_with_a_lone_surrogate_is_refused_by_the_core():
+    from expectcli.core.validate import checked_text
+    from expectcli.errors import BadInput
+
+    with pytest.raises(BadInput, match="is not valid UTF-8 text"):
+        checked_text("a\udcffb", "title")

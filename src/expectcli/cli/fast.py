@@ -104,6 +104,10 @@ def main() -> None:
 
     guard_streams()
     args = sys.argv[1:]
+    for n, arg in enumerate(args, start=1):  # invalid UTF-8 bytes arrive as lone surrogates
+        if not arg.isascii() and any("\ud800" <= char <= "\udfff" for char in arg):
+            sys.stderr.write(f"expect: argument {n} is not valid UTF-8 text; nothing was done\n")
+            _exit(2)
     if promptcache.wanted(args) and not completing():
         import time
 

@@ -81,12 +81,17 @@ def optional_text(value: str | None, what: str) -> str | None:
     return required_text(value, what)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what invalid UTF-8 bytes become in a command line
+
+
 def checked_text(text: str, what: str) -> str:
     """Text any backend can store: not too long, and no NUL character (PostgreSQL refuses it)."""
     if len(text) > MAX_TEXT:
         raise BadInput(f"the {what} is longer than {MAX_TEXT} characters")
     if "\x00" in text:
         raise BadInput(f"the {what} contains a NUL character")
+    if not text.isascii() and _SURROGATE.search(text):
+        raise BadInput(f"the {what} is not valid UTF-8 text")
     return text
 
 
