@@ -116,3 +116,15 @@ def test_new_options_complete_their_values(cli):
     assert complete("expect log --client ") == ["acme"]
     assert complete("expect list --d") == ["--db", "--due-before"]
     assert complete("expect search --l") == ["--limit"]
+
+
+def test_list_limit_shows_the_first_n_and_says_how_many_more(cli):
+    for n in range(5):
+        cli.promise(f"P{n}", due=f"2026-12-0{n + 1} 12:00")
+    out = cli.ok("list", "--limit", "2")
+    assert [line.split()[0] for line in out.stdout.splitlines()[1:]] == ["1", "2"]
+    assert out.stderr == "… and 3 more (leave out --limit to see them all)\n"
+    assert [p["id"] for p in cli.json("list", "--limit", "3")] == [1, 2, 3]
+    out = cli.ok("list", "--limit", "9")
+    assert len(out.stdout.splitlines()) == 6 and out.stderr == ""
+    assert cli("list", "--limit", "0").exit_code == 2

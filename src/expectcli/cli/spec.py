@@ -264,6 +264,12 @@ COMMANDS = (
                 "--status those.",
                 **_WHEN,
             ),
+            _p(
+                "limit",
+                "At most N promises (how many more is said on stderr); all of them by default.",
+                metavar="N",
+                type=COUNT,
+            ),  # fmt: skip
         ),
     ),  # fmt: skip
     Command(

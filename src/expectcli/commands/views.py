@@ -16,12 +16,25 @@ def list_promises(
     tag: list[str] | None = None,
     kind: str | None = None,
     due_before: str | None = None,
+    limit: int | None = None,
 ) -> None:
-    """Promises soonest due first, written as the ledger yields them (a long list is never held whole)."""
+    """Promises soonest due first, written as the ledger yields them (a long list is never held whole);
+    with `limit`, the first that many, and how many more on stderr once they are written."""
+    import itertools
+
     before = env.when(due_before) if due_before else None
-    promises = env.ledger().each_promise(
+    every = env.ledger().each_promise(
         client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind
     )
+    promises = every if limit is None else itertools.islice(every, limit)
+    _list_out(env, promises)
+    if limit is not None:
+        more = sum(1 for _ in every)
+        if more:
+            env.notice(f"… and {more} more (leave out --limit to see them all)")
+
+
+def _list_out(env: Env, promises) -> None:
     if env.json:
         from expectcli.core import serialize
 
