@@ -16,6 +16,7 @@ STYLES = st.sampled_from(["", "bold", "red", "dim", "bold red"])
 TEXT = st.text(
     alphabet=st.sampled_from(list("ab Z9-.:%") + ["—", "→", "…", "é", "█", "▌", "漢", "\u0301"]), max_size=14
 )
+COMBINING = "\u0301"
 SPANS = st.lists(st.tuples(TEXT, STYLES), min_size=1, max_size=3)
 
 
@@ -87,7 +88,13 @@ def test_a_table_that_fits_is_laid_out_as_rich_lays_it_out(table, width):
     widest = max((output.cells(line) for line in natural.split("\n")), default=0)
     assume(widest > 0)  # a table of nothing at all: Rich still takes a cell
     if widest <= width:
-        assert natural == written(table, width) == rich_prints(table, width)
+        ours, theirs = written(table, width), rich_prints(table, width)
+        assert natural == ours
+        if ours != theirs:
+            # Rich drops a combining mark that follows only padding (a line of spaces and the
+            # mark); we keep the user's text. Apart from that mark the layout is Rich's.
+            assert ours.count(COMBINING) > theirs.count(COMBINING)
+            assert ours.replace(COMBINING, "") == theirs.replace(COMBINING, "")
 
 
 def test_colour_is_written_as_rich_names_it():
