@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, sqlite_only
 
 BIN = Path(sys.executable).parent
 
@@ -103,6 +103,7 @@ def test_titles_are_offered_on_one_line_and_literally(cli, completing):
     assert completing("expect", "fish", f"expect done {made}") == [f"{made}\tLine one line two \\x1b[31mred"]
 
 
+@sqlite_only("a tab on a server ledger reads it through SQLAlchemy, the only way to reach a server")
 def test_a_tab_loads_no_command_line_library(completing, cli):
     from test_imports import HEAVY, imported_modules, top_level
 
