@@ -159,6 +159,12 @@ def schema_of(cli) -> dict[str, dict]:
     cli.promise()
     engine = create_engine(url_of(cli.location))
     try:
+        with engine.begin() as conn:  # an ask (its id is taken from the promises' generator, not its own)
+            conn.execute(
+                text(
+                    "INSERT INTO ask (id, client_id, title, asked_at, state) SELECT 1000, MIN(id), 'x', 0, 'waiting' FROM client"
+                )
+            )
         with engine.connect() as conn:
             return found(conn)
     finally:
@@ -294,8 +300,16 @@ def test_journal_ids_come_from_identity_columns_on_postgresql(cli):
             "SELECT table_name, is_identity FROM information_schema.columns"
             " WHERE table_schema = current_schema() AND column_name = 'id'"
         )).all())  # fmt: skip
-    # search_text is keyed by promise id × 4 + field: derived keys, not generated ones
-    assert identity == {"client": "YES", "promise": "YES", "event": "YES", "command": "YES", "search_text": "NO"}
+    # search_text is keyed by promise id × 4 + field: derived keys, not generated ones; an
+    # ask's id is taken from the promises' generator
+    assert identity == {
+        "client": "YES",
+        "promise": "YES",
+        "event": "YES",
+        "command": "YES",
+        "search_text": "NO",
+        "ask": "NO",
+    }
 
 
 def test_the_sqlite_path_does_not_import_the_models(tmp_path: Path):
@@ -312,3 +326,16 @@ def test_the_sqlite_path_does_not_import_the_models(tmp_path: Path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def test_an_ask_takes_its_id_from_the_promises_generator_and_no_promise_reuses_it(cli):
+    cli.ok("db", "init", cli.location)  # this module's ledgers start bare (see `ledger_location`)
+    first = cli.promise()
+    store = open_store(cli.location)
+    try:
+        with store.write() as tx:
+            taken = tx.take_promise_id()
+    finally:
+        store.close()
+    assert taken == first + 1
+    assert cli.promise() == taken + 1

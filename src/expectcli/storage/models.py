@@ -79,6 +79,7 @@ class Client(SQLModel, table=True):
     terms_set_at: int | None = _int(nullable=True)
     holidays: str | None = _text(nullable=True)  # a public-holiday calendar: country[-subdivision], DE-BY
     merged_into: int | None = _ref("client.id", nullable=True)  # set once merged into another client
+    notice: str | None = _text(nullable=True)  # notice expected before a date moves: a duration such as 1bd
 
 
 class Command(SQLModel, table=True):
@@ -131,6 +132,26 @@ class Promise(SQLModel, table=True):
     origin: str | None = _text(nullable=True)  # an imported promise's source and id there: taskwarrior:<uuid>
     recurrence: str | None = _text(nullable=True)  # a recurring promise's period: 1w, 2w, 1m, 1bd
     series_id: int | None = _ref("promise.id", nullable=True)  # the first occurrence of its series
+    paused_since: int | None = _int(nullable=True)  # while an ask blocking it is outstanding
+
+
+class Ask(SQLModel, table=True):
+    """Something a client owes (a signed SOW, data, approval). Its id comes from the promises'
+    id generator (`Tx.take_promise_id`), so one number names a promise or an ask, never both."""
+
+    __tablename__ = "ask"
+    __table_args__ = (
+        Index("ask_state_needed", "state", "needed_by"),
+        Index("ask_client", "client_id", "asked_at"),
+    )
+
+    id: int = Field(sa_column=Column(INT, primary_key=True, autoincrement=False))
+    client_id: int = _ref("client.id")
+    title: str = _text()
+    asked_at: int = _int()
+    needed_by: int | None = _int(nullable=True)
+    received_at: int | None = _int(nullable=True)
+    state: str = _text()  # waiting, received, voided
 
 
 class Event(SQLModel, table=True):
@@ -141,6 +162,7 @@ class Event(SQLModel, table=True):
         Index("event_voids", "voids", unique=True),  # an event is voided at most once
         Index("event_client_kind", "client_id", "kind", "recorded_at"),
         Index("event_command", "command_id"),
+        Index("event_ask", "ask_id", "id"),
         NEVER_REUSE_IDS,
     )
 
@@ -156,6 +178,8 @@ class Event(SQLModel, table=True):
     voids: int | None = _ref("event.id", nullable=True)
     score: int | None = _int(nullable=True)  # feedback: 0-10 would-refer score
     command_id: int | None = _ref("command.id", nullable=True)  # the command that wrote it; None before 0004
+    ask_id: int | None = _ref("ask.id", nullable=True)  # asked, received; paused, resumed (the ask blocking it)
+    basis: str | None = _text(nullable=True)  # promised, moved: "bd" when the deadline was given in business days
 
 
 class SearchText(SQLModel, table=True):
@@ -173,7 +197,7 @@ class SearchText(SQLModel, table=True):
 
 
 # The ledger's tables, in an order that creates each before the tables referring to it.
-TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Command, Promise, Event, SearchText)]  # type: ignore[attr-defined,union-attr,unused-ignore]
+TABLES: list[Table] = [model.__table__ for model in (SchemaStep, Client, Command, Promise, Ask, Event, SearchText)]  # type: ignore[attr-defined,union-attr,unused-ignore]
 
 
 def create_tables(connection: Any) -> None:

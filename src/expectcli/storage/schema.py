@@ -155,6 +155,35 @@ def _recurring(tx: Tx) -> None:
     tx.execute("CREATE INDEX promise_series ON promise (series_id, id)")
 
 
+def _asks(tx: Tx) -> None:
+    """The other half of the relationship. An *ask* is something a client owes: a row of
+    `ask`, whose id comes from the promises' id generator (`Tx.take_promise_id`), so one
+    number names either. Its journal events (`asked`, `received`) carry `ask_id`; a promise
+    blocked by an ask has `paused` and `resumed` events carrying it too, and stores since when
+    it is paused (`paused_since`, while an ask blocking it is outstanding). `basis` marks a
+    deadline given in business days (`bd`), whose paused time is counted in business time.
+    Clients gain the notice they expect before a date moves (`notice`, a duration)."""
+    t = _types(tx.dialect)
+    tx.execute(
+        f"""CREATE TABLE ask (
+            id {t["int"]} PRIMARY KEY,
+            client_id {t["int"]} NOT NULL REFERENCES client(id),
+            title TEXT NOT NULL,
+            asked_at {t["int"]} NOT NULL,
+            needed_by {t["int"]},
+            received_at {t["int"]},
+            state TEXT NOT NULL
+        )"""
+    )
+    tx.execute("CREATE INDEX ask_state_needed ON ask (state, needed_by)")
+    tx.execute("CREATE INDEX ask_client ON ask (client_id, asked_at)")
+    tx.execute(f"ALTER TABLE event ADD COLUMN ask_id {t['int']} REFERENCES ask(id)")
+    tx.execute("CREATE INDEX event_ask ON event (ask_id, id)")
+    tx.execute("ALTER TABLE event ADD COLUMN basis TEXT")
+    tx.execute(f"ALTER TABLE promise ADD COLUMN paused_since {t['int']}")
+    tx.execute("ALTER TABLE client ADD COLUMN notice TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
@@ -163,6 +192,7 @@ MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0005_timeline", _timeline),
     ("0006_search", _search),
     ("0007_recurring", _recurring),
+    ("0008_asks", _asks),
 ]
 
 # Steps after which the state stored beside the journal must be folded again, because the

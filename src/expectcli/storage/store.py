@@ -478,12 +478,31 @@ class Tx:
 
     def sync_ids(self, table: str) -> None:
         """After rows were inserted with explicit ids, make the next generated id follow them
-        (SQLite's AUTOINCREMENT does so by itself; a PostgreSQL identity does not)."""
+        (SQLite's AUTOINCREMENT does so by itself; a PostgreSQL identity does not). The
+        promises' generator also follows the asks, which take their ids from it."""
+        highest = f"SELECT COALESCE(MAX(id), 0) FROM {table}"
+        if table == "promise":
+            highest = "SELECT MAX(id) FROM (SELECT COALESCE(MAX(id), 0) AS id FROM promise UNION ALL SELECT COALESCE(MAX(id), 0) FROM ask) AS ids"
         if self.dialect == "postgresql":
-            self.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}),"
-                " false)"
-            )
+            self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ({highest}) + 1, false)")
+        elif table == "promise":
+            top = int(self.scalar(highest) or 0)
+            if self.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'promise'") is None:
+                self.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('promise', :top)", {"top": top})
+            else:
+                self.execute("UPDATE sqlite_sequence SET seq = MAX(seq, :top) WHERE name = 'promise'", {"top": top})
+
+    def take_promise_id(self) -> int:
+        """A new id from the promises' generator, for a row that shares their numbering (an
+        ask): never given to a promise, never reused."""
+        if self.dialect == "postgresql":
+            return int(self.scalar("SELECT nextval(pg_get_serial_sequence('promise', 'id'))"))
+        seq = self.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'promise'")
+        if seq is None:
+            self.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('promise', 1)")
+            return 1
+        self.execute("UPDATE sqlite_sequence SET seq = :next WHERE name = 'promise'", {"next": int(seq) + 1})
+        return int(seq) + 1
 
 
 def open_store(location: str, create: bool = False) -> Store:
