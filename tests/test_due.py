@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import NOW, Cli, fresh_ledger
 
 MON = "2026-11-23T09:00:00+01:00"
@@ -154,7 +155,7 @@ def at(hours: int) -> str:
     return (datetime.fromisoformat(NOW) + timedelta(hours=hours)).isoformat()
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ledgers())
 def test_the_count_is_always_the_rows_due_lists(make_cli, plan_within_limit):
     plan, within, limit = plan_within_limit

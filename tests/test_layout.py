@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from budget import examples
 from expectcli.views import output
 
 STYLES = st.sampled_from(["", "bold", "red", "dim", "bold red"])
@@ -60,7 +61,7 @@ def cell_text(cell) -> str:
     return "".join(text for text, _ in cell)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tables(flexible_last=True))
 def test_in_a_pipe_each_row_is_one_line_and_nothing_is_cut(table):
     lines = written(table, None).split("\n")[:-1]
@@ -70,7 +71,7 @@ def test_in_a_pipe_each_row_is_one_line_and_nothing_is_cut(table):
         assert all(cell_text(cell).strip() in line for cell in cells)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tables(flexible_last=True), st.integers(8, 100))
 def test_on_a_terminal_every_line_fits_and_a_cut_ends_in_an_ellipsis(table, width):
     lines = written(table, width).split("\n")[:-1]
@@ -81,7 +82,7 @@ def test_on_a_terminal_every_line_fits_and_a_cut_ends_in_an_ellipsis(table, widt
         assert line.endswith(title) or line.endswith("…")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(tables(), st.integers(1, 100))
 def test_a_table_that_fits_is_laid_out_as_rich_lays_it_out(table, width):
     natural = written(table, None)

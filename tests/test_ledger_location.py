@@ -227,9 +227,20 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize("url", MALFORMED)
-@pytest.mark.parametrize("args", [["list"], ["due", "--count"], ["db", "init"], ["db", "path"]],
-                         ids=lambda a: " ".join(a))  # fmt: skip
+URL_COMMANDS = [["list"], ["due", "--count"], ["db", "init"], ["db", "path"]]
+
+
+# The default run gives each malformed URL to one command, each command two of them; the slow
+# pass (`.ci/run`) gives every URL to every command.
+@pytest.mark.parametrize(
+    ("args", "url"),
+    [
+        pytest.param(args, url, marks=() if u % len(URL_COMMANDS) == a else pytest.mark.slow,
+                     id=f"{' '.join(args)}-{url}")
+        for a, args in enumerate(URL_COMMANDS)
+        for u, url in enumerate(MALFORMED)
+    ],
+)  # fmt: skip
 def test_a_malformed_url_is_one_line_with_its_password_masked(tmp_path, url, args):
     before = snapshot(tmp_path)
     out = expect_in(tmp_path, [*args, url] if args == ["db", "init"] else [*args, "--db", url])
@@ -267,9 +278,18 @@ WRITES = [["promise", "New", "--to", "acme", "--due", "fri"], ["done", "1"], ["c
           ["undo"]]  # fmt: skip
 
 
+# The default run locks a backup (file and folder, checkpointed) and the one case where writes
+# still work (only the folder, with its -wal); the slow pass (`.ci/run`) locks every other way.
 @sqlite_only("file and folder permissions")
-@pytest.mark.parametrize("log", ["with its -wal", "checkpointed"])
-@pytest.mark.parametrize("locked", ["file", "folder", "both"])
+@pytest.mark.parametrize(
+    ("locked", "log"),
+    [("both", "checkpointed"), ("folder", "with its -wal")]
+    + [
+        pytest.param(locked, log, marks=pytest.mark.slow)
+        for locked, log in [("file", "with its -wal"), ("file", "checkpointed"), ("folder", "checkpointed"),
+                            ("both", "with its -wal")]
+    ],
+)  # fmt: skip
 def test_a_read_only_ledger_reads_and_refuses_writes(tmp_path, config_file, locked, log):
     folder = tmp_path / "ro"
     folder.mkdir()

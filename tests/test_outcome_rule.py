@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import fresh_ledger
 from expectcli.core import due, outcomes, periods, report
 from expectcli.core.config import Settings
@@ -192,7 +193,9 @@ def plain_models(live: list[tuple[int, Step]]) -> dict[int, Plain]:
     return {promise_id: Plain(events) for promise_id, events in steps.items()}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(st.data())
 def test_the_queries_classify_as_the_python_rule_does(data):
     with tempfile.TemporaryDirectory() as folder, fresh_ledger(Path(folder)) as location:
@@ -305,7 +308,7 @@ def journals(draw) -> list[Step]:
     return journal
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(journals(), st.integers(-DAY, 20 * DAY))
 def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     state = outcomes.fold(journal)
@@ -323,7 +326,7 @@ def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     ]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(journals(), st.randoms(use_true_random=False))
 def test_the_order_events_were_typed_in_does_not_matter_only_the_timeline(journal, random):
     """Without reopens, the journal's order is only the order things were typed in: shuffled

@@ -15,6 +15,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import Cli, fresh_ledger
 
 OUTCOMES = ("kept", "renegotiated", "late", "missed", "released", "open")
@@ -98,7 +99,7 @@ def tally(rows: dict[str, list[tuple[int, str]]], client: str | None = None) -> 
     return {outcome: sum(1 for _, c in listed if client in (None, c)) for outcome, listed in rows.items()}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     plans=st.lists(promise_plan, min_size=1, max_size=8),
     now_hours=st.integers(0, 24 * 60),

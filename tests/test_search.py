@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import ON_POSTGRES, Cli, fresh_ledger, sqlite_only
 from expectcli.core import search
 from expectcli.core.ledger import open_ledger
@@ -232,7 +233,7 @@ def oracle(texts: dict[int, dict[str, list[str]]], query: str) -> list[tuple[int
 
 
 @settings(
-    max_examples=int(os.environ.get("SEARCH_EXAMPLES", "40")),
+    max_examples=int(os.environ.get("SEARCH_EXAMPLES", examples(40))),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
