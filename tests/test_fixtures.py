@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -35,3 +36,14 @@ def test_each_test_gets_a_ledger_of_its_own(cli, tmp_path: Path):
         assert location != cli.location
         assert cli.json("list", "--all") and not cli.__class__(location, cli.config).json("list", "--all")
     assert cli.ok("db", "check").exit_code == 0
+
+
+def test_every_file_that_draws_fewer_examples_is_run_again_with_all_of_them():
+    """A test file using `budget.examples` draws a quarter of its examples by default;
+    `.ci/run` must run it again with `EXPECT_THOROUGH=1`."""
+    tests = Path(__file__).parent
+    budgeted = {
+        path.name for path in tests.glob("test_*.py") if re.search(r"^from budget import", path.read_text(), re.M)
+    }
+    thorough = (tests.parent / ".ci" / "run").read_text().split("EXPECT_THOROUGH=1", 1)[1].split("\n\n", 1)[0]
+    assert budgeted and budgeted <= {word.removeprefix("tests/") for word in thorough.split()}
