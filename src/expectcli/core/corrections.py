@@ -16,14 +16,14 @@ merged client's feedback and updates sent (and their undos) are carried over: th
 event lists them, and while it is live their `client_id` — the one column of an event that
 is derived state — is the client merged into; undoing the merge gives them back.
 
-Inside the ledger an `edited` or `merged` event names clients by id; in an export by
-handle (`portable`), turned back into ids on import (`local`).
+An `edited` or `merged` event names clients by id, in the ledger and in an export (whose
+clients carry their ids); a version-1 export named them by handle, which `core.document`
+turns into ids when it is restored.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from expectcli.core.queries import LIVE
 from expectcli.errors import BadInput
@@ -161,35 +161,6 @@ def _fields(text: str | None) -> dict:
     except ValueError:
         return {}
     return fields if isinstance(fields, dict) else {}
-
-
-# -- in and out ------------------------------------------------------------------------------
-
-
-def portable(kind: str, text: str | None, handle_of: Callable[[int], str | None]) -> str | None:
-    """An event's text for an export: client ids become the clients' handles."""
-    return _map_clients(kind, text, handle_of)
-
-
-def local(kind: str, text: str | None, id_of: Callable[[str], int]) -> str | None:
-    """An exported event's text for this ledger: client handles become ids."""
-    return _map_clients(kind, text, id_of)
-
-
-def _map_clients(kind: str, text: str | None, convert: Callable) -> str | None:
-    if kind not in ("edited", "merged") or not text:
-        return text
-    fields = _fields(text)
-    if kind == "edited" and isinstance(fields.get("client"), list) and len(fields["client"]) == 2:
-        fields["client"] = [None if value is None else convert(value) for value in fields["client"]]
-    elif kind == "merged" and fields.get("into_id") is not None:
-        fields["into_id"] = convert(fields["into_id"])
-        # Event ids of this ledger: an export carries those events under the client merged
-        # into already, and an import gives them new ids; so the list stays behind.
-        fields.pop("events", None)
-    else:
-        return text
-    return edit_text(fields)
 
 
 def describe(kind: str, text: str | None) -> str:

@@ -1,7 +1,8 @@
 """The ledger in: an `expect export` document, a CSV of promises, Taskwarrior's export, or
 an iCalendar file.
 
-The readers of the other programs' formats live in `expectcli.core.formats`; each turns its
+An `expect` document is restored exactly, with its ids, by `expectcli.core.restore`. The
+readers of the other programs' formats live in `expectcli.core.formats`; each turns its
 file into a `Parsed`, which `apply` writes. Every import is checked whole before anything is
 written, then written in one transaction: a single rejected row means nothing is imported
 (`apply(..., skip_bad=True)` writes the good ones and returns the rest). Promises already in
@@ -10,9 +11,6 @@ duplicate of one with the same origin (a Taskwarrior uuid, an iCalendar UID), or
 the same client, title and first deadline (and, when the file says, the same time it was
 made). A newer export of the same Taskwarrior tasks or calendar updates them: a changed due
 is a move, a completion a delivery, a deletion a release, a new annotation a note.
-
-An `expect` document imported into an empty ledger is restored exactly, with its ids; into a
-ledger that already holds promises, its new promises are appended with new ids.
 """
 
 from __future__ import annotations
@@ -20,20 +18,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from expectcli.core import corrections, journal, outcomes
+from expectcli.core import journal, outcomes
 from expectcli.core.config import Settings
 from expectcli.core.exporting import EVENT_FIELDS, FORMAT
 from expectcli.core.formats import csvfile, ics, taskwarrior
 from expectcli.core.formats.records import Incoming, Parsed, journal_of
 from expectcli.core.ledger import Ledger
-from expectcli.core.validate import checked_text, normalise_handle
 from expectcli.errors import BadInput
 from expectcli.storage.store import Tx
 
 FORMATS = ("expect", "csv", "taskwarrior", "ics")
-DEFAULT_CLIENT = "unassigned"
 __all__ = ["FORMATS", "Incoming", "Parsed", "Result", "apply", "guess_format", "parse", "rejects", "run"]
 
 
@@ -101,9 +96,7 @@ def apply(ledger: Ledger, parsed: Parsed, dry_run: bool, progress: Callable[[int
         return Result(0, 0, parsed.ignored, parsed.rejected, dry_run, warnings=parsed.warnings)
     with ledger.store.write() as tx:
         positions = tx.id_positions(("client", "promise", "event", "command")) if dry_run else {}
-        empty = tx.scalar("SELECT COUNT(*) FROM promise") == 0 and tx.scalar("SELECT COUNT(*) FROM event") == 0
-        writer = _Writer(tx, ledger.now, keep_ids=empty)
-        writer.clients(parsed.clients)
+        writer = _Writer(tx, ledger.now)
         added = updated = skipped = 0
         for incoming in parsed.promises:
             found = writer.existing(incoming)
@@ -115,8 +108,6 @@ def apply(ledger: Ledger, parsed: Parsed, dry_run: bool, progress: Callable[[int
             else:
                 skipped += 1
             progress(1)
-        writer.client_events(parsed.clients)
-        writer.finish()
         result = Result(added, skipped, parsed.ignored, parsed.rejected, dry_run, updated, parsed.warnings)
         if dry_run:
             tx.restore_id_positions(positions)  # a dry run uses up no ids
@@ -152,9 +143,8 @@ _MOVE_REASONS = {taskwarrior.ORIGIN: taskwarrior.MOVE_REASON, ics.ORIGIN: ics.MO
 
 
 class _Writer:
-    def __init__(self, tx: Tx, now: int, keep_ids: bool):
-        self.tx, self.now, self.keep_ids = tx, now, keep_ids
-        self.event_ids: dict[int, int] = {}  # the file's event ids → the ledger's
+    def __init__(self, tx: Tx, now: int):
+        self.tx, self.now = tx, now
         self.command_id: int | None = None
         self.client_ids = {handle: cid for cid, handle in tx.all("SELECT id, handle FROM client")}
         self.keys: dict[tuple, int] = {}
@@ -190,7 +180,7 @@ class _Writer:
             found = self.loose_keys.get((incoming.client, incoming.title, incoming.due))
         else:
             found = self.keys.get((incoming.client, incoming.title, incoming.due, incoming.promised_at))
-        if found in self.voided and incoming.events is None:
+        if found in self.voided:
             return None  # a row of another program's file, undone: importing it again adds it again
         return found
 
@@ -199,7 +189,7 @@ class _Writer:
         the same origin), as events: a move, a delivery or release, notes. A promise settled
         in the ledger stays settled.
         Whether anything changed. A promise read only by its details is left as it is."""
-        if incoming.origin is None or incoming.events is not None:
+        if incoming.origin is None:
             return False
         row = self.tx.one("SELECT state, due, origin FROM promise WHERE id = :id", {"id": promise_id})
         assert row is not None
@@ -242,25 +232,12 @@ class _Writer:
             journal.refold(self.tx, promise_id)
         return bool(events)
 
-    def client_id(self, handle: str, created_at: int | None = None) -> int:
+    def client_id(self, handle: str) -> int:
         if handle not in self.client_ids:
             self.client_ids[handle] = self.tx.insert(
-                "INSERT INTO client (handle, created_at) VALUES (:h, :at)", {"h": handle, "at": created_at or self.now}
+                "INSERT INTO client (handle, created_at) VALUES (:h, :at)", {"h": handle, "at": self.now}
             )
         return self.client_ids[handle]
-
-    def _client_of(self, handle: object) -> int:
-        """A corrected event's client, named by handle in the file."""
-        return self.client_id(normalise_handle(str(handle)))
-
-    def clients(self, clients: list[dict]) -> None:
-        for client in clients:
-            handle = normalise_handle(client["client"])
-            created = _epoch(client.get("created_at"))
-            cid = self.client_id(handle, created)
-            if client.get("name"):
-                self.tx.execute("UPDATE client SET name = COALESCE(name, :n) WHERE id = :id",
-                                {"n": client["name"], "id": cid})  # fmt: skip
 
     def promise(self, incoming: Incoming) -> None:
         # Without a time it was made: made now, or at its deadline if that has passed.
@@ -271,14 +248,12 @@ class _Writer:
             "first_due": incoming.due, "due": incoming.due, "moves": 0, "state": outcomes.ACTIVE, "outcome": "open",
             "reckon_at": incoming.due,
         }  # fmt: skip
-        if self.keep_ids and incoming.original_id is not None:
-            columns["id"] = incoming.original_id
         if incoming.origin is not None:
             self._free_origin(incoming.origin)
             columns["origin"] = incoming.origin
         promise_id = self._insert("promise", columns)
         self._remember(promise_id, incoming.client, incoming.title, incoming.due, promised_at, incoming.origin)
-        for event in incoming.events or journal_of(incoming, promised_at):
+        for event in journal_of(incoming, promised_at):
             self._event(event, promise_id=promise_id)
         journal.refold(self.tx, promise_id)
 
@@ -288,65 +263,14 @@ class _Writer:
         self.tx.execute("UPDATE promise SET origin = NULL WHERE origin = :o AND state = :voided",
                         {"o": origin, "voided": outcomes.VOIDED})  # fmt: skip
 
-    def client_events(self, clients: list[dict]) -> None:
-        existing = set(
-            self.tx.all("SELECT client_id, kind, recorded_at, text, score FROM event WHERE promise_id IS NULL")
-        )
-        for client in clients:
-            cid = self.client_id(normalise_handle(client["client"]))
-            for event in client["events"]:
-                key = (cid, event["kind"], event["recorded_at"], event.get("text"), event.get("score"))
-                if key not in existing:
-                    self._event(event, client_id=cid)
-            journal.refold_terms(self.tx, cid)
-            corrections.refold_client(self.tx, cid)
-
-    def _event(self, event: dict, promise_id: int | None = None, client_id: int | None = None) -> None:
+    def _event(self, event: dict, promise_id: int) -> None:
         columns = {key: event.get(key) for key in EVENT_FIELDS if key not in ("id", "voids")}
-        columns["text"] = corrections.local(event["kind"], columns.get("text"), self._client_of)
         if self.command_id is None:  # the whole import is one command: `undo` takes it all back
             self.command_id = journal.record_command(self.tx, "import", self.now)
-        columns.update(promise_id=promise_id, client_id=client_id, command_id=self.command_id)
-        if event.get("voids") is not None:
-            if event["voids"] not in self.event_ids:
-                raise BadInput(
-                    f"event {event.get('id')} undoes event {event['voids']}, which comes later or not at all"
-                )
-            columns["voids"] = self.event_ids[event["voids"]]
-        if self.keep_ids and event.get("id") is not None:
-            columns["id"] = event["id"]
-        new_id = self._insert("event", columns)
-        if event.get("id") is not None:
-            self.event_ids[event["id"]] = new_id
+        columns.update(promise_id=promise_id, command_id=self.command_id)
+        self._insert("event", columns)
 
     def _insert(self, table: str, columns: dict) -> int:
         names = ", ".join(columns)
         values = ", ".join(f":{name}" for name in columns)
         return self.tx.insert(f"INSERT INTO {table} ({names}) VALUES ({values})", columns)
-
-    def finish(self) -> None:
-        if self.keep_ids:
-            self.tx.sync_ids("promise")
-            self.tx.sync_ids("event")
-
-
-# -- small readers ----------------------------------------------------------------------
-
-
-def _title(value: object) -> str:
-    title = str(value or "").strip()
-    if not title:
-        raise BadInput("no title")
-    return checked_text(title, "title")
-
-
-def _epoch(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise BadInput(f"{str(text)[:40]!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise BadInput(f"{text} has no UTC offset")
-    return int(moment.timestamp())

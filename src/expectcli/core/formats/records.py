@@ -1,8 +1,8 @@
 """What every reader of a file hands the importer: promises in ledger terms, checked.
 
-A reader (`csvfile`, `taskwarrior`, `ics`, and the expect document in `importing`) turns
-its file into a `Parsed`: one `Incoming` per promise, the rows it refused with the reason,
-and warnings. `importing.apply` writes them. Times are integer UTC epoch seconds.
+A reader (`csvfile`, `taskwarrior`, `ics`) turns its file into a `Parsed`: one `Incoming` per
+promise, the rows it refused with the reason, and warnings. `importing.apply` writes them.
+Times are integer UTC epoch seconds.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ class Incoming:
     criteria: str | None = None
     delivered_at: int | None = None
     released_at: int | None = None
-    events: list[dict] | None = None  # an expect document's journal for this promise
-    original_id: int | None = None
     origin: str | None = None
     moves: list[tuple[int, int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (recorded at, text)
@@ -54,7 +52,6 @@ class Incoming:
 @dataclass
 class Parsed:
     promises: list[Incoming] = field(default_factory=list)
-    clients: list[dict] = field(default_factory=list)  # expect documents: clients, terms, client events
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
     ignored: int = 0  # rows that are not promises (e.g. tasks without a due date)
     warnings: list[str] = field(default_factory=list)
