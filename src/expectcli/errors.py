@@ -15,9 +15,3 @@ class BadInput(ExpectError):
     """Input that cannot be accepted (unparseable, out of range, unknown id): exit 2."""
 
     exit_code = 2
-
-
-class CheckFailed(ExpectError):
-    """A check that ran and found a problem: exit 1."""
-
-    exit_code = 1

@@ -27,7 +27,6 @@ from __future__ import annotations
 import os
 
 MAGIC = "expect-count 1"
-DEFAULT_SECONDS = 60
 
 
 def wanted(args: list[str]) -> bool:

@@ -22,7 +22,6 @@ from expectcli.storage.store import Tx
 FORMAT = document.FORMAT
 VERSION = document.VERSION
 EVENT_FIELDS = ("id", "kind", "recorded_at", "due", "previous_due", "effective_at", "text", "score", "voids")
-TIME_FIELDS = ("recorded_at", "due", "previous_due", "effective_at")
 
 
 def to_document(ledger: Ledger, settings: Settings) -> dict:

@@ -75,11 +75,6 @@ def parse_period(text: str) -> Period:
     return Period(amount, unit)
 
 
-def stored_period(text: str | None) -> Period | None:
-    """The period a promise row stores (as `str(Period)`), or None for a one-off promise."""
-    return None if not text else parse_period(text)
-
-
 def next_due(period: Period, anchor: int, slot: int, closed_at: int, settings, holidays: str | None) -> int:
     """When the next occurrence is due: the first slot of the series (first deadline `anchor`,
     repeating by `period`) after `slot` (the closed occurrence's first deadline) and after

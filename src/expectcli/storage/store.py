@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000
-SETUP_SQLSTATES = {"42501", "3F000"}  # PostgreSQL's insufficient_privilege, invalid_schema_name
 POSTGRES_HINT = "; for PostgreSQL, pip install 'expectcli[postgres]' and use a postgresql+psycopg:// URL"
 
 
@@ -568,24 +567,6 @@ def _sqlite_error(path: str, exc: sqlite3.DatabaseError) -> ExpectError:
 def _first_line(error: BaseException | None) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
-
-
-def write_private(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, readable by its owner only."""
-    from pathlib import Path
-
-    target = Path(path).expanduser()
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ExpectError(f"cannot write {target}: {exc.strerror}") from None
 
 
 def backup(store: Store, file: str | None, now: int) -> Path:

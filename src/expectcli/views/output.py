@@ -220,7 +220,7 @@ class Output:
         else:
             self.stream.write(text)
 
-    def line(self, *spans: tuple[str, str], soft_wrap: bool = False, style: str = "") -> None:
+    def line(self, *spans: tuple[str, str], style: str = "") -> None:
         """One line (or several, split at newlines), never wrapped by us: prose is left to the terminal."""
         self.write(self.render(list(spans), style) + "\n")
 

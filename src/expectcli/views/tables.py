@@ -112,7 +112,7 @@ def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
         last = timefmt.short(status.last_update, settings, now) if status.last_update else "none sent yet"
         out.line(("Status update owed to ", "bold red"), *user(status.client, "bold red"),
                  (f" — every {status.every}, last: {last}, due {timefmt.short(status.due, settings, now)}"
-                  f" ({timefmt.relative(status.due, now)}); `expect brief {status.client}`", ""), soft_wrap=True)  # fmt: skip
+                  f" ({timefmt.relative(status.due, now)}); `expect brief {status.client}`", ""))  # fmt: skip
 
 
 def report(out: Output, rep, settings: Settings) -> None:
@@ -125,7 +125,7 @@ def report(out: Output, rep, settings: Settings) -> None:
             ("Status update owed to ", "bold red"), *user(", ".join(s.client for s in rep.updates_owed), "bold red")
         )
     if rep.totals.total == 0:
-        out.line((fmt.empty_line(rep, settings), ""), soft_wrap=True)
+        out.line((fmt.empty_line(rep, settings), ""))
         return
     t = rep.totals
     summary = [

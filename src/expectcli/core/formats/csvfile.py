@@ -28,7 +28,6 @@ from expectcli.errors import BadInput
 
 HEADER = ("id", "title", "client", "kind", "tags", "promised_at", "due", "first_due", "delivered_at", "released_at",
           "outcome", "criteria")  # fmt: skip
-REQUIRED = ("title", "client", "due")
 DELIMITERS = (",", ";", "\t")
 MOVE_REASON = "moved before the import (the CSV gives no reason)"
 _GUARDED = "=+-@\t\r"
