@@ -27,6 +27,23 @@ from typer.testing import CliRunner, Result
 from expectcli.cli.app import app
 from expectcli.storage.store import sqlite_path
 
+
+def _compile_bytecode() -> None:
+    """Keep compiled bytecode even where `PYTHONDONTWRITEBYTECODE` is set (as on the
+    development machine): the tests start hundreds of `expect` processes, each of which would
+    otherwise compile the package from source again, and pytest would rewrite the asserts of
+    every test module again in every worker. Both caches live in `__pycache__` folders, which
+    git ignores, and are checked against the sources' times as usual."""
+    import compileall
+
+    import expectcli
+
+    sys.dont_write_bytecode = False  # pytest then caches the test modules it rewrites
+    compileall.compile_dir(os.path.dirname(expectcli.__file__), quiet=1)
+
+
+_compile_bytecode()
+
 # A Wednesday morning in Berlin: 2026-11-25 10:00 CET (09:00 UTC).
 NOW = "2026-11-25T10:00:00+01:00"
 
