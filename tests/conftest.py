@@ -39,7 +39,7 @@ def _compile_bytecode() -> None:
     import expectcli
 
     sys.dont_write_bytecode = False  # pytest then caches the test modules it rewrites
-    compileall.compile_dir(os.path.dirname(expectcli.__file__), quiet=1)
+    compileall.compile_dir(os.path.dirname(expectcli.__file__), quiet=2)  # a read-only tree: no cache, no noise
 
 
 _compile_bytecode()
