@@ -32,7 +32,10 @@ WIDTH, HEIGHT = 1000, 1400
 PAGE_TROUBLE = ("CONSOLE", "net::ERR", "Uncaught", "Content Security Policy", "Failed to load", "Refused to")
 
 STEPS = [  # (now, arguments)
-    ("2026-11-16 09:00", ["promise", "Draft proposal", "--to", "acme", "--due", "2026-11-17 17:00", "--tag", "internal"]),
+    (
+        "2026-11-16 09:00",
+        ["promise", "Draft proposal", "--to", "acme", "--due", "2026-11-17 17:00", "--tag", "internal"],
+    ),
     ("2026-11-17 12:00", ["done", "1", "--note", "internal note"]),
     ("2026-11-16 09:00", ["promise", "Workshop slides", "--to", "acme", "--due", "2026-11-18 17:00"]),
     ("2026-11-18 10:00", ["move", "2", "2026-11-20 17:00", "--reason", "the scope grew: module B & C"]),
