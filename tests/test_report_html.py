@@ -8,6 +8,7 @@ library: balanced tags, one inline SVG chart, no script, nothing fetched, user t
 from __future__ import annotations
 
 import re
+from dataclasses import make_dataclass, replace
 from html.parser import HTMLParser
 
 import pytest
@@ -16,9 +17,11 @@ from hypothesis import strategies as st
 
 from budget import examples
 from expectcli.core import periods
+from expectcli.core import report as core
 from expectcli.core.config import Settings
 from expectcli.core.report import Broken, ClientScore, Counts, Reckoned, Renegotiation, Report, TrendPoint, for_client
 from expectcli.core.textsafe import printable
+from expectcli.errors import BadInput
 from expectcli.views import report_html
 
 SCRIPT_TITLE = "<script>alert(1)</script>"
@@ -299,9 +302,18 @@ def test_hostile_titles_and_reasons_stay_text(title, reason, client_report):
 
 def test_a_for_client_report_needs_its_client():
     built = sample_report("x", "y", False)
-    from dataclasses import replace
-
-    from expectcli.errors import BadInput
-
     with pytest.raises(BadInput):
         for_client(replace(built, client=None))
+
+
+def test_a_count_the_report_gains_shows_in_the_scorecard_without_a_change_here(monkeypatch):
+    """Another figure added to `Counts` (say, early deliveries) is a column of the HTML scorecard."""
+    wider = make_dataclass("Counts", [("early", int, 0)], bases=(Counts,), frozen=True)
+    monkeypatch.setattr(report_html, "Counts", wider)
+    monkeypatch.setattr(core, "Counts", wider)
+    assert report_html.count_columns()[-1] == "early"
+    built = sample_report("x", "y", False)
+    scored = [ClientScore("acme", wider(kept=1, early=3))]
+    page = report_html.render(replace(built, totals=wider(kept=1, early=3), clients=scored), BERLIN)
+    check_page(page)
+    assert '<th class="num">Early</th>' in page and "<dt>Early</dt><dd>3</dd>" in page

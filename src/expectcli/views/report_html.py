@@ -216,8 +216,8 @@ SECTIONS: tuple[Callable[[Report, Settings], str], ...] = (
 
 
 def count_columns() -> list[str]:
-    """The counts a report carries: the outcomes, then any further count `Counts` has."""
-    extra = [f.name for f in fields(Counts) if f.name not in fmt.COLUMNS]
+    """The counts a report carries: the outcomes, then any further count (int) `Counts` has."""
+    extra = [f.name for f in fields(Counts) if f.name not in fmt.COLUMNS and f.type in (int, "int")]
     return [*fmt.COLUMNS, *extra]
 
 
