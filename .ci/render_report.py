@@ -189,7 +189,7 @@ def main() -> int:
         if problems:
             print("\n".join(["the client's HTML report did not render cleanly:", *problems, "-- stdout:", stdout]))
             return 1
-        print(f"   {chromium()} rendered the client's report: {folder / 'report.png'} (kept: {keep is not None})")
+        print(f"   {chromium()} rendered the client's report cleanly" + (f": {folder / 'report.png'}" if keep else ""))
         return 0
 
 
