@@ -123,6 +123,13 @@ def test_asks_are_exported_with_their_events_and_blocked_promises_name_them(ledg
     assert other.json("export")["asks"] == exported["asks"]
 
 
+def test_csv_and_ics_exports_list_promises_only(ledger):
+    rows = ledger.ok("export", "--format", "csv").stdout.splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["1", "2", "3", "4"]
+    calendar = ledger.ok("export", "--format", "ics").stdout
+    assert "SOW" not in "".join(rows) and "SOW" not in calendar and "data room" not in calendar
+
+
 def test_the_ask_ids_stay_taken_after_a_restore(ledger, other, tmp_path):
     """The promises' id generator follows the restored asks (8 is the highest id)."""
     exported = ledger.json("export")
