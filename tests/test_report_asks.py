@@ -120,3 +120,13 @@ def test_the_median_wait_is_the_median(cli, waits):
     data = cli.json("report", "--week")
     assert data["totals"]["asks"]["median_wait_hours"] == statistics.median(waits)
     assert data["clients"][0]["asks"]["median_wait_hours"] == statistics.median(waits)
+
+
+def test_asks_answered_in_a_period_without_promises_are_still_shown(cli):
+    cli.promise("Next month", due="2026-12-18")
+    add_ask(cli, "acme", "the data", "2026-11-23T09:00:00+01:00", received_at="2026-11-23T14:30:00+01:00")
+    text = cli.ok("report", "--week", "--format", "markdown").stdout
+    assert "No promises fall in the week" in text and "| acme | 1 | 0 | 5.5 h |" in text
+    table = cli.ok("report", "--week").stdout
+    assert "No promises fall in the week" in table and "Asks answered by clients" in table
+    assert [c["client"] for c in cli.json("report", "--week")["clients"]] == ["acme"]

@@ -57,7 +57,6 @@ V2_EVENT_KINDS = tuple(dict.fromkeys(V2_PROMISE_EVENTS + CLIENT_EVENTS))
 PROMISE_EVENTS = (*V2_PROMISE_EVENTS, "paused", "resumed")  # version 3: a promise's clock waits on an ask
 ASK_EVENTS = ("asked", "received", "voided")
 EVENT_KINDS = tuple(dict.fromkeys(PROMISE_EVENTS + CLIENT_EVENTS + ASK_EVENTS))
-ASK_STATES = ("waiting", "received", "voided")
 
 
 class DocumentError(BadInput):

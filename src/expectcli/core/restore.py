@@ -4,14 +4,14 @@ ledger it came from.
 Into an empty ledger (no client, command, promise, ask or event yet) the document is written
 verbatim: the commands with their authors, the clients, promises, asks and every event with
 their ids, and the id sequences continue after the highest (the promises' after the highest
-promise or ask: they share it). State is then folded from the events
-by the journal's own fold, never copied from the file; and, still inside the transaction,
-the ledger is exported again and must give the document back — a document whose stated state
-(a title, a client's terms) is not what its events give is refused, naming the place.
+promise or ask: they share it). State is then folded from the events by the journal's own
+fold, never copied from the file; and, still inside the transaction, the ledger is exported
+again and must give the document back — a document whose stated state (a title, a client's
+terms, an ask's state) is not what its events give is refused, naming the place.
 
 Into a ledger that is not empty, a document adds nothing: each of its promises, asks,
-clients, commands and events must already be there with the same id and content (the ledger may have
-more: it moved on since the export), and then the import counts them as skipped. One that is
+clients, commands and events must already be there with the same id and content (the ledger
+may have more: it moved on since the export), and then the import counts them as skipped. One that is
 missing or different is refused, naming it, and nothing is written: ids are never reused or
 renumbered, and nothing in a file is merged with anything else, however alike. A document of
 another ledger is restored into a new, empty one.

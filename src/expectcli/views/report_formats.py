@@ -120,7 +120,7 @@ def to_markdown(report: Report, settings: Settings) -> str:
     owed = [f"**Status update owed** to {', '.join(markdown_literal(s.client) for s in report.updates_owed)}.", ""]
     lines += owed if report.updates_owed else []
     if report.totals.total == 0:
-        return "\n".join(lines + [empty_line(report, settings), ""])
+        return "\n".join(lines + [empty_line(report, settings), *asks_markdown(report, settings), ""])
     t = report.totals
     lines += [
         f"**Kept rate {percent(t.kept_rate)}** · on-time rate {percent(t.on_time_rate)} · "

@@ -126,6 +126,7 @@ def report(out: Output, rep, settings: Settings) -> None:
         )
     if rep.totals.total == 0:
         out.line((fmt.empty_line(rep, settings), ""), soft_wrap=True)
+        _asks(out, rep, settings)
         return
     t = rep.totals
     summary = [
