@@ -123,6 +123,16 @@ def test_asks_are_exported_with_their_events_and_blocked_promises_name_them(ledg
     assert other.json("export")["asks"] == exported["asks"]
 
 
+def test_a_deadline_given_in_business_days_keeps_its_basis(ledger, other, tmp_path):
+    exported = ledger.json("export")
+    exported["promises"][0]["events"][0]["basis"] = "bd"
+    exported["promises"][0]["events"][1]["basis"] = "bd"  # its move
+    other.ok("import", str(write(tmp_path, exported)))
+    again = other.json("export")
+    assert [e.get("basis") for e in again["promises"][0]["events"][:3]] == ["bd", "bd", None]
+    assert without_stamp(again) == without_stamp(exported)
+
+
 def test_csv_and_ics_exports_list_promises_only(ledger):
     rows = ledger.ok("export", "--format", "csv").stdout.splitlines()
     assert [row.split(",")[0] for row in rows[1:]] == ["1", "2", "3", "4"]
