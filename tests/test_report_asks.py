@@ -130,3 +130,12 @@ def test_asks_answered_in_a_period_without_promises_are_still_shown(cli):
     table = cli.ok("report", "--week").stdout
     assert "No promises fall in the week" in table and "Asks answered by clients" in table
     assert [c["client"] for c in cli.json("report", "--week")["clients"]] == ["acme"]
+
+
+def test_the_asks_of_a_merged_client_count_as_the_one_it_was_merged_into(answered):
+    answered.ok("client", "merge", "globex", "acme", now="2026-11-25T09:30:00+01:00")
+    data = answered.json("report", "--week")
+    assert [c["client"] for c in data["clients"] if c["asks"]["answered"]] == ["acme"]
+    assert data["clients"][0]["asks"] == {"answered": 3, "answered_late": 2, "median_wait_hours": 47.0}
+    assert [a["client"] for a in data["asks_late"]] == ["acme", "acme"]
+    assert [n["title"] for n in answered.json("brief", "acme")["needs"]] == ["the budget", "the sign-off"]

@@ -102,7 +102,9 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
 def _asks(tx, client: int, since: int) -> tuple[list[Need], list[Need]]:
     """The client's asks still waiting (those needed soonest first, then those with no date,
     oldest first), and those received since `since`."""
-    columns = "a.id, a.title, a.asked_at, a.needed_by, a.received_at FROM ask a WHERE a.client_id = :client"
+    # A client's asks include those of clients merged into it, as its promises do.
+    columns = ("a.id, a.title, a.asked_at, a.needed_by, a.received_at FROM ask a WHERE a.client_id IN"
+               " (SELECT m.id FROM client m WHERE m.id = :client OR m.merged_into = :client)")  # fmt: skip
     waiting = tx.all(
         f"SELECT {columns} AND a.state = 'waiting'"
         " ORDER BY CASE WHEN a.needed_by IS NULL THEN 1 ELSE 0 END, a.needed_by, a.asked_at, a.id",

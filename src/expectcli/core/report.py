@@ -346,15 +346,16 @@ def _last_updates(tx, period: Period, scope: dict) -> dict[str, int]:
 # An ask answered in the period: received (and not undone) at a time in [:start, :end).
 _ANSWERED = "a.state = 'received' AND a.received_at >= :start AND a.received_at < :end"
 _LATE = "CASE WHEN a.needed_by IS NOT NULL AND a.received_at > a.needed_by THEN 1 ELSE 0 END"
+# An ask of a client merged into another counts as that one's (as its promises do).
+_ASK_CLIENT = "ask a JOIN client o ON o.id = a.client_id JOIN client c ON c.id = COALESCE(o.merged_into, o.id)"
 
 
 def _asks(tx, period: Period, scope: dict) -> tuple[dict[str, AskFigures], AskFigures, list[AskLate]]:
     """The asks answered in the period: figures per client and in all, and the late ones."""
-    narrow = " AND a.client_id = :client" if "client" in scope else ""
+    narrow = " AND c.id = :client" if "client" in scope else ""
     params = {**scope, "start": period.start, "end": period.end}
     counted = tx.all(
-        f"SELECT c.handle, COUNT(*), SUM({_LATE}) FROM ask a JOIN client c ON c.id = a.client_id"
-        f" WHERE {_ANSWERED}{narrow} GROUP BY c.handle",
+        f"SELECT c.handle, COUNT(*), SUM({_LATE}) FROM {_ASK_CLIENT} WHERE {_ANSWERED}{narrow} GROUP BY c.handle",
         params,
     )
     medians = dict(tx.all(_median_wait("c.handle", narrow), params))
@@ -371,8 +372,8 @@ def _asks(tx, period: Period, scope: dict) -> tuple[dict[str, AskFigures], AskFi
     late = [
         AskLate(*row)
         for row in tx.all(
-            "SELECT a.id, a.title, c.handle, a.asked_at, a.needed_by, a.received_at FROM ask a"
-            f" JOIN client c ON c.id = a.client_id WHERE {_ANSWERED}{narrow} AND {_LATE} = 1"
+            f"SELECT a.id, a.title, c.handle, a.asked_at, a.needed_by, a.received_at FROM {_ASK_CLIENT}"
+            f" WHERE {_ANSWERED}{narrow} AND {_LATE} = 1"
             " ORDER BY a.received_at, a.id",
             params,
         )
@@ -390,7 +391,7 @@ def _median_wait(group: str, narrow: str) -> str:
         f" SELECT {group} AS grp, a.received_at - a.asked_at AS wait,"
         f" ROW_NUMBER() OVER ({partition} ORDER BY a.received_at - a.asked_at, a.id) AS n,"
         f" COUNT(*) OVER ({partition}) AS total"
-        f" FROM ask a JOIN client c ON c.id = a.client_id WHERE {_ANSWERED}{narrow}"
+        f" FROM {_ASK_CLIENT} WHERE {_ANSWERED}{narrow}"
         ") ranked WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY grp"
     )
 

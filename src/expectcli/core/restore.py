@@ -97,7 +97,10 @@ def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> 
     for ask in doc.asks:
         _insert(tx, "ask", {"id": ask.id, "client_id": client_ids[ask.client], "title": ask.title,
                             "asked_at": ask.asked_at, "state": "waiting"})  # fmt: skip
-        events += [(event, None, client_ids[ask.client], ask.id) for event in ask.events]
+        # As the ask commands write them: `asked` and `received` name the ask; an undo of one
+        # names only its target (and, as for a client's event, the client).
+        events += [(event, None, client_ids[ask.client], None if event.kind == "voided" else ask.id)
+                   for event in ask.events]  # fmt: skip
     for event, promise_id, client_id, ask_id in sorted(events, key=lambda item: item[0].id):
         row = event.model_dump(context={"raw": True})
         command = row.pop("command")
@@ -118,8 +121,8 @@ def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> 
 
 def refold_ask(tx: Tx, ask_id: int) -> None:
     """Store what an ask's events give it: its title, when it was asked and by when it is
-    needed from its `asked` event; its state from its live events (no live `asked`: voided;
-    a live `received`: received, at that event's time; else waiting).
+    needed from its `asked` event; its state from its live events (no live `asked`: voided,
+    with no receipt; a live `received`: received, at that event's time; else waiting).
 
     The ask commands' own fold does the same when they land; this one is what a restore
     checks a document against."""
@@ -135,6 +138,7 @@ def refold_ask(tx: Tx, ask_id: int) -> None:
         {"id": ask_id},
     )
     state = "voided" if not live else "received" if received is not None else "waiting"
+    received = received if state == "received" else None
     title, asked_at, needed_by = asked if asked is not None else (None, None, None)
     tx.execute(
         "UPDATE ask SET title = COALESCE(:title, title), asked_at = COALESCE(:asked_at, asked_at),"
