@@ -19,7 +19,7 @@ too, and `asks_late` lists the late ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from expectcli.core import clients, outcomes, periods
 from expectcli.core.config import Settings
@@ -28,6 +28,7 @@ from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
 from expectcli.core.periods import Period
 from expectcli.core.queries import LIVE, client_id
 from expectcli.core.validate import normalise_handle
+from expectcli.errors import BadInput
 
 TREND_PERIODS = 8
 
@@ -159,6 +160,7 @@ class Report:
     nps: int | None = None  # over all feedback recorded in the period
     updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
     promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
+    for_client: bool = False  # the version to send the client (`for_client`): views leave out ids
     asks: AskFigures = field(default_factory=AskFigures)  # all asks answered in the period
     asks_late: list[AskLate] = field(default_factory=list)  # those answered late, in the order received
 
@@ -398,3 +400,19 @@ def _median_wait(group: str, narrow: str) -> str:
 
 def _seconds(value) -> float | None:
     return None if value is None else float(value)
+
+
+def for_client(report: Report) -> Report:
+    """The report to send its client (`report --client C --for-client`).
+
+    `build` with a client already narrows every part to that client: its counts, trend,
+    broken promises, moves and their reasons (as they were given), and no other client's name
+    or totals. This leaves out what is ours, not theirs: the NPS (our reading of their
+    scores), the update cadence and owed updates, the last-update dates, and whether the rest
+    of the ledger is empty. Views of a report marked `for_client` also leave out promise ids,
+    which number every client's promises in one sequence (so they tell how much else is
+    going on) and mean nothing to the client. Notes and tags are in no report."""
+    if report.client is None:
+        raise BadInput("--for-client needs --client: the report to send one client")
+    scores = [replace(s, nps=None, last_update=None, update_overdue=False) for s in report.clients]
+    return replace(report, clients=scores, nps=None, updates_owed=[], ledger_empty=False, for_client=True)
