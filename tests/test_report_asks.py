@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
 from datetime import datetime, timedelta
 
@@ -139,3 +140,21 @@ def test_the_asks_of_a_merged_client_count_as_the_one_it_was_merged_into(answere
     assert data["clients"][0]["asks"] == {"answered": 3, "answered_late": 2, "median_wait_hours": 47.0}
     assert [a["client"] for a in data["asks_late"]] == ["acme", "acme"]
     assert [n["title"] for n in answered.json("brief", "acme")["needs"]] == ["the budget", "the sign-off"]
+
+
+def test_ask_figures_in_html_and_in_the_clients_report(answered):
+    from html.parser import HTMLParser
+
+    page = answered.ok("report", "--week", "--format", "html").stdout
+    HTMLParser().feed(page)
+    assert "<h2>Asks answered</h2>" in page and "<h2>Asks answered late</h2>" in page
+    assert "<td>the signed SOW</td>" in page and "<td>access</td>" in page and ">4.1 days</td>" in page
+    mine = answered.ok("report", "--week", "--client", "acme", "--for-client", "--format", "html").stdout
+    assert "<td>the signed SOW</td>" in mine and "access" not in mine and "globex" not in mine
+    assert '<th class="num">#</th>' not in mine and "<td>All</td>" not in mine
+    markdown = answered.ok("report", "--week", "--client", "acme", "--for-client", "--format", "markdown").stdout
+    assert "| acme | 2 | 1 | 4.1 days |" in markdown and "| the signed SOW |" in markdown
+    assert "| 2 |" not in markdown.replace("| acme | 2 |", "") and "**All**" not in markdown
+    table = answered.ok("report", "--week", "--client", "acme", "--for-client").stdout
+    assert "the signed SOW" in table and "All" not in table and not re.search(r"^\s*2\s+acme", table, re.M)
+    assert answered.json("report", "--week", "--client", "acme", "--for-client")["asks_late"][0]["id"] is None

@@ -251,7 +251,7 @@ def asks_markdown(report: Report, settings: Settings) -> list[str]:
     when = lambda moment: timefmt.short(moment, settings, report.as_of)  # noqa: E731
     lines = ["", "### Asks answered by clients", "", "| Client | Answered | Late | Median wait |", "|---|--:|--:|--:|"]
     rows = [(markdown_literal(s.client), s.asks) for s in report.clients if s.asks.answered]
-    for client, figures in [*rows, ("**All**", report.asks)]:
+    for client, figures in [*rows, *([] if report.for_client else [("**All**", report.asks)])]:
         lines.append(f"| {client} | {figures.answered} | {figures.answered_late} | {wait(figures.median_wait)} |")
     if report.asks_late:
         lines += ["", "### Asks answered late", "", "| # | Client | Ask | Needed by | Received | How late |",

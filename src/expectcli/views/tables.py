@@ -199,7 +199,8 @@ def _asks(out: Output, rep, settings: Settings) -> None:
     when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
     answered = Table(Column("Client"), Column("Answered", "right"), Column("Late", "right"),
                      Column("Median wait", "right"), title="Asks answered by clients", title_style="bold")  # fmt: skip
-    for client, figures in [(user(s.client), s.asks) for s in rep.clients if s.asks.answered] + [("All", rep.asks)]:
+    rows = [(user(s.client), s.asks) for s in rep.clients if s.asks.answered]
+    for client, figures in rows + ([] if rep.for_client else [("All", rep.asks)]):
         answered.add_row(client, str(figures.answered), str(figures.answered_late), fmt.wait(figures.median_wait))
     out.blank()
     out.table(answered)
