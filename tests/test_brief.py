@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from asks_fixture import add_ask, undo
+
 
 @pytest.fixture
 def week(cli):
@@ -95,3 +97,64 @@ def test_brief_escapes_markdown_in_user_text(cli):
 def test_brief_of_an_unknown_client_is_refused(cli):
     out = cli("brief", "nobody")
     assert out.exit_code == 2 and "no client nobody" in out.stderr
+
+
+# -- what we need from you (asks) -------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(week):
+    """Acme owes a signed SOW (late), data (due Friday noon) and feedback (no date); its
+    sign-off came in yesterday, a logo file before the last update; globex owes something too."""
+    cli, _ = week
+    add_ask(cli, "acme", "the signed SOW", "2026-11-16T10:00:00+01:00", needed_by="2026-11-23T17:00:00+01:00")
+    add_ask(cli, "acme", "feedback on the draft", "2026-11-17T10:00:00+01:00")
+    add_ask(cli, "acme", "the *sales* data", "2026-11-24T10:00:00+01:00", needed_by="2026-11-27T12:00:00+01:00")
+    add_ask(cli, "acme", "the sign-off", "2026-11-18T10:00:00+01:00", received_at="2026-11-24T16:00:00+01:00")
+    add_ask(cli, "acme", "the logo file", "2026-11-16T10:00:00+01:00", received_at="2026-11-20T16:00:00+01:00")
+    add_ask(cli, "globex", "their budget", "2026-11-16T10:00:00+01:00")
+    return cli
+
+
+def test_the_brief_says_what_we_need_from_the_client(waiting):
+    text = waiting.ok("brief", "acme").stdout
+    assert (
+        "**What we need from you**\n"
+        "- the signed SOW, asked Mon 16 Nov, needed by Mon 23 Nov — 2 days ago\n"
+        "- the \\*sales\\* data, asked Tue 24 Nov, needed by Fri 27 Nov 12:00\n"
+        "- feedback on the draft, asked Tue 17 Nov\n"
+        "\n"
+        "**Received, thank you**\n"
+        "- the sign-off, received Tue 24 Nov\n"
+        "\n"
+        "**Cancelled by agreement**\n"
+    ) in text
+    assert "logo" not in text and "budget" not in text  # received before the last update; another client's
+
+
+def test_the_needs_in_json(waiting):
+    data = waiting.json("brief", "acme")
+    assert data["needs"] == [
+        {"id": 7, "title": "the signed SOW", "asked_at": "2026-11-16T10:00:00+01:00",
+         "needed_by": "2026-11-23T17:00:00+01:00", "late": True},
+        {"id": 9, "title": "the *sales* data", "asked_at": "2026-11-24T10:00:00+01:00",
+         "needed_by": "2026-11-27T12:00:00+01:00", "late": False},
+        {"id": 8, "title": "feedback on the draft", "asked_at": "2026-11-17T10:00:00+01:00", "needed_by": None,
+         "late": False},
+    ]  # fmt: skip
+    assert [(n["id"], n["received_at"]) for n in data["received"]] == [(10, "2026-11-24T16:00:00+01:00")]
+    assert "**What we need from you**" in data["markdown"]
+
+
+def test_a_brief_with_only_asks_is_not_empty(cli):
+    add_ask(cli, "acme", "the signed SOW", "2026-11-24T10:00:00+01:00", needed_by="2027-01-08T17:00:00+01:00")
+    text = cli.ok("brief", "acme").stdout
+    assert "Nothing is open" not in text
+    assert "- the signed SOW, asked Tue 24 Nov, needed by Fri 8 Jan 2027\n" in text
+
+
+def test_an_undone_ask_is_not_asked_for(cli):
+    cli.promise("Report", due="fri")
+    add_ask(cli, "acme", "the signed SOW", "2026-11-24T10:00:00+01:00")
+    undo(cli, now="2026-11-24T10:01:00+01:00")
+    assert "What we need" not in cli.ok("brief", "acme").stdout and cli.json("brief", "acme")["needs"] == []

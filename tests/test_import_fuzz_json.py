@@ -3,8 +3,10 @@ refuses it with one line (exit 2) writing nothing, and every view of what it res
 Exit status 70 (a bug) never happens.
 
 The documents start from a real export — several clients, look-alike promises, moves, a
-delivery, a release and a reopen, edits, a rename, a merge, feedback and undos — and each
-example changes one to three things in it: a value set to something hostile (wrong types,
+delivery, a release and a reopen, edits, a rename, a merge, feedback, undos, and asks (one
+received that paused a promise, one waiting, one undone) — and each example changes one to
+three things in it (or, in the asks' own test, one to three things of the asks and of the
+events that name them): a value set to something hostile (wrong types,
 ids out of range, dates in year 1 or 9999, unknown kinds, markup, escapes, bidi controls,
 lone surrogates), a key removed, a list item doubled or dropped.
 """
@@ -32,6 +34,7 @@ HOSTILE = [
     "Mars/Base", "Europe/Berlin", "25:00-26:00", "09:00-17:00", "XX", "DE-BY", "4h", "1bd", "none",
     "voided", "promised", "delivered", "moved", "feedback", "terms", "merged", "renamed", "edited",
     "acme", "globex-uk", "initech", "ACME", "deliverable", "errand",
+    "asked", "received", "paused", "resumed", "waiting", "bd", 6, 7, 8, 9,
     [], {}, [1, 2], ["sales", "sales"], {"client": [1, 99]}, '{"client": [1, 2]}', '{"from": "a", "to": "b"}',
     '{"timezone": "Mars/Base"}', '{"into_id": 1, "events": [999]}', "[1, 2]", "{",
 ]  # fmt: skip
@@ -70,11 +73,16 @@ def like(value):
     return st.sampled_from(HOSTILE)
 
 
+def about_asks(path: tuple) -> bool:
+    """A place in an ask, or in a promise's event naming one."""
+    return path[:1] == ("asks",) or "ask" in path
+
+
 @st.composite
-def mutated(draw, base: dict):
+def mutated(draw, base: dict, where=lambda path: True):
     doc = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
-        places = [path for path in paths(doc) if path]
+        places = [path for path in paths(doc) if path and where(path)] or [path for path in paths(doc) if path]
         path = draw(st.sampled_from(places))
         parent, key = at(doc, path[:-1]), path[-1]
         action = draw(st.sampled_from(["set", "set", "like", "like", "like", "delete", "double", "text"]))
@@ -105,7 +113,8 @@ def base(tmp_path_factory) -> dict:
 VIEWS = [
     ["list", "--all"], ["list", "--all", "--json"], ["due"], ["due", "--count"], ["show", "1"], ["show", "2"],
     ["show", "4", "--json"], ["log", "--limit", "50"], ["report", "--last-week"], ["report", "--month", "--json"],
-    ["brief", "acme"], ["brief", "globex-uk"], ["client", "list"], ["client", "show", "acme"], ["export"],
+    ["brief", "acme"], ["brief", "globex-uk"], ["brief", "acme", "--json"], ["report", "--month", "--format", "csv"],
+    ["report", "--month", "--format", "markdown"], ["client", "list"], ["client", "show", "acme"], ["export"],
     ["export", "--format", "csv"], ["export", "--format", "ics"],
 ]  # fmt: skip
 
@@ -142,6 +151,13 @@ def import_and_look(base: dict, doc: dict, fuzzed: bool = True) -> None:
 @given(data=st.data())
 def test_fuzzed_documents_are_restored_or_refused_never_a_crash(base, data):
     import_and_look(base, data.draw(mutated(base)))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_asks_are_restored_or_refused_never_a_crash(base, data):
+    assert [a["id"] for a in base["asks"]] == [6, 7, 8]
+    import_and_look(base, data.draw(mutated(base, about_asks)))
 
 
 @pytest.mark.slow

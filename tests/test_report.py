@@ -58,6 +58,7 @@ def test_last_week_totals_and_rates(history):
     assert report["totals"] == {
         "kept": 2, "renegotiated": 1, "late": 1, "missed": 2, "released": 1, "open": 0,
         "kept_rate": 0.5, "on_time_rate": pytest.approx(2 / 6), "nps": None,
+        "asks": {"answered": 0, "answered_late": 0, "median_wait_hours": None},
     }  # fmt: skip
 
 
@@ -72,7 +73,7 @@ def test_per_client_scorecard_is_worst_first(history):
     assert initech["released"] == 1 and initech["kept_rate"] is None and initech["on_time_rate"] is None
     assert all(c["nps"] is None and c["last_update"] is None and c["update_overdue"] is False for c in clients)
     assert set(globex) == {"client", "kept", "renegotiated", "late", "missed", "released", "open", "kept_rate",
-                           "on_time_rate", "nps", "last_update", "update_overdue"}  # fmt: skip
+                           "on_time_rate", "nps", "last_update", "update_overdue", "asks"}  # fmt: skip
 
 
 def test_broken_promises_with_slip_from_the_break_point(history):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from asks_fixture import add_ask, undo
 from conftest import Cli, fresh_ledger, sqlite_only
 from expectcli.core import document
 
@@ -35,7 +36,8 @@ def other(tmp_path, config_file):
 
 def build(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """A ledger of two authors with several clients, look-alike promises, moves, a delivery,
-    a release and a reopen, edits, notes, feedback, terms, a rename, a merge and undos."""
+    a release and a reopen, edits, notes, feedback, terms, a rename, a merge and undos; and
+    asks: one received that blocked a promise, one waiting, one undone (ids 6, 7, 8)."""
     monkeypatch.setenv("EXPECT_AUTHOR", "ann@laptop")
     made = "2026-11-16T09:00:00+01:00"
     cli.ok("client", "add", "acme", "--name", "Acme Corp", now=made)
@@ -65,6 +67,12 @@ def build(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     cli.ok("brief", "acme", "--sent", now="2026-11-23T17:00:00+01:00")
     cli.promise("Undone promise", due="2026-11-30", now="2026-11-24T09:00:00+01:00")  # 5
     cli.ok("undo", now="2026-11-24T09:01:00+01:00")
+    add_ask(cli, "acme", "the signed SOW", "2026-11-24T10:00:00+01:00", needed_by="2026-11-24T17:00:00+01:00",
+            received_at="2026-11-24T18:30:00+01:00", received_recorded_at="2026-11-25T08:00:00+01:00",
+            blocks=(4,))  # 6, received late  # fmt: skip
+    add_ask(cli, "globex-uk", "access to the data room", "2026-11-24T11:00:00+01:00")  # 7, waiting
+    add_ask(cli, "acme", "feedback on the draft", "2026-11-24T12:00:00+01:00", needed_by="2026-11-27T17:00:00+01:00")
+    undo(cli, now="2026-11-24T12:01:00+01:00")  # 8, undone
     return cli
 
 
@@ -84,7 +92,8 @@ def write(tmp_path: Path, content: dict | str, name: str = "ledger.json") -> Pat
 
 def test_export_then_restore_gives_the_same_document(ledger, other, tmp_path):
     exported = ledger.json("export")
-    assert exported["format"] == "expect-ledger" and exported["version"] == 2
+    assert exported["format"] == "expect-ledger" and exported["version"] == 3
+    assert [(a["id"], a["state"]) for a in exported["asks"]] == [(6, "received"), (7, "waiting"), (8, "voided")]
     out = other.ok("import", str(write(tmp_path, exported)))
     assert out.stdout == "Added 5 promises, skipped 0 already in the ledger.\n"
     assert without_stamp(other.json("export")) == without_stamp(exported)
@@ -92,6 +101,51 @@ def test_export_then_restore_gives_the_same_document(ledger, other, tmp_path):
     for view in (["list", "--all"], ["client", "list"], ["report", "--last-week"], ["log", "--limit", "500"]):
         assert other.json(*view) == ledger.json(*view), view
     assert other.json("show", "5")["outcome"] == "voided"
+
+
+def test_asks_are_exported_with_their_events_and_blocked_promises_name_them(ledger, other, tmp_path):
+    exported = ledger.json("export")
+    sow, room, undone = exported["asks"]
+    assert {key: value for key, value in sow.items() if key != "events"} == {
+        "id": 6, "client": "acme", "title": "the signed SOW", "asked_at": "2026-11-24T10:00:00+01:00",
+        "needed_by": "2026-11-24T17:00:00+01:00", "received_at": "2026-11-24T18:30:00+01:00", "state": "received",
+    }  # fmt: skip
+    assert [(e["kind"], e.get("effective_at"), e.get("due")) for e in sow["events"]] == [
+        ("asked", "2026-11-24T10:00:00+01:00", "2026-11-24T17:00:00+01:00"),
+        ("received", "2026-11-24T18:30:00+01:00", None),
+    ]
+    assert sow["events"][1]["recorded_at"] == "2026-11-25T08:00:00+01:00"
+    assert "needed_by" not in room and room["state"] == "waiting" and room["client"] == "globex-uk"
+    assert [e["kind"] for e in undone["events"]] == ["asked", "voided"] and undone["state"] == "voided"
+    blocked = exported["promises"][3]
+    assert [(e["kind"], e.get("ask")) for e in blocked["events"]][-2:] == [("paused", 6), ("resumed", 6)]
+    other.ok("import", str(write(tmp_path, exported)))
+    assert other.json("export")["asks"] == exported["asks"]
+
+
+def test_a_deadline_given_in_business_days_keeps_its_basis(ledger, other, tmp_path):
+    exported = ledger.json("export")
+    exported["promises"][0]["events"][0]["basis"] = "bd"
+    exported["promises"][0]["events"][1]["basis"] = "bd"  # its move
+    other.ok("import", str(write(tmp_path, exported)))
+    again = other.json("export")
+    assert [e.get("basis") for e in again["promises"][0]["events"][:3]] == ["bd", "bd", None]
+    assert without_stamp(again) == without_stamp(exported)
+
+
+def test_csv_and_ics_exports_list_promises_only(ledger):
+    rows = ledger.ok("export", "--format", "csv").stdout.splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["1", "2", "3", "4"]
+    calendar = ledger.ok("export", "--format", "ics").stdout
+    assert "SOW" not in "".join(rows) and "SOW" not in calendar and "data room" not in calendar
+
+
+def test_the_ask_ids_stay_taken_after_a_restore(ledger, other, tmp_path):
+    """The promises' id generator follows the restored asks (8 is the highest id)."""
+    exported = ledger.json("export")
+    exported["asks"] = exported["asks"][:1] + exported["asks"][2:]  # 6 and 8: a gap stays a gap
+    other.ok("import", str(write(tmp_path, exported)))
+    assert other.promise("After the asks", due="fri") == 9
 
 
 def test_look_alike_promises_stay_two_with_their_ids(ledger, other, tmp_path):
@@ -123,10 +177,10 @@ def test_ids_continue_after_the_highest(ledger, other, tmp_path):
     exported = ledger.json("export")
     other.ok("import", str(write(tmp_path, exported)))
     last_event = max(
-        e["id"] for section in ("clients", "promises") for item in exported[section] for e in item["events"]
+        e["id"] for section in ("clients", "promises", "asks") for item in exported[section] for e in item["events"]
     )
     made = other.json("promise", "Next", "--to", "acme", "--due", "fri")
-    assert made["id"] == 6
+    assert made["id"] == 9  # after the asks' 6, 7 and 8: one numbering
     assert other.json("log", "--limit", "1")[0]["id"] == last_event + 1
     assert other.ok("db", "check").exit_code == 0
 
@@ -135,6 +189,7 @@ def test_dry_run_restores_nothing(ledger, other, tmp_path):
     out = other.ok("import", str(write(tmp_path, ledger.ok("export").stdout)), "--dry-run")
     assert out.stdout == "Would add 5 promises, skipped 0 already in the ledger; nothing written (dry run).\n"
     assert other.json("export")["promises"] == [] and other.json("export")["commands"] == []
+    assert other.json("export")["asks"] == []
 
 
 # -- importing again ------------------------------------------------------------------------
@@ -186,7 +241,43 @@ def test_promises_missing_from_a_non_empty_ledger_are_refused(ledger, other, tmp
     assert without_stamp(other.json("export")) == without_stamp(exported)
 
 
-# -- version 1 ------------------------------------------------------------------------------
+def test_asks_missing_from_a_non_empty_ledger_are_refused(ledger, other, tmp_path):
+    exported = ledger.json("export")
+    other.ok("import", str(write(tmp_path, exported)))
+    bigger = copy.deepcopy(exported)
+    extra = copy.deepcopy(bigger["asks"][1])
+    extra["id"] = 12
+    for n, event in enumerate(extra["events"]):
+        event["id"] = 950 + n
+    bigger["asks"].append(extra)
+    out = other("import", str(write(tmp_path, bigger, "bigger.json")))
+    assert (out.exit_code, out.stderr) == (
+        2, "expect: asks[3]: ask 12 is not in this ledger; an expect export is restored into a new, empty ledger\n"
+    )  # fmt: skip
+    changed = copy.deepcopy(exported)
+    changed["asks"][0]["events"][1]["effective_at"] = "2026-11-24T18:00:00+01:00"
+    out = other("import", str(write(tmp_path, changed, "changed.json")))
+    assert out.exit_code == 2 and out.stderr.startswith("expect: asks[0].events[1]: event ")
+    assert without_stamp(other.json("export")) == without_stamp(exported)
+
+
+# -- earlier versions -------------------------------------------------------------------------
+
+
+def test_a_version_2_document_from_the_previous_release_still_imports(cli, tmp_path):
+    """fixtures/export-v2.json is the `build` ledger (without its asks) as the release before
+    asks exported it."""
+    v2 = json.loads((FIXTURES / "export-v2.json").read_text())
+    assert v2["version"] == 2 and "asks" not in v2
+    assert cli.ok("import", str(FIXTURES / "export-v2.json")).stdout == (
+        "Added 5 promises, skipped 0 already in the ledger.\n"
+    )
+    again = cli.json("export")
+    assert again["version"] == 3 and again["asks"] == []
+    assert without_stamp({**again, "version": 2, "asks": None}) == without_stamp({**v2, "asks": None})
+    assert cli.ok("db", "check").exit_code == 0
+    assert cli.ok("import", str(FIXTURES / "export-v2.json")).stdout.startswith("Added 0 promises, skipped 5")
+    assert cli.promise("Next", due="fri") == 6
 
 
 def test_a_version_1_document_from_the_previous_release_still_imports(cli, tmp_path):
@@ -204,7 +295,7 @@ def test_a_version_1_document_from_the_previous_release_still_imports(cli, tmp_p
     assert cli.json("client", "terms", "acme")["timezone"] == "Europe/London"
     assert cli.ok("import", str(path)).stdout == "Added 0 promises, skipped 4 already in the ledger.\n"
     exported = cli.json("export")
-    assert exported["version"] == 2 and [c["name"] for c in exported["commands"]] == ["import"]
+    assert exported["version"] == 3 and [c["name"] for c in exported["commands"]] == ["import"]
     assert cli.ok("undo").stdout.startswith("Undid import")
     assert cli.json("list", "--all") == []
 
@@ -246,7 +337,27 @@ def _terms_text(**terms) -> str:
 
 BAD = [
     (_set("promises.3.events.0.kind", "[red]boom[/red]\x1b[2J"), "promises[3].events[0].kind: unknown event kind"),
-    (_set("promises.0.events.1.kind", "paused"), "promises[0].events[1].kind: unknown event kind"),
+    (_set("promises.0.events.1.kind", "pause"), "promises[0].events[1].kind: unknown event kind"),
+    (_set("promises.0.events.1.kind", "asked"), "promises[0].events[1].kind: an asked event does not belong to a promise"),
+    (_set("asks.0.events.1.kind", "moved"), "asks[0].events[1].kind: a moved event does not belong to an ask"),
+    (_set("asks.0.events.1.kind", "[red]boom"), "asks[0].events[1].kind: unknown event kind"),
+    (_set("asks.0.events.1.ask", 6), "asks[0].events[1].ask: not part of a received event"),
+    (_set("asks.0.events.0.text", " "), "asks[0].events[0].text: the title must not be empty"),
+    (_delete("asks.0.events.1.effective_at"), "asks[0].events[1].effective_at: required for a received event"),
+    (_set("asks.0.id", 1), "asks[0].id: 1 is the id of a promise; a promise and an ask never share one"),
+    (_set("asks.1.id", 6), "asks[1].id: ask 6 appears twice"),
+    (_set("asks.0.client", "nobody"), "asks[0].client: no client nobody in the document"),
+    (_set("asks.0.events", []), "asks[0].events: an ask's first event is its `asked` event"),
+    (_set("asks.0.state", "lost"), "asks[0].state: not a value this format allows"),
+    (_set("asks.2.events.1.voids", 1), "asks[2].events[1].voids: event 1 is not an earlier event of the same ask"),
+    (_set("promises.3.events.2.ask", 99), "promises[3].events[2].ask: no ask 99 in the document"),
+    (_delete("promises.3.events.2.ask"), "promises[3].events[2].ask: required for a paused event"),
+    (_set("promises.0.events.2.basis", "bd"), "promises[0].events[2].basis: not part of a delivered event"),
+    (_set("promises.0.events.0.basis", "weeks"), "promises[0].events[0].basis: not a value this format allows"),
+    (_set("asks.0.state", "waiting"), "asks[0].state: the document says 'waiting', but its events give 'received'"),
+    (_set("asks.1.needed_by", "2026-11-26T17:00:00+01:00"),
+     "asks[1].needed_by: the document says '1795708800', but its events give nothing"),
+    (_set("asks.0.title", "the SOW"), "asks[0].title: the document says 'the SOW', but its events give 'the signed SOW'"),
     (_set("clients.0.terms.timezone", "Mars/Base"),
      "clients[0].terms.timezone: unknown time zone 'Mars/Base' (use an IANA name like Europe/Berlin)"),
     (_set("clients.0.events.0.text", _terms_text(timezone="Mars/Base")),
@@ -292,7 +403,8 @@ BAD = [
      "clients[2].events[0].text.into_id: should be the id of another client of the document, not 3"),
     (_set("promises.1.events.1.text", "[1, 2]"), "promises[1].events[1].text: should be a JSON object"),
     (_set("clients", {"acme": {}}), "clients: should be a list"),
-    (_set("version", 9), "version: this export is format version 9; this expect reads versions 1 to 2"),
+    (_set("version", 9), "version: this export is format version 9; this expect reads versions 1 to 3"),
+    (_set("version", 2), "promises[3].events[2].kind: unknown event kind in version 2 (asks came in version 3)"),
     (_delete("format"), 'format: not an expect export (no "format": "expect-ledger")'),
     (_set("clients.0.terms.timezone", "Europe/Paris"),
      "clients[0].terms.timezone: the document says 'Europe/Paris', but its events give 'Europe/London'"),
@@ -392,8 +504,8 @@ def test_the_schema_in_the_docs_is_the_one_the_models_declare():
 def test_the_schema_is_printed_by_the_module():
     out = subprocess.run([sys.executable, "-m", "expectcli.core.document"], capture_output=True, text=True, check=True)
     schema = json.loads(out.stdout)
-    assert schema["title"] == "expect ledger export, version 2"
-    assert set(schema["properties"]) == {"format", "version", "exported_at", "commands", "clients", "promises"}
+    assert schema["title"] == "expect ledger export, version 3"
+    assert set(schema["properties"]) == {"format", "version", "exported_at", "commands", "clients", "promises", "asks"}
     assert out.stdout == document.schema_text()
 
 

@@ -62,7 +62,7 @@ def busy(cli):
 
 def test_json_round_trip_is_exact(busy, other, tmp_path):
     exported = busy.json("export")
-    assert exported["format"] == "expect-ledger" and exported["version"] == 2
+    assert exported["format"] == "expect-ledger" and exported["version"] == 3
     path = tmp_path / "ledger.json"
     path.write_text(json.dumps(exported))
     out = other.ok("import", str(path))

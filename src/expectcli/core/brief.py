@@ -1,5 +1,6 @@
 """A status update for one client, ready to paste: what was delivered since the last update,
-what is coming and when, which dates moved and why, and what is overdue, said plainly.
+what is coming and when, which dates moved and why, what is overdue, and what we need from
+the client (its asks still waiting, with thanks for those received), said plainly.
 
 Dates are written in the client's time zone (from its terms), so the client reads its own
 clock.
@@ -7,7 +8,7 @@ clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
@@ -28,6 +29,20 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Need:
+    """An ask of the client's: waiting (what we need from you), or received (thank you)."""
+
+    id: int
+    title: str
+    asked_at: int
+    needed_by: int | None
+    received_at: int | None
+
+    def late(self, now: int) -> bool:
+        return self.received_at is None and self.needed_by is not None and self.needed_by < now
+
+
+@dataclass(frozen=True)
 class Brief:
     client: str
     name: str | None
@@ -39,10 +54,13 @@ class Brief:
     upcoming: list[Promise]
     overdue: list[Promise]
     moved: list[Move]
+    needs: list[Need] = field(default_factory=list)  # the client's asks still waiting, most pressing first
+    received: list[Need] = field(default_factory=list)  # its asks received since `since`
 
     @property
     def is_empty(self) -> bool:
-        return not (self.delivered or self.released or self.upcoming or self.overdue or self.moved)
+        return not (self.delivered or self.released or self.upcoming or self.overdue or self.moved or self.needs
+                    or self.received)  # fmt: skip
 
 
 def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) -> Brief:
@@ -73,10 +91,30 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
                 {"client": client, "since": floor},
             )
         ]
+        needs, received = _asks(tx, client, floor)
     overdue = [p for p in active if p.outcome == "missed"]
     upcoming = [p for p in active if p.outcome != "missed"]
     zone = terms_of(summary, settings).timezone
-    return Brief(summary.handle, summary.name, since, ledger.now, zone, delivered, released, upcoming, overdue, moves)
+    return Brief(summary.handle, summary.name, since, ledger.now, zone, delivered, released, upcoming, overdue, moves,
+                 needs, received)  # fmt: skip
+
+
+def _asks(tx, client: int, since: int) -> tuple[list[Need], list[Need]]:
+    """The client's asks still waiting (those needed soonest first, then those with no date,
+    oldest first), and those received since `since`."""
+    # A client's asks include those of clients merged into it, as its promises do.
+    columns = ("a.id, a.title, a.asked_at, a.needed_by, a.received_at FROM ask a WHERE a.client_id IN"
+               " (SELECT m.id FROM client m WHERE m.id = :client OR m.merged_into = :client)")  # fmt: skip
+    waiting = tx.all(
+        f"SELECT {columns} AND a.state = 'waiting'"
+        " ORDER BY CASE WHEN a.needed_by IS NULL THEN 1 ELSE 0 END, a.needed_by, a.asked_at, a.id",
+        {"client": client},
+    )
+    received = tx.all(
+        f"SELECT {columns} AND a.state = 'received' AND a.received_at >= :since ORDER BY a.received_at, a.id",
+        {"client": client, "since": since},
+    )
+    return [Need(*row) for row in waiting], [Need(*row) for row in received]
 
 
 def to_markdown(brief: Brief, settings: Settings) -> str:
@@ -102,6 +140,15 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
                 for m in brief.moved
             ],
         ),  # fmt: skip
+        ("What we need from you", [need(n, shown, brief.as_of) for n in brief.needs]),
+        (
+            "Received, thank you",
+            [
+                f"{markdown_literal(n.title)}, received {day(n.received_at, shown, brief.as_of)}"
+                for n in brief.received
+                if n.received_at is not None
+            ],
+        ),
         ("Cancelled by agreement", [title(p) for p in brief.released]),
     ]
     for heading, items in sections:
@@ -121,6 +168,11 @@ def to_json(brief: Brief, settings: Settings) -> dict:
         "moved": [{"id": m.promise_id, "title": m.title, "moved_at": iso(m.recorded_at, settings),
                    "from": iso(m.previous_due, settings), "to": iso(m.due, settings), "reason": m.reason}
                   for m in brief.moved],
+        "needs": [{"id": n.id, "title": n.title, "asked_at": iso(n.asked_at, settings),
+                   "needed_by": iso(n.needed_by, settings), "late": n.late(brief.as_of)} for n in brief.needs],
+        "received": [{"id": n.id, "title": n.title, "asked_at": iso(n.asked_at, settings),
+                      "needed_by": iso(n.needed_by, settings), "received_at": iso(n.received_at, settings)}
+                     for n in brief.received],
     }  # fmt: skip
 
 
@@ -133,6 +185,25 @@ def overdue(p: Promise, when) -> str:
     if broke == p.due:
         return f"was due {when(p.due)}, now {late} late"
     return f"missed {when(broke)}, {late} ago; new date {when(p.due)}"
+
+
+def need(n: Need, shown: Settings, now: int) -> str:
+    """'the signed SOW, asked Mon 2 Nov, needed by Wed 4 Nov — 2 days ago' (a time of day only
+    where it is not the end of the working day)."""
+    text = f"{markdown_literal(n.title)}, asked {day(n.asked_at, shown, now)}"
+    if n.needed_by is not None:
+        by = timefmt.local(n.needed_by, shown)
+        at_end = (by.hour, by.minute) == (shown.day_end.hour, shown.day_end.minute)
+        text += f", needed by {day(n.needed_by, shown, now) if at_end else timefmt.short(n.needed_by, shown, now)}"
+        if n.late(now):
+            text += f" — {timefmt.span(now - n.needed_by)} ago"
+    return text
+
+
+def day(moment: int, shown: Settings, now: int) -> str:
+    """'Mon 2 Nov', with the year when it is not the current one."""
+    when, year = timefmt.local(moment, shown), timefmt.local(now, shown).year
+    return f"{when:%a} {when.day} {when:%b}" + ("" if when.year == year else f" {when.year}")
 
 
 def title(p: Promise) -> str:

@@ -7,15 +7,17 @@ prints the JSON Schema generated from them (published in docs/data.md; a test ch
 agree). A bad document is refused with one line naming the place, such as
 `promises[3].events[2].kind: unknown event kind`.
 
-Version 2 holds the whole ledger: the commands that wrote the journal (who, when, which
-command), the clients with their ids, and the promises with their ids, each client's and
-promise's events under it, verbatim. Times are ISO 8601 with an offset; inside the models
-they are integer UTC epoch seconds. Version 1 (expect 0.x before commands were exported) is
-read by `LegacyDocument` and upgraded to version 2 here, in the model layer.
+Version 3 holds the whole ledger: the commands that wrote the journal (who, when, which
+command), the clients with their ids, the promises and the asks (what clients owe) with their
+ids, each client's, promise's and ask's events under it, verbatim. A promise's `paused` and
+`resumed` events name the ask that blocked it (`ask`); a deadline typed in business days
+says so (`basis`). Times are ISO 8601 with an offset; inside the models they are integer UTC
+epoch seconds.
 
-A later version adds sections beside `promises` in the same shape — a list of things, each
-with its `id` and its `events` (asks will be `"asks": [...]`) — and reads the versions
-before it by upgrading them, as version 1 is upgraded here.
+Earlier versions are read by upgrading them, in the model layer: version 2 (before asks) by
+`DocumentV2`, version 1 (expect 0.x before commands were exported) by `LegacyDocument`.
+A later version adds sections beside `asks` in the same shape — a list of things, each with
+its `id` and its `events` — and reads this one by upgrading it, as version 2 is here.
 """
 
 from __future__ import annotations
@@ -44,14 +46,17 @@ from expectcli.core.validate import MAX_TEXT
 from expectcli.errors import BadInput
 
 FORMAT = "expect-ledger"
-VERSION = 2
-VERSIONS = (1, 2)
+VERSION = 3
+VERSIONS = (1, 2, 3)
 MAX_ID = 2**53 - 1
 MAX_FIELD = 20 * MAX_TEXT  # an event's text holds an edit's old and new values, as JSON
 
-PROMISE_EVENTS = ("promised", "moved", "delivered", "released", "reopened", "edited", "noted", "voided")
+V2_PROMISE_EVENTS = ("promised", "moved", "delivered", "released", "reopened", "edited", "noted", "voided")
 CLIENT_EVENTS = ("terms", "feedback", "update-sent", "renamed", "merged", "voided")
-EVENT_KINDS = tuple(dict.fromkeys(PROMISE_EVENTS + CLIENT_EVENTS))
+V2_EVENT_KINDS = tuple(dict.fromkeys(V2_PROMISE_EVENTS + CLIENT_EVENTS))
+PROMISE_EVENTS = (*V2_PROMISE_EVENTS, "paused", "resumed")  # version 3: a promise's clock waits on an ask
+ASK_EVENTS = ("asked", "received", "voided")
+EVENT_KINDS = tuple(dict.fromkeys(PROMISE_EVENTS + CLIENT_EVENTS + ASK_EVENTS))
 
 
 class DocumentError(BadInput):
@@ -158,6 +163,12 @@ def _kind(value: object) -> str:
     return str(value)
 
 
+def _v2_kind(value: object) -> str:
+    if value not in V2_EVENT_KINDS:
+        raise _refuse("unknown event kind" + (" in version 2 (asks came in version 3)" if value in EVENT_KINDS else ""))
+    return str(value)
+
+
 def _score(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise _refuse(f"a feedback score is a whole number from 0 to 10, not {_shown(value)}")
@@ -187,6 +198,7 @@ Handle = Annotated[
 Tag = Annotated[str, BeforeValidator(_checked(lambda tag: validate.normalise_tags([tag])[0]))]
 PromiseKind = Annotated[str, BeforeValidator(_checked(validate.kind)), WithJsonSchema({"enum": list(validate.KINDS)})]
 EventKind = Annotated[str, BeforeValidator(_kind), WithJsonSchema({"enum": list(EVENT_KINDS)})]
+V2EventKind = Annotated[str, BeforeValidator(_v2_kind), WithJsonSchema({"enum": list(V2_EVENT_KINDS)})]
 Score = Annotated[int, BeforeValidator(_score), WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 10})]
 
 
@@ -237,12 +249,11 @@ class Command(_Model):
     recorded_at: Moment
 
 
-class Event(_Model):
-    """One journal event, verbatim. `text` is a reason or note, or for `terms`, `edited`,
-    `renamed` and `merged` events a JSON object (clients named by id)."""
+class EventV2(_Model):
+    """One journal event of a version 2 document, verbatim (see `Event`)."""
 
     id: Id
-    kind: EventKind
+    kind: V2EventKind
     recorded_at: Moment
     due: Moment | None = None
     previous_due: Moment | None = None
@@ -253,7 +264,16 @@ class Event(_Model):
     command: Id | None = None  # the command that wrote it; none for events older than commands
 
 
-class Client(_Model):
+class Event(EventV2):
+    """One journal event, verbatim. `text` is a reason or note, an ask's title, or for
+    `terms`, `edited`, `renamed` and `merged` events a JSON object (clients named by id)."""
+
+    kind: EventKind
+    ask: Id | None = None  # paused, resumed: the ask blocking the promise
+    basis: Literal["bd"] | None = None  # promised, moved: the deadline was given in business days
+
+
+class ClientV2(_Model):
     id: Id
     client: Handle
     name: Note | None = None
@@ -261,10 +281,14 @@ class Client(_Model):
     merged_into: Handle | None = None  # given by its events, as are terms and terms_set_at
     terms: Terms = Field(default_factory=Terms)
     terms_set_at: Moment | None = None
-    events: list[Event] = Field(default_factory=list)
+    events: list[EventV2] = Field(default_factory=list)
 
 
-class Promise(_Model):
+class Client(ClientV2):
+    events: list[Event] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class PromiseV2(_Model):
     id: Id
     client: Handle
     title: Title
@@ -274,23 +298,78 @@ class Promise(_Model):
     origin: Text | None = None  # where an imported promise came from: taskwarrior:<uuid>
     every: Period | None = None  # a recurring promise's period; absent for a one-off promise
     series: Id | None = None  # the id of its series' first occurrence (its own for the first)
+    events: list[EventV2]
+
+
+class Promise(PromiseV2):
+    events: list[Event]  # type: ignore[assignment]
+
+
+class Ask(_Model):
+    """Something a client owes (a signed SOW, data, approval). Its id is from the promises'
+    numbering: no promise has it. The fields beside `events` are given by its events, as a
+    promise's state is: exported to be read, folded again on import."""
+
+    id: Id
+    client: Handle
+    title: Title
+    asked_at: Moment
+    needed_by: Moment | None = None
+    received_at: Moment | None = None
+    state: Literal["waiting", "received", "voided"]
     events: list[Event]
 
 
 class Document(_Model):
-    """The whole ledger, version 2."""
+    """The whole ledger, version 3."""
 
     format: Literal["expect-ledger"]
-    version: Literal[2]
+    version: Literal[3]
     exported_at: Moment
     commands: list[Command] = Field(default_factory=list)
     clients: list[Client] = Field(default_factory=list)
     promises: list[Promise] = Field(default_factory=list)
+    asks: list[Ask] = Field(default_factory=list)
     _legacy: bool = PrivateAttr(default=False)  # upgraded from version 1: no commands, clients by handle
 
     @property
     def legacy(self) -> bool:
         return self._legacy
+
+
+# -- version 2 -------------------------------------------------------------------------------
+
+
+def _v3_events(items: list, text: Callable[[Any, int], str | None] | None = None) -> list[Event]:
+    """Events of an earlier version as version 3 has them (`text(event, n)` rewrites a text)."""
+    return [
+        Event.model_construct(**{**item.model_dump(context={"raw": True}),
+                                 **({"text": text(item, n)} if text else {})})
+        for n, item in enumerate(items)
+    ]  # fmt: skip
+
+
+class DocumentV2(_Model):
+    """Version 2: the whole ledger before asks (no `asks`, no paused clocks)."""
+
+    format: Literal["expect-ledger"]
+    version: Literal[2]
+    exported_at: Moment
+    commands: list[Command] = Field(default_factory=list)
+    clients: list[ClientV2] = Field(default_factory=list)
+    promises: list[PromiseV2] = Field(default_factory=list)
+
+    def upgrade(self, known: dict[str, int]) -> Document:
+        """Version 3 of this document: the same, with no asks."""
+        return Document.model_construct(
+            format=FORMAT,
+            version=VERSION,
+            exported_at=self.exported_at,
+            commands=self.commands,
+            clients=[Client.model_construct(**{**dict(c), "events": _v3_events(c.events)}) for c in self.clients],
+            promises=[Promise.model_construct(**{**dict(p), "events": _v3_events(p.events)}) for p in self.promises],
+            asks=[],
+        )
 
 
 # -- version 1 -------------------------------------------------------------------------------
@@ -385,6 +464,7 @@ class LegacyDocument(_Model):
                 )  # fmt: skip
                 for n, p in enumerate(self.promises)
             ],
+            asks=[],
         )
         upgraded._legacy = True
         return upgraded
@@ -433,12 +513,13 @@ def load(data: Any, known_clients: dict[str, int] | None = None) -> Document:
         raise DocumentError(
             "version", f"this export is format version {_shown(version)}; this expect reads versions 1 to {VERSION}"
         )
-    model: type[BaseModel] = Document if version == VERSION else LegacyDocument
+    models: dict[int, type[BaseModel]] = {3: Document, 2: DocumentV2, 1: LegacyDocument}
+    model = models[version]
     try:
         document = model.model_validate(data)
     except ValidationError as exc:
         raise _first_error(exc) from None
-    if isinstance(document, LegacyDocument):
+    if isinstance(document, (LegacyDocument, DocumentV2)):
         document = document.upgrade(known_clients or {})
     assert isinstance(document, Document)
     check(document)
@@ -473,17 +554,25 @@ def _first_error(exc: ValidationError) -> DocumentError:
 
 
 def check(document: Document) -> None:
-    """What the models cannot see field by field: ids unique, references that resolve, each
-    event's kind at home under its promise or client with the fields it needs, and undos
-    within their own promise or client."""
+    """What the models cannot see field by field: ids unique (one number names a promise or
+    an ask, never both), references that resolve, each event's kind at home under its
+    promise, client or ask with the fields it needs, and undos within their own owner."""
     _unique([(f"commands[{n}].id", c.id) for n, c in enumerate(document.commands)], "command")
     _unique([(f"clients[{n}].id", c.id) for n, c in enumerate(document.clients)], "client")
     _unique([(f"clients[{n}].client", c.client) for n, c in enumerate(document.clients)], "client")
     _unique([(f"promises[{n}].id", p.id) for n, p in enumerate(document.promises)], "promise")
     _unique([(f"promises[{n}].origin", p.origin) for n, p in enumerate(document.promises) if p.origin], "origin")
+    _unique([(f"asks[{n}].id", a.id) for n, a in enumerate(document.asks)], "ask")
+    promise_ids = {p.id for p in document.promises}
+    for n, ask in enumerate(document.asks):
+        if ask.id in promise_ids:
+            raise DocumentError(
+                f"asks[{n}].id", f"{ask.id} is the id of a promise; a promise and an ask never share one"
+            )
     lists: list[tuple[str, list[Event], tuple[str, ...]]]
     lists = [(f"clients[{n}]", c.events, CLIENT_EVENTS) for n, c in enumerate(document.clients)]
     lists += [(f"promises[{n}]", p.events, PROMISE_EVENTS) for n, p in enumerate(document.promises)]
+    lists += [(f"asks[{n}]", a.events, ASK_EVENTS) for n, a in enumerate(document.asks)]
     _unique([(f"{owner}.events[{n}].id", e.id) for owner, events, _ in lists for n, e in enumerate(events)], "event")
     handles = {c.client for c in document.clients}
     client_ids = {c.id for c in document.clients}
@@ -504,6 +593,12 @@ def check(document: Document) -> None:
             series_heads.add(promise.id)
         if promise.series is not None and promise.series not in series_heads:
             raise DocumentError(f"promises[{n}].series", f"no recurring promise {promise.series} at or before it")
+    ask_ids = {a.id for a in document.asks}
+    for n, ask in enumerate(document.asks):
+        if ask.client not in handles:
+            raise DocumentError(f"asks[{n}].client", f"no client {ask.client} in the document")
+        if not ask.events or ask.events[0].kind != "asked":
+            raise DocumentError(f"asks[{n}].events", "an ask's first event is its `asked` event")
     by_owner: dict[str, int | None] = {f"clients[{n}]": c.id for n, c in enumerate(document.clients)}
     for owner, events, kinds in lists:
         voided: set[int] = set()
@@ -511,7 +606,9 @@ def check(document: Document) -> None:
         for n, event in enumerate(events):
             at = f"{owner}.events[{n}]"
             if event.kind not in kinds:
-                raise DocumentError(f"{at}.kind", f"a {event.kind} event does not belong to a {owner.split('s[')[0]}")
+                raise DocumentError(
+                    f"{at}.kind", f"{_a(event.kind)} event does not belong to {_a(owner.split('s[')[0])}"
+                )
             if n and event.id <= events[n - 1].id:
                 raise DocumentError(f"{at}.id", "events are listed in the order of their ids")
             if event.command is not None and event.command not in commands:
@@ -526,17 +623,26 @@ def check(document: Document) -> None:
                 if target.id in voided:
                     raise DocumentError(f"{at}.voids", f"event {target.id} is undone twice")
                 voided.add(target.id)
+            if event.ask is not None and event.ask not in ask_ids:
+                raise DocumentError(f"{at}.ask", f"no ask {event.ask} in the document")
             _text(event, at, client_ids - {by_owner.get(owner)}, client_events)
+
+
+def _a(noun: str) -> str:
+    """'a promise', 'an ask'."""
+    return f"an {noun}" if noun[:1] in ("a", "e", "i", "o", "u") else f"a {noun}"
 
 
 _NEEDS = {"promised": ("due",), "moved": ("due",), "delivered": ("effective_at",), "voided": ("voids",),
           "feedback": ("score",), "noted": ("text",), "edited": ("text",), "terms": ("text",),
-          "renamed": ("text",), "merged": ("text",)}  # fmt: skip
-_ALLOWS = {"promised": ("due", "effective_at"), "moved": ("due", "previous_due", "text"),
+          "renamed": ("text",), "merged": ("text",), "asked": ("effective_at", "text"),
+          "received": ("effective_at",), "paused": ("ask",), "resumed": ("ask", "effective_at")}  # fmt: skip
+_ALLOWS = {"promised": ("due", "effective_at", "basis"), "moved": ("due", "previous_due", "text", "basis"),
            "delivered": ("effective_at", "text"), "released": ("text",), "feedback": ("score", "text"),
            "voided": ("voids",), "noted": ("text",), "edited": ("text",), "terms": ("text",),
-           "renamed": ("text",), "merged": ("text",)}  # fmt: skip
-_OPTIONAL = ("due", "previous_due", "effective_at", "text", "score", "voids")
+           "renamed": ("text",), "merged": ("text",), "asked": ("due", "effective_at", "text"),
+           "received": ("effective_at",), "paused": ("ask",), "resumed": ("ask", "effective_at")}  # fmt: skip
+_OPTIONAL = ("due", "previous_due", "effective_at", "text", "score", "voids", "ask", "basis")
 
 
 def _fields(event: Event, at: str, n: int) -> None:
@@ -566,6 +672,8 @@ def _text(event: Event, at: str, client_ids: set[int], client_events: set[int]) 
                 _handle(fields.get(key), f"{where}.{key}")
         elif event.kind == "merged":
             _merge(_json_object(event.text, where), where, client_ids, client_events)
+        elif event.kind == "asked":
+            validate.required_text(event.text, "title")
         else:
             validate.checked_text(event.text, "text")
     except ValidationError as exc:

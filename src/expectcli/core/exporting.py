@@ -3,9 +3,10 @@ from `expectcli.core.formats`.
 
 The JSON document (its schema is `document`) holds everything needed to rebuild the ledger
 exactly: the commands that wrote the journal and who ran them, clients with their ids and
-terms, promises with their ids, and every journal event — voided ones and the `voided` events
-themselves included — verbatim, under the promise or client it belongs to, with its id.
-Derived state is exported to be read, and folded from the events again on import.
+terms, promises and asks with their ids, and every journal event — voided ones and the
+`voided` events themselves included — verbatim, under the promise, client or ask it belongs
+to, with its id. Derived state is exported to be read, and folded from the events again on
+import. The CSV and iCalendar files list promises only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from expectcli.storage.store import Tx
 FORMAT = document.FORMAT
 VERSION = document.VERSION
 EVENT_FIELDS = ("id", "kind", "recorded_at", "due", "previous_due", "effective_at", "text", "score", "voids")
+ASK_FIELDS = ("id", "client", "title", "asked_at", "needed_by", "received_at", "state")
 
 
 def to_document(ledger: Ledger, settings: Settings) -> dict:
@@ -33,8 +35,9 @@ def to_document(ledger: Ledger, settings: Settings) -> dict:
 
 def ledger_snapshot(tx: Tx, now: int) -> document.Document:
     """The ledger read in `tx`, as the document's models (times in epoch seconds): commands,
-    clients and promises with their ids, and every event, verbatim, under the promise or
-    client it belongs to (an undo that names only its target, under its target's owner)."""
+    clients, promises and asks with their ids, and every event, verbatim, under the promise,
+    client or ask it belongs to (an undo, under its target's owner; a promise's `paused` and
+    `resumed`, under the promise, naming the ask)."""
     commands = tx.all("SELECT id, name, author, recorded_at FROM command ORDER BY id")
     clients = tx.all(
         f"SELECT id, handle, name, created_at, merged_into, terms_set_at, {', '.join(TERMS)} FROM client ORDER BY id"
@@ -42,14 +45,26 @@ def ledger_snapshot(tx: Tx, now: int) -> document.Document:
     promises = tx.all("SELECT p.id, c.handle, p.title, p.kind, p.tags, p.criteria, p.origin, p.recurrence,"
                       " p.series_id FROM promise p"
                       " JOIN client c ON c.id = p.client_id ORDER BY p.id")  # fmt: skip
+    asks = tx.all("SELECT a.id, c.handle, a.title, a.asked_at, a.needed_by, a.received_at, a.state FROM ask a"
+                  " JOIN client c ON c.id = a.client_id ORDER BY a.id")  # fmt: skip
     by_promise: dict[int, list[document.Event]] = {}
     by_client: dict[int, list[document.Event]] = {}
+    by_ask: dict[int, list[document.Event]] = {}
     owner: dict[int, tuple] = {}
+    ask_of: dict[int, int] = {}  # the events under an ask: event id → ask id
     for row in tx.execute(
-        f"SELECT {', '.join(EVENT_FIELDS)}, command_id, promise_id, client_id FROM event ORDER BY id"
+        f"SELECT {', '.join(EVENT_FIELDS)}, command_id, promise_id, client_id, ask_id, basis FROM event ORDER BY id"
     ):  # fmt: skip
-        event = document.Event.model_construct(**dict(zip(EVENT_FIELDS, row[:9])), command=row[9])
-        promise_id, client_id = row[10], row[11]
+        promise_id, client_id, ask_id = row[10], row[11], row[12]
+        under_ask = ask_id if promise_id is None else None
+        if row[1] == "voided" and row[8] in ask_of:
+            under_ask = ask_of[row[8]]
+        event = document.Event.model_construct(**dict(zip(EVENT_FIELDS, row[:9])), command=row[9],
+                                               ask=None if under_ask is not None else ask_id, basis=row[13])  # fmt: skip
+        if under_ask is not None:
+            ask_of[event.id] = under_ask
+            by_ask.setdefault(under_ask, []).append(event)
+            continue
         if promise_id is None and client_id is None and event.voids in owner:
             promise_id, client_id = owner[event.voids]
         owner[event.id] = (promise_id, client_id)
@@ -93,6 +108,9 @@ def ledger_snapshot(tx: Tx, now: int) -> document.Document:
                 events=by_promise.get(pid, []),
             )  # fmt: skip
             for pid, handle, title, kind, tags, criteria, origin, every, series in promises
+        ],
+        asks=[
+            document.Ask.model_construct(**dict(zip(ASK_FIELDS, row)), events=by_ask.get(row[0], [])) for row in asks
         ],
     )
 

@@ -10,6 +10,11 @@ Every count has its rows: `Report.promises` is each promise reckoned in the peri
 its outcome (so the totals are its tally), `broken` the late and missed ones among them,
 and `renegotiations` every move of a promise among them (so each renegotiated promise is
 listed with its moves and reasons).
+
+The other half: how promptly each client answers what it was asked for. An ask counts in
+the period it was received in (`ask.received_at`); it was answered late when received after
+the date it was needed by. Counts and median waits (asked → received) are aggregated in SQL
+too, and `asks_late` lists the late ones.
 """
 
 from __future__ import annotations
@@ -58,12 +63,40 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class AskFigures:
+    """How promptly asks were answered: those received in the period, how many of them after
+    the date they were needed by, and the median wait from asked to received (seconds)."""
+
+    answered: int = 0
+    answered_late: int = 0
+    median_wait: float | None = None
+
+
+@dataclass(frozen=True)
+class AskLate:
+    """An ask received in the period after the date it was needed by."""
+
+    id: int
+    title: str
+    client: str
+    asked_at: int
+    needed_by: int
+    received_at: int
+
+    @property
+    def late(self) -> int:
+        """Seconds from the date it was needed by to when it came in."""
+        return self.received_at - self.needed_by
+
+
+@dataclass(frozen=True)
 class ClientScore:
     client: str
     counts: Counts
     nps: int | None = None  # over the client's feedback recorded in the period
     last_update: int | None = None  # the last status update sent, up to the period's end (and now)
     update_overdue: bool = False  # under the client's update cadence
+    asks: AskFigures = field(default_factory=AskFigures)  # the client's asks answered in the period
 
 
 @dataclass(frozen=True)
@@ -128,6 +161,8 @@ class Report:
     updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
     promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
     for_client: bool = False  # the version to send the client (`for_client`): views leave out ids
+    asks: AskFigures = field(default_factory=AskFigures)  # all asks answered in the period
+    asks_late: list[AskLate] = field(default_factory=list)  # those answered late, in the order received
 
     def listed(self, outcome: str) -> list[Reckoned]:
         return [p for p in self.promises if p.outcome == outcome]
@@ -156,9 +191,10 @@ def build(
         last_updates = _last_updates(tx, period, scope)
         owed_now = clients.updates_owed_in(tx, settings, ledger.now)
         ledger_empty = tx.scalar("SELECT 1 FROM promise WHERE state <> 'voided' LIMIT 1") is None
+        asks_by_client, asks_total, asks_late = _asks(tx, period, scope)
     updates_owed = [s for s in owed_now if s.overdue and handle in (None, s.client)]
     owed = {status.client for status in updates_owed}
-    names = set(by_client) | set(feedback)
+    names = set(by_client) | set(feedback) | set(asks_by_client)
     scores = sorted(
         (
             ClientScore(
@@ -167,6 +203,7 @@ def build(
                 clients.nps(*feedback.get(name, (0, 0, 0))),
                 last_updates.get(name),
                 name in owed,
+                asks=asks_by_client.get(name, AskFigures()),
             )  # fmt: skip
             for name in names
         ),
@@ -176,7 +213,7 @@ def build(
     overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
     return Report(
         period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed,
-        reckoned,
+        reckoned, asks=asks_total, asks_late=asks_late,
     )  # fmt: skip
 
 
@@ -304,6 +341,65 @@ def _last_updates(tx, period: Period, scope: dict) -> dict[str, int]:
         {**scope, "end": period.end},
     )
     return {handle: int(moment) for handle, moment in rows}
+
+
+# -- asks: how promptly clients answer -----------------------------------------------------
+
+# An ask answered in the period: received (and not undone) at a time in [:start, :end).
+_ANSWERED = "a.state = 'received' AND a.received_at >= :start AND a.received_at < :end"
+_LATE = "CASE WHEN a.needed_by IS NOT NULL AND a.received_at > a.needed_by THEN 1 ELSE 0 END"
+# An ask of a client merged into another counts as that one's (as its promises do).
+_ASK_CLIENT = "ask a JOIN client o ON o.id = a.client_id JOIN client c ON c.id = COALESCE(o.merged_into, o.id)"
+
+
+def _asks(tx, period: Period, scope: dict) -> tuple[dict[str, AskFigures], AskFigures, list[AskLate]]:
+    """The asks answered in the period: figures per client and in all, and the late ones."""
+    narrow = " AND c.id = :client" if "client" in scope else ""
+    params = {**scope, "start": period.start, "end": period.end}
+    counted = tx.all(
+        f"SELECT c.handle, COUNT(*), SUM({_LATE}) FROM {_ASK_CLIENT} WHERE {_ANSWERED}{narrow} GROUP BY c.handle",
+        params,
+    )
+    medians = dict(tx.all(_median_wait("c.handle", narrow), params))
+    total_median = tx.all(_median_wait("'all'", narrow), params)
+    by_client = {
+        handle: AskFigures(int(answered), int(late or 0), _seconds(medians.get(handle)))
+        for handle, answered, late in counted
+    }
+    total = AskFigures(
+        sum(f.answered for f in by_client.values()),
+        sum(f.answered_late for f in by_client.values()),
+        _seconds(total_median[0][1]) if total_median else None,
+    )
+    late = [
+        AskLate(*row)
+        for row in tx.all(
+            f"SELECT a.id, a.title, c.handle, a.asked_at, a.needed_by, a.received_at FROM {_ASK_CLIENT}"
+            f" WHERE {_ANSWERED}{narrow} AND {_LATE} = 1"
+            " ORDER BY a.received_at, a.id",
+            params,
+        )
+    ]
+    return by_client, total, late
+
+
+def _median_wait(group: str, narrow: str) -> str:
+    """The median of (received - asked) over the asks answered in the period, per `group`:
+    the mean of the middle one or two of each group's waits, ranked by a window function
+    (SQLite and PostgreSQL alike)."""
+    partition = f"PARTITION BY {group}" if group.startswith("c.") else ""
+    return (
+        "SELECT grp, AVG(wait) FROM ("
+        f" SELECT {group} AS grp, a.received_at - a.asked_at AS wait,"
+        f" ROW_NUMBER() OVER ({partition} ORDER BY a.received_at - a.asked_at, a.id) AS n,"
+        f" COUNT(*) OVER ({partition}) AS total"
+        f" FROM {_ASK_CLIENT} WHERE {_ANSWERED}{narrow}"
+        ") ranked WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY grp"
+    )
+
+
+def _seconds(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def for_client(report: Report) -> Report:

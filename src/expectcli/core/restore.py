@@ -1,16 +1,17 @@
 """Importing an expect document: an exact restore into an empty ledger, nothing into the
 ledger it came from.
 
-Into an empty ledger (no client, command, promise or event yet) the document is written
-verbatim: the commands with their authors, the clients, promises and every event with their
-ids, and the id sequences continue after the highest. State is then folded from the events
-by the journal's own fold, never copied from the file; and, still inside the transaction,
-the ledger is exported again and must give the document back — a document whose stated state
-(a title, a client's terms) is not what its events give is refused, naming the place.
+Into an empty ledger (no client, command, promise, ask or event yet) the document is written
+verbatim: the commands with their authors, the clients, promises, asks and every event with
+their ids, and the id sequences continue after the highest (the promises' after the highest
+promise or ask: they share it). State is then folded from the events by the journal's own
+fold, never copied from the file; and, still inside the transaction, the ledger is exported
+again and must give the document back — a document whose stated state (a title, a client's
+terms, an ask's state) is not what its events give is refused, naming the place.
 
-Into a ledger that is not empty, a document adds nothing: each of its promises, clients,
-commands and events must already be there with the same id and content (the ledger may have
-more: it moved on since the export), and then the import counts them as skipped. One that is
+Into a ledger that is not empty, a document adds nothing: each of its promises, asks,
+clients, commands and events must already be there with the same id and content (the ledger
+may have more: it moved on since the export), and then the import counts them as skipped. One that is
 missing or different is refused, naming it, and nothing is written: ids are never reused or
 renumbered, and nothing in a file is merged with anything else, however alike. A document of
 another ledger is restored into a new, empty one.
@@ -27,11 +28,12 @@ from expectcli.core.document import Document, DocumentError
 from expectcli.core.exporting import ledger_snapshot
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import ACTIVE
+from expectcli.core.queries import LIVE
 from expectcli.core.validate import quote
 from expectcli.storage.store import Tx
 
 ELSEWHERE = "an expect export is restored into a new, empty ledger"
-TABLES = ("command", "client", "promise", "event")
+TABLES = ("command", "client", "promise", "event")  # each with its own id generator (an ask's is the promises')
 
 
 class Restored(NamedTuple):
@@ -58,7 +60,7 @@ def run(ledger: Ledger, text: str, dry_run: bool, progress: Callable[[int], None
 
 def restore(tx: Tx, data: Any, now: int, progress: Callable[[int], None] = lambda n: None) -> Restored:
     """Restore the document `data` (parsed JSON) inside the write transaction `tx`."""
-    empty = all(tx.scalar(f"SELECT COUNT(*) FROM {table}") == 0 for table in TABLES)
+    empty = all(tx.scalar(f"SELECT COUNT(*) FROM {table}") == 0 for table in (*TABLES, "ask"))
     known = {} if empty else {handle: cid for cid, handle in tx.all("SELECT id, handle FROM client")}
     doc = document.load(data, known)
     if not empty:
@@ -78,7 +80,7 @@ def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> 
         client_ids[client.client] = client.id
         _insert(tx, "client", {"id": client.id, "handle": client.client, "name": client.name,
                                "created_at": client.created_at})  # fmt: skip
-    events: list[tuple[document.Event, int | None, int | None]] = []
+    events: list[tuple[document.Event, int | None, int | None, int | None]] = []  # with promise, client, ask
     for promise in doc.promises:
         first = promise.events[0]
         due = first.due if first.due is not None else first.recorded_at
@@ -89,22 +91,61 @@ def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> 
             "state": ACTIVE, "outcome": "open", "reckon_at": due, "origin": promise.origin,
             "recurrence": promise.every, "series_id": promise.series,
         })  # fmt: skip
-        events += [(event, promise.id, None) for event in promise.events]
+        events += [(event, promise.id, None, event.ask) for event in promise.events]
     for client in doc.clients:
-        events += [(event, None, client.id) for event in client.events]
-    for event, promise_id, client_id in sorted(events, key=lambda item: item[0].id):
+        events += [(event, None, client.id, None) for event in client.events]
+    for ask in doc.asks:
+        _insert(tx, "ask", {"id": ask.id, "client_id": client_ids[ask.client], "title": ask.title,
+                            "asked_at": ask.asked_at, "state": "waiting"})  # fmt: skip
+        # As the ask commands write them: `asked` and `received` name the ask; an undo of one
+        # names only its target (and, as for a client's event, the client).
+        events += [(event, None, client_ids[ask.client], None if event.kind == "voided" else ask.id)
+                   for event in ask.events]  # fmt: skip
+    for event, promise_id, client_id, ask_id in sorted(events, key=lambda item: item[0].id):
         row = event.model_dump(context={"raw": True})
         command = row.pop("command")
+        row.pop("ask")
         row["command_id"] = legacy_command if doc.legacy else command
-        _insert(tx, "event", {**row, "promise_id": promise_id, "client_id": client_id})
+        _insert(tx, "event", {**row, "promise_id": promise_id, "client_id": client_id, "ask_id": ask_id})
     for promise in doc.promises:
         journal.refold(tx, promise.id)
         progress(1)
+    for ask in doc.asks:
+        refold_ask(tx, ask.id)
     for client in doc.clients:
         journal.refold_terms(tx, client.id)
         corrections.refold_client(tx, client.id)
     for table in TABLES:
         tx.sync_ids(table)
+
+
+def refold_ask(tx: Tx, ask_id: int) -> None:
+    """Store what an ask's events give it: its title, when it was asked and by when it is
+    needed from its `asked` event; its state from its live events (no live `asked`: voided,
+    with no receipt; a live `received`: received, at that event's time; else waiting).
+
+    The ask commands' own fold does the same when they land; this one is what a restore
+    checks a document against."""
+    asked = tx.one(
+        "SELECT e.text, COALESCE(e.effective_at, e.recorded_at), e.due FROM event e"
+        " WHERE e.ask_id = :id AND e.kind = 'asked' ORDER BY e.id LIMIT 1",
+        {"id": ask_id},
+    )
+    live = tx.scalar(f"SELECT 1 FROM event e WHERE e.ask_id = :id AND e.kind = 'asked' AND {LIVE}", {"id": ask_id})
+    received = tx.scalar(
+        f"SELECT e.effective_at FROM event e WHERE e.ask_id = :id AND e.kind = 'received' AND {LIVE}"
+        " ORDER BY e.id DESC LIMIT 1",
+        {"id": ask_id},
+    )
+    state = "voided" if not live else "received" if received is not None else "waiting"
+    received = received if state == "received" else None
+    title, asked_at, needed_by = asked if asked is not None else (None, None, None)
+    tx.execute(
+        "UPDATE ask SET title = COALESCE(:title, title), asked_at = COALESCE(:asked_at, asked_at),"
+        " needed_by = :needed_by, received_at = :received_at, state = :state WHERE id = :id",
+        {"title": title, "asked_at": asked_at, "needed_by": needed_by, "received_at": received, "state": state,
+         "id": ask_id},
+    )  # fmt: skip
 
 
 def _insert(tx: Tx, table: str, columns: dict) -> None:
@@ -187,13 +228,18 @@ def _already_there(tx: Tx, doc: Document, now: int) -> None:
         events.update((e.id, ("client", client.id, _plain(e, doc.legacy))) for e in client.events)
     for promise in ledger.promises:
         events.update((e.id, ("promise", promise.id, _plain(e, doc.legacy))) for e in promise.events)
-    for n, promise in enumerate(doc.promises):
-        first = events.get(promise.events[0].id)
-        if first is None or first[:2] != ("promise", promise.id):
-            if any(p.id == promise.id for p in ledger.promises):
-                raise DocumentError(f"promises[{n}].id", f"promise {promise.id} of this ledger is another; {ELSEWHERE}")
-            raise DocumentError(f"promises[{n}]", f"promise {promise.id} is not in this ledger; {ELSEWHERE}")
-        _events_there(promise.events, f"promises[{n}]", promise.id, events, doc.legacy)
+    for ask in ledger.asks:
+        events.update((e.id, ("ask", ask.id, _plain(e, doc.legacy))) for e in ask.events)
+    for section, what in (("promises", "promise"), ("asks", "ask")):
+        for n, item in enumerate(getattr(doc, section)):
+            first = events.get(item.events[0].id)
+            if first is None or first[:2] != (what, item.id):
+                if any(known.id == item.id for known in getattr(ledger, section)):
+                    raise DocumentError(
+                        f"{section}[{n}].id", f"{what} {item.id} of this ledger is another; {ELSEWHERE}"
+                    )
+                raise DocumentError(f"{section}[{n}]", f"{what} {item.id} is not in this ledger; {ELSEWHERE}")
+            _events_there(item.events, f"{section}[{n}]", (what, item.id), events, doc.legacy)
     for n, client in enumerate(doc.clients):
         have = clients.get(client.id)
         if have is None:
@@ -211,14 +257,16 @@ def _already_there(tx: Tx, doc: Document, now: int) -> None:
                 raise DocumentError(f"commands[{n}]", f"command {command.id} of this ledger is another; {ELSEWHERE}")
 
 
-def _events_there(items: list, owner: str, promise_id: int | None, events: dict, legacy: bool) -> None:
+def _events_there(items: list, owner: str, holder: tuple | None, events: dict, legacy: bool) -> None:
+    """Each event of `items` is in the ledger, the same, under `holder` (("promise", id) or
+    ("ask", id); None for a client's)."""
     for n, event in enumerate(items):
         have = events.get(event.id)
         where = f"{owner}.events[{n}]"
         if have is None:
             raise DocumentError(where, f"event {event.id} is not in this ledger; {ELSEWHERE}")
         # A client's events may have moved to the client it was merged into: compared by content.
-        if (promise_id is not None and have[:2] != ("promise", promise_id)) or have[2] != _plain(event, legacy):
+        if (holder is not None and have[:2] != holder) or have[2] != _plain(event, legacy):
             raise DocumentError(where, f"event {event.id} of this ledger is another; {ELSEWHERE}")
 
 

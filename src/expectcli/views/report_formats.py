@@ -8,7 +8,7 @@ from datetime import date
 
 from expectcli.core import periods, timefmt
 from expectcli.core.config import Settings
-from expectcli.core.report import Counts, Report
+from expectcli.core.report import AskFigures, Counts, Report
 from expectcli.core.serialize import iso
 from expectcli.core.textsafe import markdown_literal
 
@@ -45,7 +45,7 @@ def _document(report: Report, settings: Settings) -> dict:
         "period": span(report.period),
         "as_of": when(report.as_of),
         "client": report.client,
-        "totals": {**counts_json(report.totals), "nps": report.nps},
+        "totals": {**counts_json(report.totals), "nps": report.nps, "asks": asks_json(report.asks)},
         "clients": [
             {
                 "client": s.client,
@@ -53,9 +53,11 @@ def _document(report: Report, settings: Settings) -> dict:
                 "nps": s.nps,
                 "last_update": when(s.last_update),
                 "update_overdue": s.update_overdue,
+                "asks": asks_json(s.asks),
             }  # fmt: skip
             for s in report.clients
         ],
+        "asks_late": asks_late_json(report, settings),
         "broken": [
             {
                 "id": b.id,
@@ -115,13 +117,14 @@ def to_csv(report: Report, settings: Settings) -> str:
     """One row per client, then the total row; rates as fractions, empty when there is none."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["client", *COLUMNS, "kept_rate", "on_time_rate", "nps", "last_update"])
-    rows = [(s.client, s.counts, s.nps, s.last_update) for s in report.clients]
-    rows.append((TOTAL_ROW, report.totals, report.nps, None))
-    for client, counts, nps, last_update in rows:
+    writer.writerow(["client", *COLUMNS, "kept_rate", "on_time_rate", "nps", "last_update", *ASK_COLUMNS])
+    rows = [(s.client, s.counts, s.nps, s.last_update, s.asks) for s in report.clients]
+    rows.append((TOTAL_ROW, report.totals, report.nps, None, report.asks))
+    for client, counts, nps, last_update, asks in rows:
         writer.writerow([
             client, *(getattr(counts, key) for key in COLUMNS), _fraction(counts.kept_rate),
             _fraction(counts.on_time_rate), "" if nps is None else nps, iso(last_update, settings) or "",
+            *asks_cells(asks),
         ])  # fmt: skip
     return out.getvalue()
 
@@ -169,7 +172,7 @@ def _markdown(report: Report, settings: Settings) -> str:
     owed = [f"**Status update owed** to {', '.join(markdown_literal(s.client) for s in report.updates_owed)}.", ""]
     lines += owed if report.updates_owed else []
     if report.totals.total == 0:
-        return "\n".join(lines + [empty_line(report, settings), ""])
+        return "\n".join(lines + [empty_line(report, settings), *asks_markdown(report, settings), ""])
     t = report.totals
     lines += [
         f"**Kept rate {percent(t.kept_rate)}** · on-time rate {percent(t.on_time_rate)} · "
@@ -198,6 +201,7 @@ def _markdown(report: Report, settings: Settings) -> str:
         for r in report.renegotiations:
             lines.append(f"| {r.id} | {markdown_literal(r.client)} | {markdown_literal(r.title)} | {when(r.recorded_at)} | {when(r.previous_due)}"
                          f" | {when(r.due)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} | {r.outcome} |")  # fmt: skip
+    lines += asks_markdown(report, settings)
     for outcome, heading in LISTED:
         listed = report.listed(outcome)
         if not listed:
@@ -214,6 +218,65 @@ def _markdown(report: Report, settings: Settings) -> str:
         width = max(14, *(len(label) for label, _ in rows))
         lines += [f"    {label:<{width}} {bar(rate, 20):<20} {percent(rate):>4}" for label, rate in rows]
     return "\n".join(lines) + "\n"
+
+
+# -- asks: how promptly clients answer ------------------------------------------------------
+
+ASK_COLUMNS = ("asks_answered", "asks_answered_late", "asks_median_wait_hours")
+
+
+def asks_json(figures: AskFigures) -> dict:
+    return {"answered": figures.answered, "answered_late": figures.answered_late,
+            "median_wait_hours": hours(figures.median_wait)}  # fmt: skip
+
+
+def asks_late_json(report: Report, settings: Settings) -> list[dict]:
+    return [
+        {"id": a.id, "title": a.title, "client": a.client, "asked_at": iso(a.asked_at, settings),
+         "needed_by": iso(a.needed_by, settings), "received_at": iso(a.received_at, settings),
+         "late_hours": hours(a.late)}
+        for a in report.asks_late
+    ]  # fmt: skip
+
+
+def asks_cells(figures: AskFigures) -> list:
+    median = hours(figures.median_wait)
+    return [figures.answered, figures.answered_late, "" if median is None else f"{median:.2f}"]
+
+
+def asks_markdown(report: Report, settings: Settings) -> list[str]:
+    """The asks answered in the period, per client and in all, and those answered late."""
+    if not report.asks.answered:
+        return []
+    when = lambda moment: timefmt.short(moment, settings, report.as_of)  # noqa: E731
+    lines = ["", "### Asks answered by clients", "", "| Client | Answered | Late | Median wait |", "|---|--:|--:|--:|"]
+    rows = [(markdown_literal(s.client), s.asks) for s in report.clients if s.asks.answered]
+    for client, figures in [*rows, *([] if report.for_client else [("**All**", report.asks)])]:
+        lines.append(f"| {client} | {figures.answered} | {figures.answered_late} | {wait(figures.median_wait)} |")
+    if report.asks_late:
+        lines += ["", "### Asks answered late", "", "| # | Client | Ask | Needed by | Received | How late |",
+                  "|--:|---|---|---|---|--:|"]  # fmt: skip
+        for a in report.asks_late:
+            lines.append(f"| {a.id} | {markdown_literal(a.client)} | {markdown_literal(a.title)} | {when(a.needed_by)}"
+                         f" | {when(a.received_at)} | {slip(ceil_minutes(a.late))} |")  # fmt: skip
+    return lines
+
+
+def wait(seconds: float | None) -> str:
+    """A median wait: '2.5 days', or under a day '5.5 h'; '—' with nothing answered."""
+    if seconds is None:
+        return "—"
+    if seconds < 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
+
+
+def ceil_minutes(seconds: int) -> int:
+    return -(-seconds // 60)
 
 
 # -- shared wording ----------------------------------------------------------------------

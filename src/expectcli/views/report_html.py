@@ -27,7 +27,18 @@ from expectcli.core.report import Counts, Report
 from expectcli.core.textsafe import printable
 from expectcli.views import report_formats as fmt
 
-WHEN = {"Deadline", "Delivered", "Moved on", "From", "To", "Due", "Released", "Last update"}  # kept on one line
+WHEN = {
+    "Deadline",
+    "Delivered",
+    "Moved on",
+    "From",
+    "To",
+    "Due",
+    "Released",
+    "Last update",
+    "Needed by",
+    "Received",
+}  # kept on one line
 
 # The page may load nothing and run nothing: a browser enforces it, and reports what it refused.
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -186,6 +197,25 @@ def _renegotiations(report: Report, settings: Settings) -> str:
     return _section("Renegotiated dates", table(report, headers, rows, {"#"}))
 
 
+def _asks(report: Report, settings: Settings) -> str:
+    """How promptly clients answered what they were asked for, and the asks answered late."""
+    if not report.asks.answered:
+        return ""
+    when = _when(report, settings)
+    figures = [(s.client, s.asks) for s in report.clients if s.asks.answered]
+    if not report.for_client:
+        figures.append(("All", report.asks))
+    rows = [[client, f.answered, f.answered_late, fmt.wait(f.median_wait)] for client, f in figures]
+    headers = ["Client", "Answered", "Late", "Median wait"]
+    parts = [_section("Asks answered", table(report, headers, rows, {"Answered", "Late", "Median wait"}))]
+    if report.asks_late:
+        rows = [[a.id, a.client, a.title, when(a.needed_by), when(a.received_at), fmt.slip(fmt.ceil_minutes(a.late))]
+                for a in report.asks_late]  # fmt: skip
+        headers = ["#", "Client", "Ask", "Needed by", "Received", "How late"]
+        parts.append(_section("Asks answered late", table(report, headers, rows, {"#", "How late"})))
+    return "\n".join(parts)
+
+
 def _listed(report: Report, settings: Settings) -> str:
     when = _when(report, settings)
     parts = []
@@ -208,7 +238,7 @@ def _trend(report: Report, settings: Settings) -> str:
 
 
 SECTIONS: tuple[Callable[[Report, Settings], str], ...] = (
-    _owed, _summary, _scorecard, _broken, _renegotiations, _listed, _trend,
+    _owed, _summary, _scorecard, _broken, _renegotiations, _asks, _listed, _trend,
 )  # fmt: skip
 
 

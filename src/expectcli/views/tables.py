@@ -128,6 +128,7 @@ def report(out: Output, rep, settings: Settings) -> None:
         )
     if rep.totals.total == 0:
         out.line((fmt.empty_line(rep, settings), ""))
+        _asks(out, rep, settings)
         return
     t = rep.totals
     summary = [
@@ -177,6 +178,7 @@ def report(out: Output, rep, settings: Settings) -> None:
         out.table(moves)
         _more(out, len(rep.renegotiations), "renegotiations")
 
+    _asks(out, rep, settings)
     _listed(out, rep, settings)
 
     if rep.trend:
@@ -186,6 +188,31 @@ def report(out: Output, rep, settings: Settings) -> None:
             trend.add_row(label, styled(fmt.bar(rate, 20), "green"), fmt.percent(rate))
         out.blank()
         out.table(trend)
+
+
+def _asks(out: Output, rep, settings: Settings) -> None:
+    """How promptly clients answered what they were asked for, and the asks answered late."""
+    from expectcli.views import report_formats as fmt
+
+    if not rep.asks.answered:
+        return
+    when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
+    answered = Table(Column("Client"), Column("Answered", "right"), Column("Late", "right"),
+                     Column("Median wait", "right"), title="Asks answered by clients", title_style="bold")  # fmt: skip
+    rows = [(user(s.client), s.asks) for s in rep.clients if s.asks.answered]
+    for client, figures in rows + ([] if rep.for_client else [("All", rep.asks)]):
+        answered.add_row(client, str(figures.answered), str(figures.answered_late), fmt.wait(figures.median_wait))
+    out.blank()
+    out.table(answered)
+    if rep.asks_late:
+        late = Table(*(Column(name, "right" if name in ("ID", "How late") else "left") for name in ("ID", "Client",
+                     "Ask", "Needed by", "Received", "How late")), title="Asks answered late", title_style="bold yellow")  # fmt: skip
+        for a in rep.asks_late[:REPORT_ROWS]:
+            late.add_row(str(a.id), user(a.client), user(a.title), when(a.needed_by), when(a.received_at),
+                         fmt.slip(fmt.ceil_minutes(a.late)))  # fmt: skip
+        out.blank()
+        out.table(late)
+        _more(out, len(rep.asks_late), "asks answered late")
 
 
 def _listed(out: Output, rep, settings: Settings) -> None:
