@@ -8,7 +8,6 @@ import itertools
 from datetime import datetime
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -22,7 +22,8 @@ def local(moment: int, settings: Settings) -> datetime:
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_CLOCK_TIMES = tuple(f" {minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60))  # minute of the day → ' 17:00'
+# The minute of the day → ' 17:00'.
+_CLOCK_TIMES = tuple(f" {minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60))
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ZONES: dict = {}  # zone name → ZoneInfo, without `Settings.zone`'s call on every row
 _CLOCKS: dict = {}  # (zone name, now) → Clock
