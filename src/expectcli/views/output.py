@@ -317,7 +317,7 @@ class Output:
                     if room > 0:
                         text = " " * room + text if mode == "r" else text + " " * room
                     parts.append(text)
-            parts += [" " * width for _, width in plan[len(cells_) :]]
+            parts += ["" if mode == "t" else " " * width for mode, width in plan[len(cells_) :]]
             return GAP.join(parts)
 
         def draw(cells_: list, style: str) -> str:

@@ -22,7 +22,8 @@ OUTCOME_STYLE = {
     "released": "dim",
     "voided": "dim strike",
 }
-REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
+REPORT_ROWS = 25
+NOTES_KEPT = 4096  # a long list remembers this many notes ('in 2 days') by due, so memory stays flat  # a terminal shows this many rows of each report section; the rest are counted
 
 
 def user(text: str | None, style: str = "") -> Spans:
@@ -71,15 +72,25 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, a
     client's printable handle is made once, and a cell of text in one style is a plain string
     (the status column styles it by its outcome)."""
-    short = timefmt.clock(settings, now).short
+    short, span, relative = timefmt.clock(settings, now).short, timefmt.span, timefmt.relative
     today, tomorrow = _today_bounds(settings, now)
     clients: dict[str, str] = {}
+    ahead: dict[int, str] = {}  # notes by due ('in 2 days'; many promises share a due)
+    late: dict[int, str] = {}  # notes by break point ('4 days overdue')
     for pid, title, client, due, state, outcome, break_at, tags, every in listed:
         if state == "active":
-            if break_at is not None:
-                note = timefmt.span(max(0, now - break_at)) + " overdue"
+            if break_at is None:
+                note = ahead.get(due)
+                if note is None:
+                    if len(ahead) > NOTES_KEPT:
+                        ahead.clear()
+                    note = ahead[due] = relative(due, now)
             else:
-                note = timefmt.relative(due, now)
+                note = late.get(break_at)
+                if note is None:
+                    if len(late) > NOTES_KEPT:
+                        late.clear()
+                    note = late[break_at] = span(max(0, now - break_at)) + " overdue"
             style = "red" if outcome == "missed" else "bold yellow" if today <= due < tomorrow else ""
         else:
             note = style = ""
