@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, postgres_only
 from expectcli.core.config import Settings
 from expectcli.core.queries import Queries
 from expectcli.storage.store import open_store
@@ -76,3 +76,15 @@ def test_the_list_shows_each_kind_of_promise_as_before(varied):
     assert row("evil").endswith("Fix \\x1b[31mred\\x1b[0m \\u202eevil  +urgent")
     assert "in 1 min" in row("Due this very minute") and "müller-gmbh" in row("Angebot für Müller 漢字")
     assert row("Moved in time").endswith("+web")
+
+
+@postgres_only("a server-side cursor")
+def test_a_listing_on_a_server_streams_from_a_server_side_cursor(cli):
+    for n in range(3):
+        cli.promise(f"P{n}", due="fri")
+    store = open_store(cli.location)
+    with store.read() as tx:
+        result = tx.stream("SELECT id FROM promise ORDER BY id")
+        assert result.context.cursor.__class__.__name__ == "ServerCursor"
+        assert [row[0] for row in result] == [1, 2, 3]
+    store.close()
