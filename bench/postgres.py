@@ -86,9 +86,9 @@ def listing(url: str, sizes: list[int], rounds: int) -> None:
     """`list --all` of each size's ledger on the server, into a pipe."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
-    from views import CPU, expect_program, ledger, piped
 
     from measure import BASELINE, NOW
+    from views import CPU, expect_program, ledger, piped
 
     server = create_engine(url)
     expect = expect_program()
