@@ -35,6 +35,8 @@ def short(moment: int | None, settings: Settings, now: int) -> str:
     02:30 of a daylight-saving autumn night). `dates.parse_when` reads every such text
     back to the same minute, given the same now. (The names are the C locale's, as
     `strftime`'s %a and %b give them; spelled out here for speed.)"""
+    if moment is not None and moment.__class__ is not int:
+        moment = int(moment // 1)  # a time computed in seconds with a fraction: its second
     return clock(settings, now).short(moment)
 
 
