@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 Spans = list  # of (text, style) pairs: a line of text in pieces, each with a style name
@@ -298,6 +298,7 @@ class Output:
         unpadded = modes[-1] == "t"
         tail = GAP if unpadded and padded else ""
         right = [i for i, mode in enumerate(modes) if mode == "r"]
+        wide: dict[tuple[int, str], str] = {}  # (column, non-ASCII text) → the text padded to its column
 
         def by_cell(cells_: list) -> str:
             parts = []
@@ -320,6 +321,39 @@ class Output:
             parts += ["" if mode == "t" else " " * width for mode, width in plan[len(cells_) :]]
             return GAP.join(parts)
 
+        def fit(i: int, text: str) -> str:
+            """A cell of non-ASCII text padded to its column in terminal cells (remembered)."""
+            fitted = wide.get((i, text))
+            if fitted is None:
+                mode, width = padded[i]
+                fitted = text.rstrip() if mode == "r" else text
+                room = width - cells(fitted)
+                if room > 0:
+                    fitted = " " * room + fitted if mode == "r" else fitted + " " * room
+                if len(wide) < 4096:
+                    wide[(i, text)] = fitted
+            return fitted
+
+        loose_forms: dict[tuple[int, ...], Callable[..., str]] = {}
+
+        def measured(cells_: list) -> str:
+            """The padded part of a row of plain-string cells some of which are not ASCII: those
+            padded in terminal cells by `fit`, the others by `str.format` as usual."""
+            texts = list(cells_)
+            loose = []
+            for i in range(len(padded)):
+                if not texts[i].isascii():
+                    texts[i] = fit(i, texts[i])
+                    loose.append(i)
+            key = tuple(loose)
+            form_ = loose_forms.get(key)
+            if form_ is None:
+                form_ = loose_forms[key] = GAP.join(
+                    f"{{{i}}}" if i in key else f"{{{i}:{'>' if mode == 'r' else '<'}{width}}}"
+                    for i, (mode, width) in enumerate(padded)
+                ).format
+            return form_(*texts)
+
         def draw(cells_: list, style: str) -> str:
             if len(cells_) != count:
                 return by_cell(cells_)
@@ -327,11 +361,11 @@ class Output:
                 line = form(*cells_)
             except TypeError:  # a cell of spans
                 return by_cell(cells_)
-            if not line.isascii():
-                return by_cell(cells_)
             for i in right:
                 if cells_[i][-1:].isspace():  # trimmed before it is aligned right
                     return by_cell(cells_)
+            if not line.isascii():
+                line = measured(cells_)
             if unpadded:
                 cell = cells_[-1]
                 if cell.__class__ is not str:
