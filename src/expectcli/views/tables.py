@@ -22,8 +22,8 @@ OUTCOME_STYLE = {
     "released": "dim",
     "voided": "dim strike",
 }
-REPORT_ROWS = 25
-NOTES_KEPT = 4096  # a long list remembers this many notes ('in 2 days') by due, so memory stays flat  # a terminal shows this many rows of each report section; the rest are counted
+REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
+NOTES_KEPT = 4096  # a long list remembers this many dues' texts and notes, so memory stays flat
 
 
 def user(text: str | None, style: str = "") -> Spans:
@@ -69,13 +69,15 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     or for a broken one how late from its break point, '4 days overdue', even when a late move
     gave it a date still ahead), client, status, title (with its period and tags).
 
-    It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, a
-    client's printable handle is made once, and a cell of text in one style is a plain string
+    It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, and it
+    and the note are remembered by due (many promises share one); a client's printable
+    handle is made once, and a cell of text in one style is a plain string
     (the status column styles it by its outcome)."""
     short, span, relative = timefmt.clock(settings, now).short, timefmt.span, timefmt.relative
     today, tomorrow = _today_bounds(settings, now)
     clients: dict[str, str] = {}
-    ahead: dict[int, str] = {}  # notes by due ('in 2 days'; many promises share a due)
+    dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
+    ahead: dict[int, str] = {}  # notes by due ('in 2 days')
     late: dict[int, str] = {}  # notes by break point ('4 days overdue')
     for pid, title, client, due, state, outcome, break_at, tags, every in listed:
         if state == "active":
@@ -101,7 +103,12 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
             cell = printable(title)
         else:
             cell = _title_cell(title, every, tags_from(tags) if isinstance(tags, str) else tags)
-        yield [str(pid), short(due), note, shown, outcome, cell], style
+        when = dues.get(due)
+        if when is None:
+            if len(dues) > NOTES_KEPT:
+                dues.clear()
+            when = dues[due] = short(due)
+        yield [str(pid), when, note, shown, outcome, cell], style
 
 
 def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
