@@ -4,8 +4,10 @@ across daylight-saving changes of every shape (an hour, half an hour, the Southe
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,3 +39,38 @@ def reference(moment: int, config: Settings, now: int) -> str:
 def test_short_prints_what_the_zone_says(zone, moment, now):
     config = Settings(timezone=zone)
     assert timefmt.short(moment, config, now) == reference(moment, config, now)
+
+
+def test_the_zones_change_their_offsets_as_clock_assumes():
+    """`timefmt.Clock` takes a day's offset from four probes a day apart: right as long as no
+    zone changes its offset twice within two days or turns its clocks back by a day or more
+    (since 1970). Checked on the transitions of every zone installed, as the pure-Python
+    zoneinfo reads them; the rules past a zone's last transition are yearly daylight saving."""
+    import zoneinfo
+
+    pure = pytest.importorskip("zoneinfo._zoneinfo")
+    for key in sorted(zoneinfo.available_timezones()):
+        zone = pure.ZoneInfo.no_cache(key)
+        changes = []  # (UTC moment, offset after it), only where the offset changes
+        for moment, info in zip(zone._trans_utc, zone._ttinfos, strict=True):
+            offset = info.utcoff.total_seconds()
+            if not changes or offset != changes[-1][1]:
+                changes.append((moment, offset))
+        for (earlier, before), (later, after) in itertools.pairwise(changes):
+            if later < -2 * timefmt.DAY:
+                continue
+            assert before - after < timefmt.DAY, (key, later)
+            if earlier >= -4 * timefmt.DAY:
+                assert later - earlier > 2 * timefmt.DAY, (key, later)
+        rule = zone._tz_after  # daylight saving by a yearly rule, or a fixed offset
+        assert abs(getattr(rule, "dst_diff", 0)) < timefmt.DAY, key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ZONES), st.one_of(MOMENTS, NEAR_CHANGES), st.integers(-3 * 86400, 3 * 86400))
+def test_a_clock_reused_for_many_rows_answers_as_the_zone(zone, moment, step):
+    """One `Clock` serves a whole list: its remembered days never answer for a neighbour's moments."""
+    config = Settings(timezone=zone)
+    clock = timefmt.clock(config, moment)
+    for candidate in (moment, moment + step, moment - step, moment + 60 * (step % 1440)):
+        assert clock.short(candidate) == reference(candidate, config, moment)

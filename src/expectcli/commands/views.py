@@ -23,9 +23,9 @@ def list_promises(
     import itertools
 
     before = env.when(due_before) if due_before else None
-    every = env.ledger().each_promise(
-        client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind
-    )
+    ledger = env.ledger()
+    each = ledger.each_promise if env.json else ledger.each_listed  # a table needs only what it shows
+    every = each(client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind)
     promises = every if limit is None else itertools.islice(every, limit)
     _list_out(env, promises)
     if limit is not None:
@@ -42,7 +42,7 @@ def _list_out(env: Env, promises) -> None:
         return
     from expectcli.views import tables
 
-    if not tables.promise_table(env.out, promises, env.settings, env.now):
+    if not tables.listed_table(env.out, promises, env.settings, env.now):
         env.say("No promises to show.")
 
 

@@ -86,6 +86,12 @@ PROMISE_COLUMNS = (
     "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at, p.recurrence, p.series_id"
 )
 PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
+# A promise as `list` shows it: id, title, client, due, state, outcome at :now, break point
+# (None unless broken), tags as stored (a JSON array), recurrence.
+LISTED_COLUMNS = (
+    f"p.id, p.title, c.handle, p.due, p.state, {OUTCOME_SQL},"
+    f" CASE WHEN {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL} END, p.tags, p.recurrence"
+)
 # An event that no `voided` event has taken back.
 LIVE = "NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
 
@@ -160,6 +166,15 @@ class Queries:
     def each_promise(self, **selection) -> Iterator[Promise]:
         """`promises(**selection)` one at a time, as the cursor reads them: a list of any
         length is written out without being held whole (the read transaction lasts as long)."""
+        for row in self._each(PROMISE_COLUMNS, selection):
+            yield promise_from_row(row, self.now)
+
+    def each_listed(self, **selection) -> Iterator[tuple]:
+        """What `list` shows of `each_promise(**selection)`: rows of LISTED_COLUMNS, as the
+        cursor reads them (no `Promise` made per row; SQL works out the outcome and break point)."""
+        return self._each(LISTED_COLUMNS, selection)
+
+    def _each(self, columns: str, selection: dict) -> Iterator[tuple]:
         tags, kind = selection.pop("tags", ()), selection.pop("kind", None)
         where, params = _selection(**{"client": None, "outcome": None, "include_settled": False, "due_before": None,
                                        **selection})  # fmt: skip
@@ -170,12 +185,10 @@ class Queries:
                 client_id(tx, params["client"])
             elif tx.dialect == "sqlite":  # the table read through then sorted: faster than a lookup per row
                 source = PROMISE_FROM.replace("promise p", "promise p NOT INDEXED", 1)
-            cursor = tx.execute(
-                f"SELECT {PROMISE_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
+            yield from tx.stream(
+                f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
                 {**params, "now": self.now},
             )
-            for row in cursor:
-                yield promise_from_row(row, self.now)
 
     def clients(self) -> list[ClientSummary]:
         with self.store.read() as tx:

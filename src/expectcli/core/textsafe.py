@@ -13,8 +13,13 @@ def printable(text: str | None) -> str:
     """`text` with every control character shown as a visible escape (ESC → \\x1b)."""
     if not text:
         return ""
-    if text.isprintable():  # the usual case, and none of _UNSAFE is printable
+    if text.isprintable():  # the usual case, and none of _UNSAFE is printable: nothing to escape
         return text
+    return escaped(text)
+
+
+def escaped(text: str) -> str:
+    """`printable` without its fast path (tests/test_textsafe.py holds the two equal)."""
     return _UNSAFE.sub(
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )

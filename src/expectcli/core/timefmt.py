@@ -9,9 +9,11 @@ N days ahead on the wall clock reads "in N days", across a daylight-saving chang
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from expectcli.core.config import Settings
+
+DAY = 86400
 
 
 def local(moment: int, settings: Settings) -> datetime:
@@ -20,8 +22,11 @@ def local(moment: int, settings: Settings) -> datetime:
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# The minute of the day → ' 17:00'.
+_CLOCK_TIMES = tuple(f" {minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60))
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ZONES: dict = {}  # zone name → ZoneInfo, without `Settings.zone`'s call on every row
-_YEAR_OF_NOW: dict = {}  # (now, zone) → now's local year: `short` runs on every row of a long list
+_CLOCKS: dict = {}  # (zone name, now) → Clock
 
 
 def short(moment: int | None, settings: Settings, now: int) -> str:
@@ -30,24 +35,92 @@ def short(moment: int | None, settings: Settings, now: int) -> str:
     02:30 of a daylight-saving autumn night). `dates.parse_when` reads every such text
     back to the same minute, given the same now. (The names are the C locale's, as
     `strftime`'s %a and %b give them; spelled out here for speed.)"""
-    if moment is None:
-        return ""
+    if moment is not None and moment.__class__ is not int:
+        moment = int(moment // 1)  # a time computed in seconds with a fraction: its second
+    return clock(settings, now).short(moment)
+
+
+def clock(settings: Settings, now: int) -> Clock:
+    """`short` for one zone and one now, remembered (a long list asks it once, not per row)."""
+    found = _CLOCKS.get((settings.timezone, now))
+    if found is None:
+        if len(_CLOCKS) > 32:
+            _CLOCKS.clear()
+        found = _CLOCKS[(settings.timezone, now)] = Clock(_zone(settings), now)
+    return found
+
+
+class Clock:
+    """`short` in one zone at one now, for every row of a long list.
+
+    The zone is asked for its UTC offset once per UTC day of the moments shown, and a local
+    day's words are spelled once; each row is then arithmetic and two lookups. A day is
+    answered so only when the offset is the same a day before it, at its start and end, and
+    a day after it: as no zone changes its offset twice within two days, nor turns its clocks
+    back by a day (tzdata since 1970: changes six days apart or more, at most 7 hours back;
+    tests/test_timefmt_fast.py checks the zones installed), the offset then holds through the
+    day and no wall time in it occurs twice. Any other day is asked of the zone per moment."""
+
+    def __init__(self, zone, now: int):
+        self.zone = zone
+        self.year = datetime.fromtimestamp(now, zone).year
+        self.offsets: dict[int, int | None] = {}  # UTC day number → its offset, or None: ask per moment
+        self.words: dict[int, str] = {}  # local day number → 'Fri 27 Nov' or 'Fri 27 Nov 2025'
+
+    def short(self, moment: int | None) -> str:
+        if moment is None:
+            return ""
+        try:
+            offset = self.offsets[moment // DAY]
+        except KeyError:
+            offset = self._offset(moment // DAY)
+        if offset is None:
+            return self._asked(moment)
+        days, seconds = divmod(moment + offset, DAY)
+        try:
+            words = self.words[days]
+        except KeyError:
+            words = self._words(days)
+        return words + _CLOCK_TIMES[seconds // 60]
+
+    def _offset(self, day: int) -> int | None:
+        start = day * DAY
+        probes = {datetime.fromtimestamp(moment, self.zone).utcoffset() for moment in
+                  (start - DAY, start, start + DAY - 1, start + 2 * DAY - 1)}  # fmt: skip
+        offset = None
+        if len(probes) == 1:
+            (delta,) = probes
+            if delta is not None and not delta.microseconds:
+                offset = delta.days * DAY + delta.seconds
+        self.offsets[day] = offset
+        return offset
+
+    def _words(self, days: int) -> str:
+        when = date.fromordinal(days + _EPOCH_ORDINAL)
+        words = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+        if when.year != self.year:
+            words = f"{words} {when.year}"
+        self.words[days] = words
+        return words
+
+    def _asked(self, moment: int) -> str:
+        """The zone asked for this very moment (on a day when its offset changes)."""
+        when = datetime.fromtimestamp(moment, self.zone)
+        day = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+        if when.year != self.year:
+            day = f"{day} {when.year}"
+        text = f"{day} {when.hour:02d}:{when.minute:02d}"
+        if _occurs_twice(when):
+            same_name = when.replace(fold=0).tzname() == when.replace(fold=1).tzname()
+            text += f" {when:%z}" if same_name else f" {when:%Z}"
+        return text
+
+
+def _zone(settings: Settings):
     zone = _ZONES.get(settings.timezone)
     if zone is None:
         zone = _ZONES[settings.timezone] = settings.zone
-    when = datetime.fromtimestamp(moment, zone)
-    year = _YEAR_OF_NOW.get((now, zone))
-    if year is None:
-        if len(_YEAR_OF_NOW) > 32:
-            _YEAR_OF_NOW.clear()
-        year = _YEAR_OF_NOW[(now, zone)] = datetime.fromtimestamp(now, zone).year
-    day = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
-    text = f"{day} {when.hour:02d}:{when.minute:02d}" if when.year == year else (
-        f"{day} {when.year} {when.hour:02d}:{when.minute:02d}")  # fmt: skip
-    if _occurs_twice(when):
-        same_name = when.replace(fold=0).tzname() == when.replace(fold=1).tzname()
-        text += f" {when:%z}" if same_name else f" {when:%Z}"
-    return text
+    return zone
 
 
 def _occurs_twice(when: datetime) -> bool:

@@ -446,6 +446,9 @@ def _error_name(exc: BaseException) -> str:
     return type(orig).__name__ + (f", SQLSTATE {state}" if state else "")
 
 
+STREAM_BATCH = 1000  # rows a server-side cursor fetches at a time
+
+
 class Tx:
     """One transaction: `execute(sql, params)` returns a cursor-like result.
 
@@ -460,6 +463,17 @@ class Tx:
 
     def execute(self, sql: str, params: dict[str, Any] | None = None):
         return self._execute(sql, params or {})
+
+    def stream(self, sql: str, params: dict[str, Any] | None = None):
+        """Rows as the database hands them over, for a listing of any length: on a server, a
+        server-side cursor fetched a batch at a time, so the whole result is never held."""
+        if self.connection is None:
+            return self.execute(sql, params)
+        from sqlalchemy import text
+
+        return self.connection.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
+            text(sql), params or {}
+        )
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         return [tuple(row) for row in self.execute(sql, params).fetchall()]

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 Spans = list  # of (text, style) pairs: a line of text in pieces, each with a style name
 SAMPLE = 200  # a streamed table's columns are sized on this many rows
+BATCH = 500  # a streamed table's rows are written this many at a time
 GAP = "  "
 ELLIPSIS = "…"
 
@@ -89,18 +90,20 @@ def sgr(style: str) -> str:
 class Column:
     def __init__(
         self, header: str = "", justify: str = "left", width: int | None = None, flexible: bool = False,
-        min_width: int = 0,
+        min_width: int = 0, styles: dict[str, str] | None = None,
     ):  # fmt: skip
         self.header = header
         self.justify = justify  # left or right
         self.width = width  # fixed, else as wide as the widest cell
         self.flexible = flexible  # gives up room first on a narrow terminal (its text then ends in "…")
         self.min_width = min_width  # at least this wide (rows beyond a streamed table's sample may be wider)
+        self.styles = styles or {}  # the style of a plain-string cell, by its text (a status by its outcome)
 
 
 class Table:
-    """Columns and rows (each a list of spans per cell, and a style for the whole row); an
-    optional title above. Rows are a list, or any iterable for `Output.stream`."""
+    """Columns and rows (each a list of cells — spans, or a plain string of text in the
+    column's style — and a style for the whole row); an optional title above. Rows are a
+    list, or any iterable for `Output.stream_table`."""
 
     def __init__(self, *columns: Column, title: str | None = None, title_style: str = "", show_header: bool = True):
         self.columns = columns
@@ -155,7 +158,9 @@ def row(*cells_: str | Spans, style: str = "") -> tuple[list[Spans], str]:
     return [styled(cell) if isinstance(cell, str) else cell for cell in cells_], style
 
 
-def span_cells(spans: Spans) -> int:
+def span_cells(spans: Spans | str) -> int:
+    if isinstance(spans, str):
+        return cells(spans)
     return sum(cells(text) for text, _ in spans)
 
 
@@ -166,6 +171,8 @@ def lay_out(table: Table, cells_: list[Spans], widths: list[int], limit: int | N
     trim = table.columns[-1].flexible  # a flexible last column (a title) is not padded
     for i, (column, width) in enumerate(zip(table.columns, widths, strict=False)):
         cell = cells_[i] if i < len(cells_) else []
+        if isinstance(cell, str):
+            cell = [(cell, column.styles.get(cell, ""))]
         if column.justify == "right":
             cell = _rstrip(cell)
         size = span_cells(cell)
@@ -256,17 +263,17 @@ class Output:
         draw = self._plain_row(table, widths) if self.width is None and not self.colour else (
             lambda cells_, style: self.render(lay_out(table, cells_, widths, self.width), style))  # fmt: skip
         write = self.write
-        for cells_, style in measured:
-            write(draw(cells_, style) + "\n")
+        write("".join([draw(cells_, style) + "\n" for cells_, style in measured]))
         count = len(sample)
         import gc
 
         collecting = gc.isenabled()
         gc.disable()  # each row's objects are freed as it is written (no cycles): the collector only costs time
         try:
-            for cells_, style in iterator:
-                write(draw(cells_, style) + "\n")
-                count += 1
+            while batch := [draw(cells_, style) for cells_, style in islice(iterator, BATCH)]:
+                batch.append("")
+                write("\n".join(batch))  # a few hundred lines a write: the rows still stream
+                count += len(batch) - 1
         finally:
             if collecting:
                 gc.enable()
@@ -275,16 +282,31 @@ class Output:
     @staticmethod
     def _plain_row(table: Table, widths: list[int]):
         """`lay_out` then `render`, for a pipe without colour (nothing cut, no style): the
-        same text, at a fraction of the cost on a long list."""
+        same text, at a fraction of the cost on a long list (tests/test_layout_pipe.py holds
+        the two equal). A row of plain-string cells whose padded part is ASCII is one
+        `str.format`; any other row is laid out cell by cell."""
         last = len(table.columns) - 1
         modes = [("r" if c.justify == "right" else "t" if i == last and c.flexible else "l")
                  for i, c in enumerate(table.columns)]  # fmt: skip
         plan = list(zip(modes, widths, strict=True))
+        # Every padded column as a format field (a field with a format spec refuses a list of
+        # spans: TypeError); a flexible last column is added unpadded.
+        padded = [(mode, width) for mode, width in plan if mode != "t"]
+        form = GAP.join(f"{{{i}:{'>' if mode == 'r' else '<'}{width}}}" for i, (mode, width) in enumerate(padded))
+        form = form.format
+        count = len(plan)
+        unpadded = modes[-1] == "t"
+        tail = GAP if unpadded and padded else ""
+        right = [i for i, mode in enumerate(modes) if mode == "r"]
+        wide: dict[tuple[int, str], str] = {}  # (column, non-ASCII text) → the text padded to its column
 
-        def draw(cells_: list[Spans], style: str) -> str:
+        def by_cell(cells_: list) -> str:
             parts = []
             for (mode, width), cell in zip(plan, cells_, strict=False):
-                text = cell[0][0] if len(cell) == 1 else "".join(piece for piece, _ in cell)
+                if cell.__class__ is str:
+                    text = cell
+                else:
+                    text = cell[0][0] if len(cell) == 1 else "".join(piece for piece, _ in cell)
                 if mode == "t":
                     parts.append(text)
                 elif text.isascii():
@@ -296,8 +318,60 @@ class Output:
                     if room > 0:
                         text = " " * room + text if mode == "r" else text + " " * room
                     parts.append(text)
-            parts += [" " * width for _, width in plan[len(cells_) :]]
+            parts += ["" if mode == "t" else " " * width for mode, width in plan[len(cells_) :]]
             return GAP.join(parts)
+
+        def fit(i: int, text: str) -> str:
+            """A cell of non-ASCII text padded to its column in terminal cells (remembered)."""
+            fitted = wide.get((i, text))
+            if fitted is None:
+                mode, width = padded[i]
+                fitted = text.rstrip() if mode == "r" else text
+                room = width - cells(fitted)
+                if room > 0:
+                    fitted = " " * room + fitted if mode == "r" else fitted + " " * room
+                if len(wide) < 4096:
+                    wide[(i, text)] = fitted
+            return fitted
+
+        loose_forms: dict[tuple[int, ...], Callable[..., str]] = {}
+
+        def measured(cells_: list) -> str:
+            """The padded part of a row of plain-string cells some of which are not ASCII: those
+            padded in terminal cells by `fit`, the others by `str.format` as usual."""
+            texts = list(cells_)
+            loose = []
+            for i in range(len(padded)):
+                if not texts[i].isascii():
+                    texts[i] = fit(i, texts[i])
+                    loose.append(i)
+            key = tuple(loose)
+            form_ = loose_forms.get(key)
+            if form_ is None:
+                form_ = loose_forms[key] = GAP.join(
+                    f"{{{i}}}" if i in key else f"{{{i}:{'>' if mode == 'r' else '<'}{width}}}"
+                    for i, (mode, width) in enumerate(padded)
+                ).format
+            return form_(*texts)
+
+        def draw(cells_: list, style: str) -> str:
+            if len(cells_) != count:
+                return by_cell(cells_)
+            try:
+                line = form(*cells_)
+            except TypeError:  # a cell of spans
+                return by_cell(cells_)
+            for i in right:
+                if cells_[i][-1:].isspace():  # trimmed before it is aligned right
+                    return by_cell(cells_)
+            if not line.isascii():
+                line = measured(cells_)
+            if unpadded:
+                cell = cells_[-1]
+                if cell.__class__ is not str:
+                    cell = cell[0][0] if len(cell) == 1 else "".join(piece for piece, _ in cell)
+                return line + tail + cell
+            return line
 
         return draw
 

@@ -5,11 +5,11 @@ control characters made visible, no markup)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
-from expectcli.core.queries import Promise
+from expectcli.core.queries import Promise, tags_from
 from expectcli.core.textsafe import printable
 from expectcli.views.output import Column, Output, Spans, Table, styled
 
@@ -23,6 +23,7 @@ OUTCOME_STYLE = {
     "voided": "dim strike",
 }
 REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
+NOTES_KEPT = 4096  # a long list remembers this many dues' texts and notes, so memory stays flat
 
 
 def user(text: str | None, style: str = "") -> Spans:
@@ -46,28 +47,72 @@ PROMISE_COLUMNS = (
     Column("Due", min_width=16),
     Column("", min_width=15),
     Column("Client"),
-    Column("Status"),
+    Column("Status", styles=OUTCOME_STYLE),
     Column("Promise", flexible=True),
 )
 
 
 def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
     """The promises as a table, one line each, written as they come; how many there were."""
-    today = _today_bounds(settings, now)
-    return out.stream_table(Table(*PROMISE_COLUMNS), (promise_row(p, settings, now, today) for p in promises))
+    listed = ((p.id, p.title, p.client, p.due, p.state, p.outcome, p.break_at, p.tags, p.every) for p in promises)
+    return listed_table(out, listed, settings, now)
 
 
-def promise_row(
-    p: Promise, settings: Settings, now: int, today: tuple[int, int] | None = None
-) -> tuple[list[Spans], str]:
-    return [
-        [(str(p.id), "")], [(timefmt.short(p.due, settings, now), "")], [(due_note(p, now), "")],
-        [(printable(p.client), "")], [(p.outcome, OUTCOME_STYLE.get(p.outcome, ""))], title_cell(p),
-    ], row_style(p, settings, now, today)  # fmt: skip
+def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: int) -> int:
+    """The promise table of rows laid out as `queries.LISTED_COLUMNS` (as `list` reads them,
+    without a `Promise` per row); how many there were."""
+    return out.stream_table(Table(*PROMISE_COLUMNS), listed_rows(listed, settings, now))
+
+
+def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[list, str]]:
+    """Each promise's cells and row style: id, due, how long until or since it ('in 2 days',
+    or for a broken one how late from its break point, '4 days overdue', even when a late move
+    gave it a date still ahead), client, status, title (with its period and tags).
+
+    It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, and it
+    and the note are remembered by due (many promises share one); a client's printable
+    handle is made once, and a cell of text in one style is a plain string
+    (the status column styles it by its outcome)."""
+    short, span, relative = timefmt.clock(settings, now).short, timefmt.span, timefmt.relative
+    today, tomorrow = _today_bounds(settings, now)
+    clients: dict[str, str] = {}
+    dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
+    ahead: dict[int, str] = {}  # notes by due ('in 2 days')
+    late: dict[int, str] = {}  # notes by break point ('4 days overdue')
+    for pid, title, client, due, state, outcome, break_at, tags, every in listed:
+        if state == "active":
+            if break_at is None:
+                note = ahead.get(due)
+                if note is None:
+                    if len(ahead) > NOTES_KEPT:
+                        ahead.clear()
+                    note = ahead[due] = relative(due, now)
+            else:
+                note = late.get(break_at)
+                if note is None:
+                    if len(late) > NOTES_KEPT:
+                        late.clear()
+                    note = late[break_at] = span(max(0, now - break_at)) + " overdue"
+            style = "red" if outcome == "missed" else "bold yellow" if today <= due < tomorrow else ""
+        else:
+            note = style = ""
+        shown = clients.get(client)
+        if shown is None:
+            shown = clients[client] = printable(client)
+        if every is None and (not tags or tags == "[]"):
+            cell = printable(title)
+        else:
+            cell = _title_cell(title, every, tags_from(tags) if isinstance(tags, str) else tags)
+        when = dues.get(due)
+        if when is None:
+            if len(dues) > NOTES_KEPT:
+                dues.clear()
+            when = dues[due] = short(due)
+        yield [str(pid), when, note, shown, outcome, cell], style
 
 
 def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
-    """[start, end) of now's local day in epoch seconds (for `row_style`, once per table)."""
+    """[start, end) of now's local day in epoch seconds (for the row style, once per table)."""
     from datetime import datetime, timedelta
 
     start = timefmt.local(now, settings).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -75,35 +120,13 @@ def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
     return int(start.timestamp()), int(end.timestamp())
 
 
-def due_note(p: Promise, now: int) -> str:
-    """'in 2 days', or for a broken one how late it is from its break point ('4 days
-    overdue'), even when a late move gave it a date still ahead."""
-    if p.state != "active":
-        return ""
-    if p.slip is not None:
-        return f"{timefmt.span(p.slip)} overdue"
-    return timefmt.relative(p.due, now)
-
-
-def title_cell(p: Promise) -> Spans:
-    cell = user(p.title)
-    if p.every:
-        cell.append((f"  ↻ {p.every}", "dim"))
-    if p.tags:
-        cell.append(("  " + " ".join(f"+{printable(tag)}" for tag in p.tags), "dim"))
+def _title_cell(title: str, every: str | None, tags: tuple[str, ...]) -> Spans:
+    cell = user(title)
+    if every:
+        cell.append((f"  ↻ {every}", "dim"))
+    if tags:
+        cell.append(("  " + " ".join(f"+{printable(tag)}" for tag in tags), "dim"))
     return cell
-
-
-def row_style(p: Promise, settings: Settings, now: int, today: tuple[int, int] | None = None) -> str:
-    if p.state != "active":
-        return ""
-    if p.outcome == "missed":
-        return "red"
-    if today is not None:
-        return "bold yellow" if today[0] <= p.due < today[1] else ""
-    if timefmt.is_same_local_day(p.due, now, settings):
-        return "bold yellow"
-    return ""
 
 
 def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:

@@ -1,0 +1,90 @@
+"""`list` reads only what it shows (`Queries.each_listed`: SQL works out the outcome and the
+break point) and `due`, `search` and the rest show whole promises (`promise_table`): the two
+must give the same rows, in a pipe and on a terminal, for every kind of promise."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+
+from conftest import NOW, postgres_only
+from expectcli.core.config import Settings
+from expectcli.core.queries import Queries
+from expectcli.storage.store import open_store
+from expectcli.views import output, tables
+
+EARLIER = "2026-11-16T09:00:00+01:00"
+
+
+@pytest.fixture
+def varied(cli):
+    """Promises of every outcome, moved in time and too late, recurring, tagged, with hostile
+    and non-ASCII text, for clients with non-ASCII handles."""
+    kept = cli.promise("Kept one", due="2026-11-20", now=EARLIER)
+    cli.ok("done", str(kept), "--at", "2026-11-19T10:00:00+01:00")
+    late = cli.promise("Late one", due="2026-11-17", now=EARLIER)
+    cli.ok("done", str(late))
+    moved_late = cli.promise("Moved after its deadline", due="2026-11-17", now=EARLIER)
+    cli.ok("move", str(moved_late), "2026-12-10", "--reason", "more time")
+    moved = cli.promise("Moved in time", due="fri", tag="web")
+    cli.ok("move", str(moved), "dec 4", "--reason", "client asked")
+    released = cli.promise("Released one", due="dec 1")
+    cli.ok("release", str(released), "--reason", "not needed")
+    cli.ok("promise", "Missed one", "--to", "müller-gmbh", "--due", "2026-11-18", "--new-client", now=EARLIER)
+    cli.promise("Fix \x1b[31mred\x1b[0m \u202eevil", due="today", tag="urgent")
+    cli.promise("Angebot für Müller 漢字", due="tomorrow", to="müller-gmbh")
+    cli.promise("Weekly report", due="fri 16:00", every="1w")
+    cli.promise("Due this very minute", due="2026-11-25T10:00:00+01:00")
+    return cli
+
+
+def drawn(cli, listed: bool, width: int | None, colour: bool, **selection) -> str:
+    now = int(datetime.fromisoformat(NOW).timestamp())
+    settings = Settings(timezone="Europe/Berlin")
+    queries = Queries(open_store(cli.location), now)
+    buffer = io.StringIO()
+    out = output.Output(buffer)
+    out.colour, out.width = colour, width
+    if listed:
+        tables.listed_table(out, queries.each_listed(**selection), settings, now)
+    else:
+        tables.promise_table(out, queries.each_promise(**selection), settings, now)
+    return buffer.getvalue()
+
+
+def test_list_rows_are_the_rows_of_whole_promises(varied):
+    for width, colour in [(None, False), (None, True), (80, True), (44, False)]:
+        for selection in [{}, {"include_settled": True}, {"outcome": "missed"}, {"tags": ["web"]}]:
+            shown = drawn(varied, True, width, colour, **selection)
+            assert shown == drawn(varied, False, width, colour, **dict(selection)), (width, colour, selection)
+            assert shown.count("\n") > 1
+
+
+def test_the_list_shows_each_kind_of_promise_as_before(varied):
+    lines = varied.ok("list", "--all").stdout.splitlines()
+
+    def row(title: str) -> str:
+        (found,) = [line for line in lines if title in line]
+        return found
+
+    assert "overdue" in row("Moved after its deadline") and " missed " in row("Moved after its deadline")
+    assert " late " in row("Late one") and "overdue" not in row("Late one")
+    assert " kept " in row("Kept one") and " released " in row("Released one")
+    assert row("Weekly report").endswith("Weekly report  ↻ 1w")
+    assert row("evil").endswith("Fix \\x1b[31mred\\x1b[0m \\u202eevil  +urgent")
+    assert "in 1 min" in row("Due this very minute") and "müller-gmbh" in row("Angebot für Müller 漢字")
+    assert row("Moved in time").endswith("+web")
+
+
+@postgres_only("a server-side cursor")
+def test_a_listing_on_a_server_streams_from_a_server_side_cursor(cli):
+    for n in range(3):
+        cli.promise(f"P{n}", due="fri")
+    store = open_store(cli.location)
+    with store.read() as tx:
+        result = tx.stream("SELECT id FROM promise ORDER BY id")
+        assert result.context.cursor.__class__.__name__ == "ServerCursor"
+        assert [row[0] for row in result] == [1, 2, 3]
+    store.close()
