@@ -253,7 +253,7 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], mod
         soon = {pid for pid in active - overdue if states[pid].due <= end}
         assert ({p.id for p in view.rows["overdue"]}, {p.id for p in view.rows["due"]}) == (overdue, soon), (now, end)
         counted = due.due_counts(ledger, Settings(), end)
-        assert counted == view.counts == (len(overdue), 0, len(soon), 0), (now, end)
+        assert counted == view.counts == (len(overdue), 0, len(soon), 0, 0), (now, end)
 
 
 def test_the_queries_refuse_what_the_command_line_would(tmp_path):

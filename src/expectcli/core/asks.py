@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from expectcli.core.queries import EVENT_COLUMNS, EVENT_FROM, LIVE, Event, client_id
+from expectcli.core import outcomes
+from expectcli.core.queries import EVENT_COLUMNS, EVENT_FROM, LIVE, Event, client_id, terms_in
 from expectcli.core.validate import normalise_handle
 from expectcli.errors import BadInput
 from expectcli.storage.store import Tx
@@ -103,6 +104,52 @@ def titles(tx: Tx, ids: set[int] | list[int] | tuple[int, ...]) -> dict[int, str
     return found
 
 
+# What the outcome rules read of a promise's event (`outcomes.Step`).
+STEP_COLUMNS = "e.kind, e.recorded_at, e.due, e.effective_at, e.ask_id, e.basis"
+
+
+def extension(tx: Tx, client_id: int | None, settings=None) -> outcomes.Extend:
+    """How a paused time moves a deadline of the client `client_id` (`outcomes.Extend`):
+    calendar time, or for a deadline given in business days the client's working time
+    (its terms, else the config's), read only when first needed."""
+    hours: list = []
+
+    def extend(due: int, start: int, end: int, basis: str | None = None) -> int:
+        if basis != "bd" or client_id is None:
+            return outcomes.calendar_time(due, start, end)
+        if not hours:
+            from expectcli.core.businesstime import extend_by_working_time
+            from expectcli.core.clients import _terms, working_time
+            from expectcli.core.config import load_settings
+
+            chosen = settings if settings is not None else load_settings()
+            terms = _terms(terms_in(tx, client_id), chosen)
+            hours.append((extend_by_working_time, working_time(terms, chosen)))
+        extend_in_working_time, working = hours[0]
+        return extend_in_working_time(due, start, end, working)
+
+    return extend
+
+
+def pauses(tx: Tx, promise_id: int) -> list:
+    """The stretches a promise's clock was stopped (`outcomes.Pause`), by its live events."""
+    rows = tx.all(
+        f"SELECT {STEP_COLUMNS} FROM event e WHERE e.promise_id = :id AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
+        {"id": promise_id},
+    )
+    if not any(row[0] == "paused" for row in rows):
+        return []
+    client = tx.scalar("SELECT client_id FROM promise WHERE id = :id", {"id": promise_id})
+    return outcomes.pauses((outcomes.Step(*row) for row in rows), extension(tx, client))
+
+
+def paused_stretches(ledger, promise_id: int) -> tuple[list, dict[int, str]]:
+    """A promise's pauses and the titles of the asks they waited on."""
+    with ledger.store.read() as tx:
+        found = pauses(tx, promise_id)
+        return found, titles(tx, {ask for pause in found for ask in pause.asks})
+
+
 # -- reads of a ledger, for the commands ---------------------------------------------------
 
 
@@ -145,6 +192,29 @@ def history(ledger, ask_id: int) -> list[Event]:
 def ask_titles(ledger, ids) -> dict[int, str]:
     with ledger.store.read() as tx:
         return titles(tx, ids)
+
+
+# -- phrasing, for show and the brief ----------------------------------------------------------
+
+
+def waiting_on(pause, names: dict[int, str], ids: bool = True) -> str:
+    """'#7 the signed SOW and #9 the data' (or without the ids, for the client's eyes)."""
+    named = [f"#{ask} {names.get(ask, '')}".strip() if ids else names.get(ask, f"#{ask}") for ask in pause.asks]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def pause_line(pause, names: dict[int, str], settings, now: int) -> str:
+    """'paused 2 days waiting on #7 the signed SOW; new date Tue 10 Nov 17:00', or while it
+    runs 'paused since Mon 2 Nov 10:00 waiting on #7 the signed SOW'. (Titles are the
+    user's text: the view makes them printable.)"""
+    from expectcli.core import timefmt
+
+    if pause.end is None:
+        return f"paused since {timefmt.short(pause.start, settings, now)} waiting on {waiting_on(pause, names)}"
+    line = f"paused {timefmt.span(pause.end - pause.start)} waiting on {waiting_on(pause, names)}"
+    if pause.due_after != pause.due_before:
+        line += f"; new date {timefmt.short(pause.due_after, settings, now)}"
+    return line
 
 
 # -- input ---------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ STATE_COLUMNS = ("promised_at", "first_due", "due", "moves", "state", "delivered
 def _promise_states(tx) -> list[str]:
     problems = []
     stored = {row[0]: row[1:] for row in tx.execute(f"SELECT id, {', '.join(STATE_COLUMNS)} FROM promise")}
-    from expectcli.core.journal import STEP_COLUMNS, extension
+    from expectcli.core.asks import STEP_COLUMNS, extension
 
     owners = dict(tx.all("SELECT id, client_id FROM promise"))
     events = tx.all(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from expectcli.core import asks, corrections, outcomes, recurring, validate
-from expectcli.core.asks import Ask
+from expectcli.core.asks import STEP_COLUMNS, Ask, extension
 from expectcli.core.outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
 from expectcli.core.queries import (
     LIVE,
@@ -632,33 +632,8 @@ def refold(tx: Tx, promise_id: int) -> None:
     store_state(tx, promise_id, state)
 
 
-# What the outcome rules read of a promise's event (`outcomes.Step`).
-STEP_COLUMNS = "e.kind, e.recorded_at, e.due, e.effective_at, e.ask_id, e.basis"
 # An ask's own events; `paused` and `resumed` belong to the promises it blocks.
 ASK_KINDS = ("asked", "received")
-
-
-def extension(tx: Tx, client_id: int | None, settings=None) -> outcomes.Extend:
-    """How a paused time moves a deadline of the client `client_id` (`outcomes.Extend`):
-    calendar time, or for a deadline given in business days the client's working time
-    (its terms, else the config's), read only when first needed."""
-    hours: list = []
-
-    def extend(due: int, start: int, end: int, basis: str | None = None) -> int:
-        if basis != "bd" or client_id is None:
-            return outcomes.calendar_time(due, start, end)
-        if not hours:
-            from expectcli.core.businesstime import extend_by_working_time
-            from expectcli.core.clients import _terms, working_time
-            from expectcli.core.config import load_settings
-
-            chosen = settings if settings is not None else load_settings()
-            terms = _terms(terms_in(tx, client_id), chosen)
-            hours.append((extend_by_working_time, working_time(terms, chosen)))
-        extend_in_working_time, working = hours[0]
-        return extend_in_working_time(due, start, end, working)
-
-    return extend
 
 
 def refold_ask(tx: Tx, ask_id: int) -> None:

@@ -82,6 +82,8 @@ def due_note(p: Promise, now: int) -> str:
         return ""
     if p.slip is not None:
         return f"{timefmt.span(p.slip)} overdue"
+    if p.paused_since is not None and p.paused_since <= now:
+        return "paused"
     return timefmt.relative(p.due, now)
 
 
@@ -104,6 +106,42 @@ def row_style(p: Promise, settings: Settings, now: int, today: tuple[int, int] |
     if timefmt.is_same_local_day(p.due, now, settings):
         return "bold yellow"
     return ""
+
+
+ASK_COLUMNS = (
+    Column("ID", "right"),
+    Column("Needed by", min_width=16),
+    Column("", min_width=15),
+    Column("Client"),
+    Column("Asked"),
+    Column("Ask", flexible=True),
+)
+
+
+def ask_table(out: Output, asks: Iterable, settings: Settings, now: int) -> int:
+    """Asks (core.asks.Ask) as a table, one line each; how many there were."""
+    return out.stream_table(Table(*ASK_COLUMNS), (ask_row(a, settings, now) for a in asks))
+
+
+def ask_row(a, settings: Settings, now: int) -> tuple[list[Spans], str]:
+    late = a.late_by(now)
+    if a.state == "received":
+        note = f"received {timefmt.short(a.received_at, settings, now)}"
+        note += f", {timefmt.span(late)} late" if late else ""
+    elif late:
+        note = f"{timefmt.span(late)} late"
+    elif a.needed_by is not None:
+        note = timefmt.relative(a.needed_by, now)
+    else:
+        note = ""
+    needed = timefmt.short(a.needed_by, settings, now) if a.needed_by is not None else "—"
+    title = user(a.title)
+    if a.blocks:
+        title.append(("  blocks " + " ".join(f"#{pid}" for pid in a.blocks), "dim"))
+    return [
+        [(str(a.id), "")], [(needed, "")], [(note, "")], [(printable(a.client), "")],
+        [(timefmt.short(a.asked_at, settings, now), "")], title,
+    ], "red" if late and a.state == "waiting" else ""  # fmt: skip
 
 
 def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
