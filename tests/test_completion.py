@@ -52,7 +52,7 @@ def test_open_promises_are_offered_with_their_titles(completing):
 
 
 @pytest.mark.parametrize("line, offered", [
-    ("expect list --status ", ["open", "kept", "renegotiated", "late", "missed", "released"]),
+    ("expect list --status ", ["open", "kept", "renegotiated", "late", "missed", "released", "waiting", "received"]),
     ("expect promise T --kind ", ["deliverable", "reply", "call", "meeting"]),
     ("expect report --format m", ["markdown"]),
     ("expect export --format ", ["json", "csv", "ics"]),

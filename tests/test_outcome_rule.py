@@ -128,42 +128,94 @@ class Plain:
     order (as the command line allows them: a delivery or release must be reopened before
     anything else is recorded, and the clock never runs back).
 
-    Reopen takes back the last delivery or release. On the timeline, a move counts if it was
-    recorded no later than the delivery happened (or the release was recorded); the promise
-    broke at the first deadline that a counted move was recorded after, or else at the final
-    deadline if it was delivered or released after it, or is still undelivered past it."""
+    Reopen takes back the last delivery or release. On the timeline (ties in journal order),
+    a move counts if it comes before the delivery happened (or the release was recorded).
+
+    Paused time is read through the promise's own clock: it runs with the calendar except
+    while the promise waits on an ask (from a block, until the last outstanding ask is
+    received). A block starts a pause only if the promise's clock has not passed its deadline;
+    a deadline set at real time s as D is the clock reading c(s) + (D - s), so it moves later
+    by exactly the time paused after it was set. The promise broke at the first deadline a
+    counted move was recorded after (its clock past it, never while paused), or else at the
+    final deadline if it was delivered or released after it (by its clock), or is still
+    undelivered past it and not paused."""
 
     def __init__(self, steps: list[Step]):
-        standing: list[Step] = []
-        for step in steps:
+        standing: list[tuple[int, Step]] = []
+        for position, step in enumerate(steps):
             if step.kind == "reopened":
-                settled = [i for i, s in enumerate(standing) if s.kind in ("delivered", "released")]
+                settled = [i for i, (_, s) in enumerate(standing) if s.kind in ("delivered", "released")]
                 standing.pop(settled[-1])
             else:
-                standing.append(step)
-        made = standing[0]
+                standing.append((position, step))
+        made = standing[0][1]
         self.promised_at = made.effective_at if made.effective_at is not None else made.recorded_at
         self.first_due = made.due
-        settlements = [s for s in standing if s.kind in ("delivered", "released")]
+        settlements = [s for _, s in standing if s.kind in ("delivered", "released")]
         assert len(settlements) <= 1
         self.settlement = settlements[0] if settlements else None
         self.settled_at = None
         if self.settlement is not None:
             kind = self.settlement.kind
             self.settled_at = self.settlement.effective_at if kind == "delivered" else self.settlement.recorded_at
-        self.moves = [
-            s for s in standing if s.kind == "moved" and (self.settled_at is None or s.recorded_at <= self.settled_at)
-        ]
-        deadlines = [self.first_due, *(m.due for m in self.moves)]
-        self.due = deadlines[-1]
-        self.late_move_broke = next(
-            (deadlines[i] for i, m in enumerate(self.moves) if m.recorded_at > deadlines[i]), None
-        )
+
+        def moment(step: Step) -> int:
+            if step.kind in ("delivered", "resumed") and step.effective_at is not None:
+                return step.effective_at
+            return step.recorded_at
+
+        ordered = sorted(standing[1:], key=lambda item: (moment(item[1]), item[0]))
+        paused_total = 0  # calendar time paused in pauses that ended
+        pause_start: int | None = None
+        outstanding: set[int] = set()
+
+        def clock(t: int) -> int:
+            return t - paused_total - (t - pause_start if pause_start is not None else 0)
+
+        target = clock(made.due)  # the deadline in force, as a reading of the promise's clock
+        shown = made.due  # the deadline in force, as the ledger shows it
+        self.moves = []
+        self.late_move_broke = None
+        self.late_by_clock = False
+        self.pause_since = None
+        for _, step in ordered:
+            t = moment(step)
+            if step.kind in ("delivered", "released"):
+                self.late_by_clock = clock(t) > target
+                if pause_start is not None:
+                    paused_total += t - pause_start
+                    pause_start = None
+                    shown = target + paused_total
+                break
+            if step.kind == "paused":
+                if pause_start is not None:
+                    outstanding.add(step.ask)
+                elif clock(t) <= target:
+                    pause_start, outstanding = t, {step.ask}
+            elif step.kind == "resumed":
+                if step.ask in outstanding:
+                    outstanding.discard(step.ask)
+                    if not outstanding:
+                        paused_total += t - pause_start
+                        pause_start = None
+                        shown = target + paused_total
+            elif step.kind == "moved":
+                if pause_start is None and clock(t) > target and self.late_move_broke is None:
+                    self.late_move_broke = shown
+                self.moves.append(step)
+                target = clock(t) + (step.due - t)
+                shown = step.due
+        self.due = shown
+        self.pause_since = pause_start
 
     def outcome(self, now: int) -> str:
         if self.settlement is None:
-            return "missed" if self.late_move_broke is not None or now > self.due else "open"
-        broken = self.late_move_broke is not None or self.settled_at > self.due
+            if self.late_move_broke is not None:
+                return "missed"
+            if self.pause_since is not None and self.pause_since <= now:
+                return "open"
+            return "missed" if now > self.due else "open"
+        broken = self.late_move_broke is not None or self.late_by_clock
         if self.settlement.kind == "released":
             return "missed" if broken else "released"
         if broken:
@@ -218,7 +270,7 @@ def test_the_queries_classify_as_the_python_rule_does(data):
 def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], models: dict[int, Plain],
              deadlines: set[int]) -> None:  # fmt: skip
     now = ledger.now
-    expected = {pid: outcomes.outcome_at(state.outcome, state.due, now) for pid, state in states.items()}
+    expected = {pid: outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) for pid, state in states.items()}
     assert expected == {pid: model.outcome(now) for pid, model in models.items()}, now
     listed = {p.id: p for p in ledger.promises(include_settled=True)}
     assert {pid: p.break_at for pid, p in listed.items()} == {pid: m.break_point(now) for pid, m in models.items()}
@@ -278,26 +330,40 @@ def test_the_queries_refuse_what_the_command_line_would(tmp_path):
 def journals(draw) -> list[Step]:
     """One promise's live events in journal order, as the command line allows them: moves to
     a deadline not yet past, deliveries back-dated (often to just before, at or after a move
-    recorded earlier, or a deadline), releases, reopens of the settlement standing, and the
-    clock never running back."""
+    recorded earlier, or a deadline), releases, reopens of the settlement standing, blocks by
+    asks (often overlapping) and their receipts, back-dated too (to when the ask was made at
+    the earliest; also after the promise was settled), and the clock never running back."""
     clock = BASE
     made_at = clock - draw(st.integers(0, 6 * 60)) * MINUTE if draw(st.booleans()) else None
     first_due = (made_at or clock) + draw(st.integers(0, 3 * 24 * 60)) * MINUTE
     journal = [Step("promised", clock, first_due, made_at)]
-    for _ in range(draw(st.integers(0, 10))):
+    waiting: dict[int, int] = {}  # ask → when it blocked the promise
+    for _ in range(draw(st.integers(0, 12))):
         model = Plain(journal)
         clock += draw(st.sampled_from([0, MINUTE, 60 * MINUTE, 12 * 60 * MINUTE, DAY]))
+        operation = draw(st.sampled_from(["move", "move", "deliver", "deliver", "release", "block", "receive"]))
+        if operation == "receive" and waiting:
+            ask = draw(st.sampled_from(sorted(waiting)))
+            moments = [waiting[ask], clock, *(d for d in (model.due - MINUTE, model.due, model.due + MINUTE))]
+            at = draw(st.sampled_from(sorted(m for m in moments if waiting[ask] <= m <= clock)))
+            journal.append(Step("resumed", clock, None, at, ask))
+            del waiting[ask]
+            continue
         if model.settlement is not None:
             journal.append(Step("reopened", clock))
             continue
-        operation = draw(st.sampled_from(["move", "move", "deliver", "deliver", "release"]))
-        if operation == "move":
+        if operation == "block":
+            ask = len(journal) + 1000
+            waiting[ask] = clock
+            journal.append(Step("paused", clock, ask=ask))
+        elif operation == "move":
             due = clock + draw(st.integers(0, 3 * 24 * 60)) * MINUTE
             if due != model.due:
                 journal.append(Step("moved", clock, due))
         elif operation == "deliver":
             moments = [m.recorded_at + shift for m in journal if m.kind == "moved" for shift in (-MINUTE, 0, MINUTE)]
             moments += [model.due - MINUTE, model.due, model.due + MINUTE, clock, clock - 30 * MINUTE]
+            moments += [when for when in waiting.values()]
             at = draw(st.sampled_from(sorted(m for m in moments if model.promised_at <= m <= clock) or [clock]))
             journal.append(Step("delivered", clock, None, at))
         else:
@@ -312,9 +378,10 @@ def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     model = Plain(journal)
     now = BASE + offset
     assert state is not None
-    assert outcomes.outcome_at(state.outcome, state.due, now) == model.outcome(now)
+    assert outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) == model.outcome(now)
     assert (state.due, state.first_due, state.moves) == (model.due, model.first_due, len(model.moves))
-    assert outcomes.break_point(outcomes.outcome_at(state.outcome, state.due, now), state.broken_at, state.due) == (
+    assert state.paused_since == model.pause_since
+    assert outcomes.break_point(outcomes.outcome_at(state.outcome, state.due, now, state.paused_since), state.broken_at, state.due) == (
         model.break_point(now)
     )
     counted = {id(step) for step in model.moves}

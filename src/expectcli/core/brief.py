@@ -7,7 +7,7 @@ clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
@@ -39,6 +39,8 @@ class Brief:
     upcoming: list[Promise]
     overdue: list[Promise]
     moved: list[Move]
+    # promise id → (the pause that gave it its date, the titles of the asks it waited on)
+    paused: dict = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -73,10 +75,25 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
                 {"client": client, "since": floor},
             )
         ]
+        paused = _paused_dates(tx, active)
     overdue = [p for p in active if p.outcome == "missed"]
     upcoming = [p for p in active if p.outcome != "missed"]
     zone = terms_of(summary, settings).timezone
-    return Brief(summary.handle, summary.name, since, ledger.now, zone, delivered, released, upcoming, overdue, moves)
+    return Brief(
+        summary.handle, summary.name, since, ledger.now, zone, delivered, released, upcoming, overdue, moves, paused
+    )
+
+
+def _paused_dates(tx, active: list[Promise]) -> dict:
+    """The open promises whose date a pause moved: id → (that pause, its asks' titles)."""
+    from expectcli.core import asks
+
+    found = {}
+    for p in active:
+        ended = [pause for pause in asks.pauses(tx, p.id) if pause.end is not None and pause.due_after == p.due]
+        if ended and ended[-1].due_after != ended[-1].due_before:
+            found[p.id] = (ended[-1], asks.titles(tx, ended[-1].asks))
+    return found
 
 
 def to_markdown(brief: Brief, settings: Settings) -> str:
@@ -93,7 +110,7 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
     sections = [
         ("Delivered", [f"{title(p)} — delivered {when(p.delivered_at)}" for p in brief.delivered]),
         ("Overdue", [f"{title(p)} — {overdue(p, when)}" for p in brief.overdue]),
-        ("Coming up", [f"{title(p)} — by {when(p.due)}" for p in brief.upcoming]),
+        ("Coming up", [f"{title(p)} — {coming(p, brief, when)}" for p in brief.upcoming]),
         (
             "Dates that moved",
             [
@@ -133,6 +150,18 @@ def overdue(p: Promise, when) -> str:
     if broke == p.due:
         return f"was due {when(p.due)}, now {late} late"
     return f"missed {when(broke)}, {late} ago; new date {when(p.due)}"
+
+
+def coming(p: Promise, brief: Brief, when) -> str:
+    """'by Fri 6 Nov 17:00', or for a date a pause moved 'new date Tue 10 Nov 17:00: paused
+    2 days waiting on the signed SOW'."""
+    if p.id not in brief.paused:
+        return f"by {when(p.due)}"
+    from expectcli.core.asks import waiting_on
+
+    pause, names = brief.paused[p.id]
+    what = waiting_on(pause, {ask: markdown_literal(name) for ask, name in names.items()}, ids=False)
+    return f"new date {when(p.due)}: paused {timefmt.span(pause.end - pause.start)} waiting on {what}"
 
 
 def title(p: Promise) -> str:
