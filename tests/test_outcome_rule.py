@@ -34,7 +34,8 @@ MINUTE = 60
 DAY = 24 * 60 * MINUTE
 BASE = int(datetime(2026, 3, 20, tzinfo=UTC).timestamp())
 CLIENTS = ("acme", "globex")
-OPERATIONS = ("promise", "promise", "move", "move", "deliver", "deliver", "release", "reopen", "undo")
+OPERATIONS = ("promise", "promise", "move", "move", "deliver", "deliver", "release", "reopen", "undo", "ask", "ask",
+              "receive")  # fmt: skip
 
 
 def minutes(data, low: int, high: int) -> int:
@@ -63,19 +64,26 @@ def a_deadline(data, after: int, deadlines: set[int]) -> int:
 
 def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
     """Random changes through the ledger API; (the live events as (promise id, step) in
-    journal order, the deadlines used, the last moment)."""
-    live: list[tuple[int, Step]] = []
+    journal order, the deadlines used, the last moment). Asks block open promises of their
+    client (often several asks at once) and are received, often back-dated."""
+    commands: list[list[tuple[int, Step]]] = []  # the promise events of each command still standing
     ids: list[int] = []
+    owner: dict[int, str] = {}
+    waiting: dict[int, int] = {}  # ask → when it was asked
     deadlines: set[int] = set()
     clock = BASE
-    for _ in range(data.draw(st.integers(1, 14))):
+
+    def live() -> list[tuple[int, Step]]:
+        return [item for command in commands for item in command]
+
+    for _ in range(data.draw(st.integers(1, 16))):
         operation = data.draw(st.sampled_from(OPERATIONS))
         clock = next_moment(data, clock, deadlines)
         ledger = Ledger(store, clock)
-        if operation != "promise" and operation != "undo" and not ids:
+        if operation not in ("promise", "undo", "ask") and not ids:
             continue
         promise_id = data.draw(st.sampled_from(ids)) if ids else None
-        active = [pid for pid, model in plain_models(live).items() if model.settlement is None]
+        active = [pid for pid, model in plain_models(live()).items() if model.settlement is None]
         if operation in ("move", "deliver") and active and data.draw(st.booleans()):
             promise_id = data.draw(st.sampled_from(active))  # mostly one that can be moved or delivered
         try:
@@ -84,20 +92,22 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
                 if data.draw(st.booleans()):  # an inbound request that arrived earlier: its deadline may have passed
                     made_at = clock - minutes(data, 0, 24 * 60)
                 due = a_deadline(data, clock if made_at is None else made_at, deadlines)
-                created = ledger.promise("work", data.draw(st.sampled_from(CLIENTS)), due, made_at=made_at)
+                client = data.draw(st.sampled_from(CLIENTS))
+                created = ledger.promise("work", client, due, made_at=made_at)
                 ids.append(created.id)
+                owner[created.id] = client
                 deadlines.add(due)
-                live.append((created.id, Step("promised", clock, due, made_at)))
+                commands.append([(created.id, Step("promised", clock, due, made_at))])
             elif operation == "move":
                 due = a_deadline(data, clock, deadlines)
                 ledger.move(promise_id, due, "reason")
                 deadlines.add(due)
-                live.append((promise_id, Step("moved", clock, due)))
+                commands.append([(promise_id, Step("moved", clock, due))])
             elif operation == "deliver":  # often back-dated to before (or at) a move recorded earlier
-                with_moves = sorted({pid for pid, s in live if s.kind == "moved" and pid in active})
+                with_moves = sorted({pid for pid, s in live() if s.kind == "moved" and pid in active})
                 if with_moves and data.draw(st.booleans()):
                     promise_id = data.draw(st.sampled_from(with_moves))
-                moved = sorted(s.recorded_at + shift for pid, s in live if pid == promise_id and s.kind == "moved"
+                moved = sorted(s.recorded_at + shift for pid, s in live() if pid == promise_id and s.kind == "moved"
                                for shift in (-MINUTE, 0, MINUTE) if s.recorded_at + shift <= clock)  # fmt: skip
                 past = sorted(d for d in deadlines if d <= clock)
                 if moved and data.draw(st.booleans()):
@@ -106,21 +116,54 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
                     at = data.draw(st.one_of(st.just(clock), st.integers(0, 24 * 60).map(lambda n, clock=clock: clock - n * MINUTE),
                                              *([st.sampled_from(past)] if past else [])))  # fmt: skip
                 ledger.deliver([promise_id], at=at)
-                live.append((promise_id, Step("delivered", clock, None, at)))
+                commands.append([(promise_id, Step("delivered", clock, None, at))])
             elif operation == "release":
                 ledger.release(promise_id, "reason")
-                live.append((promise_id, Step("released", clock)))
+                commands.append([(promise_id, Step("released", clock))])
             elif operation == "reopen":
                 ledger.reopen(promise_id)
-                live.append((promise_id, Step("reopened", clock)))
+                commands.append([(promise_id, Step("reopened", clock))])
+            elif operation == "ask":
+                client = data.draw(st.sampled_from(CLIENTS))
+                theirs = [pid for pid in active if owner[pid] == client]
+                blocks = data.draw(st.lists(st.sampled_from(theirs), unique=True, max_size=3)) if theirs else []
+                asked, _ = ledger.ask(client, "the data", None, blocks)
+                waiting[asked.id] = clock
+                commands.append([(pid, Step("paused", clock, ask=asked.id)) for pid in blocks])
+            elif operation == "receive":
+                if not waiting:
+                    continue
+                ask_id = data.draw(st.sampled_from(sorted(waiting)))
+                asked_at = waiting[ask_id]
+                near = sorted(
+                    d + shift for d in deadlines for shift in (-MINUTE, 0, MINUTE) if asked_at <= d + shift <= clock
+                )
+                at = data.draw(st.one_of(st.just(clock), st.just(asked_at), st.integers(asked_at // MINUTE, clock // MINUTE).map(lambda n: n * MINUTE),
+                                         *([st.sampled_from(near)] if near else [])))  # fmt: skip
+                _, resumed = ledger.receive(ask_id, at)
+                del waiting[ask_id]
+                commands.append([(p.id, Step("resumed", clock, None, at, ask_id)) for p in resumed])
             else:
-                undone = ledger.undo().events[0]  # one event per command here
-                assert live, "undo found an event the test did not write"
-                assert (undone.promise_id, undone.kind) == (live[-1][0], live[-1][1].kind)
-                live.pop()
+                undone = ledger.undo()  # the last command standing, whole
+                assert commands, "undo found an event the test did not write"
+                last = commands.pop()
+                assert [(e.promise_id, e.kind) for e in undone.events if e.promise_id is not None] == [
+                    (pid, step.kind) for pid, step in last
+                ]
+                for e in undone.events:
+                    if e.kind == "asked":
+                        waiting.pop(e.ask_id, None)
+                    elif e.kind == "received":
+                        waiting[e.ask_id] = asked_of(ledger, e.ask_id)
         except BadInput:
             pass  # refused (already delivered, a deadline already past, nothing to undo…): nothing was written
-    return live, deadlines, clock
+    return live(), deadlines, clock
+
+
+def asked_of(ledger: Ledger, ask_id: int) -> int:
+    from expectcli.core import asks
+
+    return asks.get(ledger, ask_id).asked_at
 
 
 class Plain:
@@ -258,7 +301,8 @@ def test_the_queries_classify_as_the_python_rule_does(data):
                 model = models[pid]
                 assert (state.due, state.moves, state.delivered_at) == (model.due, len(model.moves),
                         model.settled_at if state.state == "delivered" else None), pid  # fmt: skip
-            edges = sorted({BASE, clock, *(d + shift for d in deadlines for shift in (-MINUTE, 0, MINUTE))})
+            paused = {s.paused_since for s in states.values() if s.paused_since is not None}
+            edges = sorted({BASE, clock, *(d + shift for d in deadlines | paused for shift in (-MINUTE, 0, MINUTE))})
             moments = data.draw(st.lists(st.one_of(st.sampled_from(edges), st.integers(BASE - DAY, clock + 3 * DAY)),
                                          min_size=1, max_size=4))  # fmt: skip
             for now in moments:
@@ -270,7 +314,9 @@ def test_the_queries_classify_as_the_python_rule_does(data):
 def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], models: dict[int, Plain],
              deadlines: set[int]) -> None:  # fmt: skip
     now = ledger.now
-    expected = {pid: outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) for pid, state in states.items()}
+    expected = {
+        pid: outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) for pid, state in states.items()
+    }
     assert expected == {pid: model.outcome(now) for pid, model in models.items()}, now
     listed = {p.id: p for p in ledger.promises(include_settled=True)}
     assert {pid: p.break_at for pid, p in listed.items()} == {pid: m.break_point(now) for pid, m in models.items()}
@@ -381,9 +427,9 @@ def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     assert outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) == model.outcome(now)
     assert (state.due, state.first_due, state.moves) == (model.due, model.first_due, len(model.moves))
     assert state.paused_since == model.pause_since
-    assert outcomes.break_point(outcomes.outcome_at(state.outcome, state.due, now, state.paused_since), state.broken_at, state.due) == (
-        model.break_point(now)
-    )
+    assert outcomes.break_point(
+        outcomes.outcome_at(state.outcome, state.due, now, state.paused_since), state.broken_at, state.due
+    ) == (model.break_point(now))
     counted = {id(step) for step in model.moves}
     assert outcomes.after_settlement(journal) == [
         i for i, step in enumerate(journal) if step.kind == "moved" and id(step) not in counted
