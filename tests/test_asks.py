@@ -251,3 +251,11 @@ def test_the_prompt_count_counts_late_asks_on_the_fast_path(cli):
     env = {**cli.env(now=FRI), "EXPECT_NOW": FRI}
     counted = run_expect(["due", "--count"], env)
     assert (counted.returncode, counted.stdout) == (0, "1 ask late\n"), counted.stderr
+
+
+def test_an_inbound_reply_due_in_working_time_is_extended_in_working_time(cli):
+    reply = cli.json("inbound", "acme", "Which plan?")  # the default window, 1bd: Thu 26 Nov 10:00
+    assert reply["due"] == "2026-11-26T10:00:00+01:00"
+    cli.ok("ask", "acme", "their numbers", "--blocks", "1")
+    cli.ok("received", "2", now=FRI)  # paused 16 working hours (a calendar extension would give Sat 10:00)
+    assert cli.json("show", "1", now=FRI)["due"] == "2026-11-30T10:00:00+01:00"

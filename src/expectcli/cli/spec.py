@@ -55,7 +55,7 @@ class Param:
         self.multiple = multiple  # an option given several times, or an argument taking several values
         self.type = CHOICE if choices else type
         self.choices = choices
-        self.complete = complete or ("choices" if choices else "")  # clients, promises, choices, files
+        self.complete = complete or ("choices" if choices else "")  # clients, promises, asks, choices, files
         self.hidden = hidden
 
     @property
@@ -228,7 +228,7 @@ COMMANDS = (
         "asks:received",
         "Record that the client sent what an ask asked for; the promises it blocked resume.",
         (
-            _arg("ask", "The ask's id.", metavar="ASK", type=ID),
+            _arg("ask", "The ask's id.", metavar="ASK", type=ID, complete="asks"),
             _p("at", "When it came (default: now).", **_WHEN),
         ),
     ),  # fmt: skip
