@@ -34,6 +34,19 @@ def test_ask_prints_one_line_with_what_it_pauses(cli):
     assert "paused" in cli.ok("list").stdout.splitlines()[1]
 
 
+def test_ask_and_received_in_json(cli):
+    cli.promise("Send the draft", due="fri")
+    asked = cli.json("ask", "acme", "the SOW", "--by", "thu", "--blocks", "1")
+    assert {key: asked[key] for key in ("id", "type", "client", "title", "needed_by", "state", "blocks")} == {
+        "id": 2, "type": "ask", "client": "acme", "title": "the SOW", "needed_by": "2026-11-26T17:00:00+01:00",
+        "state": "waiting", "blocks": [1],
+    }  # fmt: skip
+    assert asked["blocked"][0]["paused_since"] == "2026-11-25T10:00:00+01:00"
+    came = cli.json("received", "2", now=THU)
+    assert (came["state"], came["received_at"]) == ("received", THU)
+    assert came["resumed"][0]["due"] == "2026-11-28T17:00:00+01:00" and came["resumed"][0]["paused_since"] is None
+
+
 def test_a_client_answering_late_is_in_due_until_it_comes(cli):
     cli.ok("ask", "acme", "the data", "--by", "thu 12:00")
     assert cli.json("due", "--count", now=THU)["asks_late"] == 0

@@ -19,7 +19,7 @@ def ask(
     if env.json:
         from expectcli.core import serialize
 
-        env.emit({**ask_json(made, env), "paused": [serialize.promise(p, env.settings) for p in blocked]})
+        env.emit({**ask_json(made, env), "blocked": [serialize.promise(p, env.settings) for p in blocked]})
         return
     from expectcli.core import timefmt
     from expectcli.core.textsafe import printable
