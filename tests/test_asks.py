@@ -103,6 +103,7 @@ def test_a_block_after_the_deadline_passed_leaves_it_missed(cli):
     late = cli.ok("ask", "acme", "the signed SOW", "--blocks", "1", now=THU)
     assert "#1 paused" not in late.stdout and "not paused" in late.stderr
     assert cli.json("show", "1", now=THU)["outcome"] == "missed"
+    assert "waiting on ask #2  (after the deadline had passed" in cli.ok("show", "1", now=THU).stdout
     cli.ok("received", "2", now=FRI)
     cli.ok("done", "1", now=FRI)
     shown = cli.json("show", "1", now=FRI)

@@ -66,10 +66,13 @@ def promise_detail(
     out.blank()
     history = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Detail", flexible=True))
     settlement = "release" if p.state == "released" else "delivery"
+    waited_on = {ask for pause in pauses for ask in pause.asks}
     for e in events:
         detail = detail_spans(e, settings, now)
         if e.id in unheeded:
             detail = [*detail, (f"  (recorded after the {settlement}; does not change the outcome)", "yellow")]
+        elif e.kind == "paused" and not e.voided_by and e.ask_id not in waited_on:
+            detail = [*detail, ("  (after the deadline had passed, or the promise was settled: no pause)", "yellow")]
         history.add_row(str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e),
                         detail, style="dim strike" if e.voided_by else "")  # fmt: skip
     out.table(history)
