@@ -273,3 +273,13 @@ def test_an_inbound_reply_due_in_working_time_is_extended_in_working_time(cli):
     cli.ok("ask", "acme", "their numbers", "--blocks", "1")
     cli.ok("received", "2", now=FRI)  # paused 16 working hours (a calendar extension would give Sat 10:00)
     assert cli.json("show", "1", now=FRI)["due"] == "2026-11-30T10:00:00+01:00"
+
+
+def test_the_asks_of_a_merged_client_are_the_other_ones(cli):
+    cli.ok("client", "add", "acme")
+    cli.ok("ask", "acme-old", "the data", "--by", "thu 12:00")
+    cli.ok("client", "merge", "acme-old", "acme")
+    assert [a["client"] for a in cli.json("list", "--status", "waiting", "--client", "acme")] == ["acme"]
+    assert cli.json("due", "--client", "acme", now=FRI)["counts"]["asks_late"] == 1
+    cli.ok("undo")
+    assert cli.json("list", "--status", "waiting", "--client", "acme") == []

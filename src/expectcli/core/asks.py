@@ -27,7 +27,10 @@ WAITING, RECEIVED = "waiting", "received"
 STATES = (WAITING, RECEIVED)  # what `list --status` takes for asks
 
 ASK_COLUMNS = "a.id, c.handle, a.title, a.asked_at, a.needed_by, a.received_at, a.state"
-ASK_FROM = "ask a JOIN client c ON c.id = a.client_id"
+# An ask of a client merged into another is that one's (as its promises are, moved by the merge).
+ASK_FROM = "ask a JOIN client o ON o.id = a.client_id JOIN client c ON c.id = COALESCE(o.merged_into, o.id)"
+# Whether ask `a` is the client :client's (its own, or one of a client merged into it).
+OF_CLIENT_SQL = "a.client_id IN (SELECT m.id FROM client m WHERE m.id = :client OR m.merged_into = :client)"
 # A waiting ask past the moment it was needed by (at :now): the client is late with it.
 LATE_SQL = "a.state = 'waiting' AND a.needed_by IS NOT NULL AND :now > a.needed_by"
 # Soonest needed first, those needed by no date last.
@@ -170,7 +173,7 @@ def listing(ledger, state: str, client: str | None = None) -> list[Ask]:
     params: dict = {"state": state}
     with ledger.store.read() as tx:
         if client is not None:
-            where.append("a.client_id = :client")
+            where.append(OF_CLIENT_SQL)
             params["client"] = client_id(tx, normalise_handle(client))
         return asks_where(tx, " AND ".join(where), params)
 

@@ -118,10 +118,10 @@ def _owed(tx: Tx, settings, now: int, client: str | None) -> list:
 
 def _asks_late(tx: Tx, now: int, client: str | None, limit: int | None = None) -> tuple[int, list]:
     """How many asks the client is late with, and the first `limit` of them (none when 0)."""
-    from expectcli.core.asks import LATE_SQL, asks_where
+    from expectcli.core.asks import LATE_SQL, OF_CLIENT_SQL, asks_where
 
-    scope = "" if client is None else " AND a.client_id = :client_id"
-    params = {"now": now} if client is None else {"now": now, "client_id": client_id(tx, normalise_handle(client))}
+    scope = "" if client is None else f" AND {OF_CLIENT_SQL}"
+    params = {"now": now} if client is None else {"now": now, "client": client_id(tx, normalise_handle(client))}
     counted = int(row_of(tx, f"SELECT COUNT(*) FROM ask a WHERE {LATE_SQL}{scope}", params)[0])
     if not counted or limit == 0:
         return counted, []
