@@ -32,6 +32,7 @@ def test_promise_prints_its_id_and_due(cli):
         "slip_minutes": None,
         "every": None,
         "series": None,
+        "paused_since": None,
     }
 
 
@@ -192,7 +193,14 @@ def test_due_shows_overdue_and_soon_and_exits_1_when_overdue(cli):
     count = cli("due", "--count", now="2026-11-25T18:00:00+01:00")
     assert (count.exit_code, count.stdout) == (1, "1 overdue, 1 due\n")
     counted = cli("due", "--count", "--json", now="2026-11-25T18:00:00+01:00")
-    assert counted.json() == {"overdue": 1, "at_risk": 0, "due": 1, "within": "2d", "updates_overdue": 0}
+    assert counted.json() == {
+        "overdue": 1,
+        "at_risk": 0,
+        "due": 1,
+        "within": "2d",
+        "updates_overdue": 0,
+        "asks_late": 0,
+    }
     wide = cli.json("due", "--within", "4w", now="2026-11-25T11:00:00+01:00")
     assert [p["title"] for p in wide["overdue"] + wide["due"]] == ["Overdue", "Soon", "Far"]
 
@@ -209,11 +217,11 @@ def test_due_count_counts_the_rows_due_lists_a_late_move_as_overdue(cli):
     counted = cli("due", "--count", "--json")
     assert (counted.exit_code, counted.json()) == (
         1,
-        {"overdue": 1, "at_risk": 0, "due": 1, "within": "2d", "updates_overdue": 0},
+        {"overdue": 1, "at_risk": 0, "due": 1, "within": "2d", "updates_overdue": 0, "asks_late": 0},
     )
     assert cli("due", "--count").stdout == "1 overdue, 1 due\n"
     later = cli("due", "--count", "--json", now="2026-11-25 10:01")  # a minute past the second deadline
-    assert later.json() == {"overdue": 2, "at_risk": 0, "due": 0, "within": "2d", "updates_overdue": 0}
+    assert later.json() == {"overdue": 2, "at_risk": 0, "due": 0, "within": "2d", "updates_overdue": 0, "asks_late": 0}
 
 
 def test_due_for_one_client_lists_and_counts_only_its_promises_and_update(cli):
@@ -227,7 +235,7 @@ def test_due_for_one_client_lists_and_counts_only_its_promises_and_update(cli):
     acme = cli("due", "--count", "--client", "acme", "--json")
     assert (acme.exit_code, acme.json()) == (
         1,
-        {"overdue": 1, "at_risk": 0, "due": 0, "within": "2d", "updates_overdue": 0},
+        {"overdue": 1, "at_risk": 0, "due": 0, "within": "2d", "updates_overdue": 0, "asks_late": 0},
     )
     assert [p["title"] for p in cli("due", "--client", "acme", "--json").json()["overdue"]] == ["Acme overdue"]
     unknown = cli("due", "--client", "initech")

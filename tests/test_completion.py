@@ -51,8 +51,15 @@ def test_open_promises_are_offered_with_their_titles(completing):
     assert '"1":"Send the deck"' in zsh and '"2":"Call Bob back"' in zsh and "Already delivered" not in zsh
 
 
+def test_waiting_asks_are_offered_to_received(completing, cli):
+    cli.ok("ask", "acme", "the signed SOW")
+    cli.ok("ask", "acme", "the data")
+    cli.ok("received", "5")
+    assert completing("expect", "fish", "expect received ") == ["4\tthe signed SOW"]
+
+
 @pytest.mark.parametrize("line, offered", [
-    ("expect list --status ", ["open", "kept", "renegotiated", "late", "missed", "released"]),
+    ("expect list --status ", ["open", "kept", "renegotiated", "late", "missed", "released", "waiting", "received"]),
     ("expect promise T --kind ", ["deliverable", "reply", "call", "meeting"]),
     ("expect report --format m", ["markdown"]),
     ("expect export --format ", ["json", "csv", "ics"]),

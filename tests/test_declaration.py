@@ -60,7 +60,8 @@ def test_a_choice_is_refused_alike_on_both_paths(cli):
     typed = cli("list", "--status", "lost")
     assert typed.exit_code == 2
     assert (
-        typed.stderr == "expect: unknown status 'lost'; use one of open, kept, renegotiated, late, missed, released\n"
+        typed.stderr
+        == "expect: unknown status 'lost'; use one of open, kept, renegotiated, late, missed, released, waiting, received\n"
     )
 
 

@@ -45,7 +45,7 @@ def test_a_broken_promise_stays_in_due_after_a_late_move_to_a_date_outside_the_w
     assert (counted.exit_code, counted.stdout) == (1, "1 overdue\n")
     view = due(cli, "--json").json()
     assert sections(view) == {"overdue": ["Draft report"], "at_risk": [], "due": []}
-    assert view["counts"] == {"overdue": 1, "at_risk": 0, "due": 0, "updates_overdue": 0}
+    assert view["counts"] == {"overdue": 1, "at_risk": 0, "due": 0, "asks_late": 0, "updates_overdue": 0}
     # still there after the window would have reached the new date, and on the new date itself
     assert due(cli, "--count", now="2026-12-04T18:00:00+01:00").stdout == "1 overdue\n"
 
@@ -86,7 +86,7 @@ def test_each_section_shows_at_most_limit_rows_then_how_many_more(cli):
 
     view = due(cli, "--limit", "5", "--json").json()
     assert [len(view[name]) for name in ("overdue", "at_risk", "due")] == [5, 0, 4]
-    assert view["counts"] == {"overdue": 23, "at_risk": 0, "due": 4, "updates_overdue": 0}
+    assert view["counts"] == {"overdue": 23, "at_risk": 0, "due": 4, "asks_late": 0, "updates_overdue": 0}
     assert view["limit"] == 5 and view["within"] == "2d"
     assert due(cli, "--count").stdout == "23 overdue, 4 due\n"
 
@@ -177,7 +177,9 @@ def test_the_count_is_always_the_rows_due_lists(make_cli, plan_within_limit):
     assert {name: len(view[name]) for name in ("overdue", "at_risk", "due")} == {
         name: counted[name] for name in ("overdue", "at_risk", "due")
     }
-    assert view["counts"] == {key: counted[key] for key in ("overdue", "at_risk", "due", "updates_overdue")}
+    assert view["counts"] == {
+        key: counted[key] for key in ("overdue", "at_risk", "due", "asks_late", "updates_overdue")
+    }
     listed = {p["id"]: p["outcome"] for p in cli.json("list")}  # every active promise
     assert {p["id"] for p in view["overdue"]} == {pid for pid, outcome in listed.items() if outcome == "missed"}
     assert all(listed[p["id"]] == "open" for p in view["due"])

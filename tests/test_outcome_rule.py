@@ -35,7 +35,8 @@ MINUTE = 60
 DAY = 24 * 60 * MINUTE
 BASE = int(datetime(2026, 3, 20, tzinfo=UTC).timestamp())
 CLIENTS = ("acme", "globex")
-OPERATIONS = ("promise", "promise", "move", "move", "deliver", "deliver", "release", "reopen", "undo")
+OPERATIONS = ("promise", "promise", "move", "move", "deliver", "deliver", "release", "reopen", "undo", "ask", "ask",
+              "receive")  # fmt: skip
 
 
 def minutes(data, low: int, high: int) -> int:
@@ -64,19 +65,26 @@ def a_deadline(data, after: int, deadlines: set[int]) -> int:
 
 def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
     """Random changes through the ledger API; (the live events as (promise id, step) in
-    journal order, the deadlines used, the last moment)."""
-    live: list[tuple[int, Step]] = []
+    journal order, the deadlines used, the last moment). Asks block open promises of their
+    client (often several asks at once) and are received, often back-dated."""
+    commands: list[list[tuple[int, Step]]] = []  # the promise events of each command still standing
     ids: list[int] = []
+    owner: dict[int, str] = {}
+    waiting: dict[int, int] = {}  # ask → when it was asked
     deadlines: set[int] = set()
     clock = BASE
-    for _ in range(data.draw(st.integers(1, 14))):
+
+    def live() -> list[tuple[int, Step]]:
+        return [item for command in commands for item in command]
+
+    for _ in range(data.draw(st.integers(1, 16))):
         operation = data.draw(st.sampled_from(OPERATIONS))
         clock = next_moment(data, clock, deadlines)
         ledger = Ledger(store, clock)
-        if operation != "promise" and operation != "undo" and not ids:
+        if operation not in ("promise", "undo", "ask") and not ids:
             continue
         promise_id = data.draw(st.sampled_from(ids)) if ids else None
-        active = [pid for pid, model in plain_models(live).items() if model.settlement is None]
+        active = [pid for pid, model in plain_models(live()).items() if model.settlement is None]
         if operation in ("move", "deliver") and active and data.draw(st.booleans()):
             promise_id = data.draw(st.sampled_from(active))  # mostly one that can be moved or delivered
         try:
@@ -85,20 +93,22 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
                 if data.draw(st.booleans()):  # an inbound request that arrived earlier: its deadline may have passed
                     made_at = clock - minutes(data, 0, 24 * 60)
                 due = a_deadline(data, clock if made_at is None else made_at, deadlines)
-                created = ledger.promise("work", data.draw(st.sampled_from(CLIENTS)), due, made_at=made_at)
+                client = data.draw(st.sampled_from(CLIENTS))
+                created = ledger.promise("work", client, due, made_at=made_at)
                 ids.append(created.id)
+                owner[created.id] = client
                 deadlines.add(due)
-                live.append((created.id, Step("promised", clock, due, made_at)))
+                commands.append([(created.id, Step("promised", clock, due, made_at))])
             elif operation == "move":
                 due = a_deadline(data, clock, deadlines)
                 ledger.move(promise_id, due, "reason")
                 deadlines.add(due)
-                live.append((promise_id, Step("moved", clock, due)))
+                commands.append([(promise_id, Step("moved", clock, due))])
             elif operation == "deliver":  # often back-dated to before (or at) a move recorded earlier
-                with_moves = sorted({pid for pid, s in live if s.kind == "moved" and pid in active})
+                with_moves = sorted({pid for pid, s in live() if s.kind == "moved" and pid in active})
                 if with_moves and data.draw(st.booleans()):
                     promise_id = data.draw(st.sampled_from(with_moves))
-                moved = sorted(s.recorded_at + shift for pid, s in live if pid == promise_id and s.kind == "moved"
+                moved = sorted(s.recorded_at + shift for pid, s in live() if pid == promise_id and s.kind == "moved"
                                for shift in (-MINUTE, 0, MINUTE) if s.recorded_at + shift <= clock)  # fmt: skip
                 past = sorted(d for d in deadlines if d <= clock)
                 if moved and data.draw(st.booleans()):
@@ -107,21 +117,54 @@ def write_timeline(data, store) -> tuple[list[tuple[int, Step]], set[int], int]:
                     at = data.draw(st.one_of(st.just(clock), st.integers(0, 24 * 60).map(lambda n, clock=clock: clock - n * MINUTE),
                                              *([st.sampled_from(past)] if past else [])))  # fmt: skip
                 ledger.deliver([promise_id], at=at)
-                live.append((promise_id, Step("delivered", clock, None, at)))
+                commands.append([(promise_id, Step("delivered", clock, None, at))])
             elif operation == "release":
                 ledger.release(promise_id, "reason")
-                live.append((promise_id, Step("released", clock)))
+                commands.append([(promise_id, Step("released", clock))])
             elif operation == "reopen":
                 ledger.reopen(promise_id)
-                live.append((promise_id, Step("reopened", clock)))
+                commands.append([(promise_id, Step("reopened", clock))])
+            elif operation == "ask":
+                client = data.draw(st.sampled_from(CLIENTS))
+                theirs = [pid for pid in active if owner[pid] == client]
+                blocks = data.draw(st.lists(st.sampled_from(theirs), unique=True, max_size=3)) if theirs else []
+                asked, _ = ledger.ask(client, "the data", None, blocks)
+                waiting[asked.id] = clock
+                commands.append([(pid, Step("paused", clock, ask=asked.id)) for pid in blocks])
+            elif operation == "receive":
+                if not waiting:
+                    continue
+                ask_id = data.draw(st.sampled_from(sorted(waiting)))
+                asked_at = waiting[ask_id]
+                near = sorted(
+                    d + shift for d in deadlines for shift in (-MINUTE, 0, MINUTE) if asked_at <= d + shift <= clock
+                )
+                at = data.draw(st.one_of(st.just(clock), st.just(asked_at), st.integers(asked_at // MINUTE, clock // MINUTE).map(lambda n: n * MINUTE),
+                                         *([st.sampled_from(near)] if near else [])))  # fmt: skip
+                _, resumed = ledger.receive(ask_id, at)
+                del waiting[ask_id]
+                commands.append([(p.id, Step("resumed", clock, None, at, ask_id)) for p in resumed])
             else:
-                undone = ledger.undo().events[0]  # one event per command here
-                assert live, "undo found an event the test did not write"
-                assert (undone.promise_id, undone.kind) == (live[-1][0], live[-1][1].kind)
-                live.pop()
+                undone = ledger.undo()  # the last command standing, whole
+                assert commands, "undo found an event the test did not write"
+                last = commands.pop()
+                assert [(e.promise_id, e.kind) for e in undone.events if e.promise_id is not None] == [
+                    (pid, step.kind) for pid, step in last
+                ]
+                for e in undone.events:
+                    if e.kind == "asked":
+                        waiting.pop(e.ask_id, None)
+                    elif e.kind == "received":
+                        waiting[e.ask_id] = asked_of(ledger, e.ask_id)
         except BadInput:
             pass  # refused (already delivered, a deadline already past, nothing to undo…): nothing was written
-    return live, deadlines, clock
+    return live(), deadlines, clock
+
+
+def asked_of(ledger: Ledger, ask_id: int) -> int:
+    from expectcli.core import asks
+
+    return asks.get(ledger, ask_id).asked_at
 
 
 class Plain:
@@ -129,42 +172,94 @@ class Plain:
     order (as the command line allows them: a delivery or release must be reopened before
     anything else is recorded, and the clock never runs back).
 
-    Reopen takes back the last delivery or release. On the timeline, a move counts if it was
-    recorded no later than the delivery happened (or the release was recorded); the promise
-    broke at the first deadline that a counted move was recorded after, or else at the final
-    deadline if it was delivered or released after it, or is still undelivered past it."""
+    Reopen takes back the last delivery or release. On the timeline (ties in journal order),
+    a move counts if it comes before the delivery happened (or the release was recorded).
+
+    Paused time is read through the promise's own clock: it runs with the calendar except
+    while the promise waits on an ask (from a block, until the last outstanding ask is
+    received). A block starts a pause only if the promise's clock has not passed its deadline;
+    a deadline set at real time s as D is the clock reading c(s) + (D - s), so it moves later
+    by exactly the time paused after it was set. The promise broke at the first deadline a
+    counted move was recorded after (its clock past it, never while paused), or else at the
+    final deadline if it was delivered or released after it (by its clock), or is still
+    undelivered past it and not paused."""
 
     def __init__(self, steps: list[Step]):
-        standing: list[Step] = []
-        for step in steps:
+        standing: list[tuple[int, Step]] = []
+        for position, step in enumerate(steps):
             if step.kind == "reopened":
-                settled = [i for i, s in enumerate(standing) if s.kind in ("delivered", "released")]
+                settled = [i for i, (_, s) in enumerate(standing) if s.kind in ("delivered", "released")]
                 standing.pop(settled[-1])
             else:
-                standing.append(step)
-        made = standing[0]
+                standing.append((position, step))
+        made = standing[0][1]
         self.promised_at = made.effective_at if made.effective_at is not None else made.recorded_at
         self.first_due = made.due
-        settlements = [s for s in standing if s.kind in ("delivered", "released")]
+        settlements = [s for _, s in standing if s.kind in ("delivered", "released")]
         assert len(settlements) <= 1
         self.settlement = settlements[0] if settlements else None
         self.settled_at = None
         if self.settlement is not None:
             kind = self.settlement.kind
             self.settled_at = self.settlement.effective_at if kind == "delivered" else self.settlement.recorded_at
-        self.moves = [
-            s for s in standing if s.kind == "moved" and (self.settled_at is None or s.recorded_at <= self.settled_at)
-        ]
-        deadlines = [self.first_due, *(m.due for m in self.moves)]
-        self.due = deadlines[-1]
-        self.late_move_broke = next(
-            (deadlines[i] for i, m in enumerate(self.moves) if m.recorded_at > deadlines[i]), None
-        )
+
+        def moment(step: Step) -> int:
+            if step.kind in ("delivered", "resumed") and step.effective_at is not None:
+                return step.effective_at
+            return step.recorded_at
+
+        ordered = sorted(standing[1:], key=lambda item: (moment(item[1]), item[0]))
+        paused_total = 0  # calendar time paused in pauses that ended
+        pause_start: int | None = None
+        outstanding: set[int] = set()
+
+        def clock(t: int) -> int:
+            return t - paused_total - (t - pause_start if pause_start is not None else 0)
+
+        target = clock(made.due)  # the deadline in force, as a reading of the promise's clock
+        shown = made.due  # the deadline in force, as the ledger shows it
+        self.moves = []
+        self.late_move_broke = None
+        self.late_by_clock = False
+        self.pause_since = None
+        for _, step in ordered:
+            t = moment(step)
+            if step.kind in ("delivered", "released"):
+                self.late_by_clock = clock(t) > target
+                if pause_start is not None:
+                    paused_total += t - pause_start
+                    pause_start = None
+                    shown = target + paused_total
+                break
+            if step.kind == "paused":
+                if pause_start is not None:
+                    outstanding.add(step.ask)
+                elif clock(t) <= target:
+                    pause_start, outstanding = t, {step.ask}
+            elif step.kind == "resumed":
+                if step.ask in outstanding:
+                    outstanding.discard(step.ask)
+                    if not outstanding:
+                        paused_total += t - pause_start
+                        pause_start = None
+                        shown = target + paused_total
+            elif step.kind == "moved":
+                if pause_start is None and clock(t) > target and self.late_move_broke is None:
+                    self.late_move_broke = shown
+                self.moves.append(step)
+                target = clock(t) + (step.due - t)
+                shown = step.due
+        self.due = shown
+        self.pause_since = pause_start
 
     def outcome(self, now: int) -> str:
         if self.settlement is None:
-            return "missed" if self.late_move_broke is not None or now > self.due else "open"
-        broken = self.late_move_broke is not None or self.settled_at > self.due
+            if self.late_move_broke is not None:
+                return "missed"
+            if self.pause_since is not None and self.pause_since <= now:
+                return "open"
+            return "missed" if now > self.due else "open"
+        broken = self.late_move_broke is not None or self.late_by_clock
         if self.settlement.kind == "released":
             return "missed" if broken else "released"
         if broken:
@@ -209,7 +304,8 @@ def test_the_queries_classify_as_the_python_rule_does(data):
                 model = models[pid]
                 assert (state.due, state.moves, state.delivered_at) == (model.due, len(model.moves),
                         model.settled_at if state.state == "delivered" else None), pid  # fmt: skip
-            edges = sorted({BASE, clock, *(d + shift for d in deadlines for shift in (-MINUTE, 0, MINUTE))})
+            paused = {s.paused_since for s in states.values() if s.paused_since is not None}
+            edges = sorted({BASE, clock, *(d + shift for d in deadlines | paused for shift in (-MINUTE, 0, MINUTE))})
             moments = data.draw(st.lists(st.one_of(st.sampled_from(edges), st.integers(BASE - DAY, clock + 3 * DAY)),
                                          min_size=1, max_size=4))  # fmt: skip
             for now in moments:
@@ -221,7 +317,9 @@ def test_the_queries_classify_as_the_python_rule_does(data):
 def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], models: dict[int, Plain],
              deadlines: set[int]) -> None:  # fmt: skip
     now = ledger.now
-    expected = {pid: outcomes.outcome_at(state.outcome, state.due, now) for pid, state in states.items()}
+    expected = {
+        pid: outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) for pid, state in states.items()
+    }
     assert expected == {pid: model.outcome(now) for pid, model in models.items()}, now
     listed = {p.id: p for p in ledger.promises(include_settled=True)}
     assert {pid: p.break_at for pid, p in listed.items()} == {pid: m.break_point(now) for pid, m in models.items()}
@@ -256,7 +354,7 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], mod
         soon = {pid for pid in active - overdue if states[pid].due <= end}
         assert ({p.id for p in view.rows["overdue"]}, {p.id for p in view.rows["due"]}) == (overdue, soon), (now, end)
         counted = due.due_counts(ledger, Settings(), end)
-        assert counted == view.counts == (len(overdue), 0, len(soon), 0), (now, end)
+        assert counted == view.counts == (len(overdue), 0, len(soon), 0, 0), (now, end)
 
 
 def test_the_queries_refuse_what_the_command_line_would(tmp_path):
@@ -281,26 +379,40 @@ def test_the_queries_refuse_what_the_command_line_would(tmp_path):
 def journals(draw) -> list[Step]:
     """One promise's live events in journal order, as the command line allows them: moves to
     a deadline not yet past, deliveries back-dated (often to just before, at or after a move
-    recorded earlier, or a deadline), releases, reopens of the settlement standing, and the
-    clock never running back."""
+    recorded earlier, or a deadline), releases, reopens of the settlement standing, blocks by
+    asks (often overlapping) and their receipts, back-dated too (to when the ask was made at
+    the earliest; also after the promise was settled), and the clock never running back."""
     clock = BASE
     made_at = clock - draw(st.integers(0, 6 * 60)) * MINUTE if draw(st.booleans()) else None
     first_due = (made_at or clock) + draw(st.integers(0, 3 * 24 * 60)) * MINUTE
     journal = [Step("promised", clock, first_due, made_at)]
-    for _ in range(draw(st.integers(0, 10))):
+    waiting: dict[int, int] = {}  # ask → when it blocked the promise
+    for _ in range(draw(st.integers(0, 12))):
         model = Plain(journal)
         clock += draw(st.sampled_from([0, MINUTE, 60 * MINUTE, 12 * 60 * MINUTE, DAY]))
+        operation = draw(st.sampled_from(["move", "move", "deliver", "deliver", "release", "block", "receive"]))
+        if operation == "receive" and waiting:
+            ask = draw(st.sampled_from(sorted(waiting)))
+            moments = [waiting[ask], clock, *(d for d in (model.due - MINUTE, model.due, model.due + MINUTE))]
+            at = draw(st.sampled_from(sorted(m for m in moments if waiting[ask] <= m <= clock)))
+            journal.append(Step("resumed", clock, None, at, ask))
+            del waiting[ask]
+            continue
         if model.settlement is not None:
             journal.append(Step("reopened", clock))
             continue
-        operation = draw(st.sampled_from(["move", "move", "deliver", "deliver", "release"]))
-        if operation == "move":
+        if operation == "block":
+            ask = len(journal) + 1000
+            waiting[ask] = clock
+            journal.append(Step("paused", clock, ask=ask))
+        elif operation == "move":
             due = clock + draw(st.integers(0, 3 * 24 * 60)) * MINUTE
             if due != model.due:
                 journal.append(Step("moved", clock, due))
         elif operation == "deliver":
             moments = [m.recorded_at + shift for m in journal if m.kind == "moved" for shift in (-MINUTE, 0, MINUTE)]
             moments += [model.due - MINUTE, model.due, model.due + MINUTE, clock, clock - 30 * MINUTE]
+            moments += [when for when in waiting.values()]
             at = draw(st.sampled_from(sorted(m for m in moments if model.promised_at <= m <= clock) or [clock]))
             journal.append(Step("delivered", clock, None, at))
         else:
@@ -315,11 +427,12 @@ def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     model = Plain(journal)
     now = BASE + offset
     assert state is not None
-    assert outcomes.outcome_at(state.outcome, state.due, now) == model.outcome(now)
+    assert outcomes.outcome_at(state.outcome, state.due, now, state.paused_since) == model.outcome(now)
     assert (state.due, state.first_due, state.moves) == (model.due, model.first_due, len(model.moves))
-    assert outcomes.break_point(outcomes.outcome_at(state.outcome, state.due, now), state.broken_at, state.due) == (
-        model.break_point(now)
-    )
+    assert state.paused_since == model.pause_since
+    assert outcomes.break_point(
+        outcomes.outcome_at(state.outcome, state.due, now, state.paused_since), state.broken_at, state.due
+    ) == (model.break_point(now))
     counted = {id(step) for step in model.moves}
     assert outcomes.after_settlement(journal) == [
         i for i, step in enumerate(journal) if step.kind == "moved" and id(step) not in counted

@@ -23,6 +23,8 @@ def completer(param: Param) -> Callable | None:
         return clients
     if param.complete == "promises":
         return promises
+    if param.complete == "asks":
+        return waiting_asks
     return None
 
 
@@ -39,6 +41,18 @@ def promises(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     try:
         with _ledger(ctx) as ledger:
             return [(str(p.id), p.title) for p in ledger.promises() if str(p.id).startswith(incomplete.lstrip("#"))]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def waiting_asks(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Waiting ask ids, each with its title as the description (`received`)."""
+    from expectcli.cli.completing import LIMIT
+    from expectcli.core import lookup
+
+    try:
+        with _ledger(ctx) as ledger:
+            return lookup.waiting_titles(ledger, incomplete.lstrip("#"), LIMIT)
     except Exception:  # noqa: BLE001
         return []
 

@@ -145,7 +145,7 @@ def _values(param, incomplete: str, db: str | None) -> list[tuple[str, str]] | N
         return [(choice, "") for choice in param.choices if choice.startswith(incomplete.lower())]
     if param.complete == "files":
         return None
-    if param.complete in ("clients", "promises"):
+    if param.complete in ("clients", "promises", "asks"):
         from expectcli.core import lookup
 
         ledger = _open(db)
@@ -154,6 +154,8 @@ def _values(param, incomplete: str, db: str | None) -> list[tuple[str, str]] | N
         try:
             if param.complete == "clients":
                 return [(handle, "") for handle in lookup.client_handles(ledger, incomplete.lower())]
+            if param.complete == "asks":
+                return lookup.waiting_titles(ledger, incomplete.lstrip("#"), LIMIT)
             return lookup.open_titles(ledger, incomplete.lstrip("#"), LIMIT)
         finally:
             ledger.store.close()

@@ -22,6 +22,7 @@ REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
 EXPORT_FORMATS = ("json", "csv", "ics")
 IMPORT_FORMATS = ("expect", "csv", "taskwarrior", "ics")
 DATE_ORDERS = ("dmy", "mdy", "ymd")  # read in any case
+ASK_STATES = ("waiting", "received")  # `list --status` of asks: core.asks.STATES (not imported: it reads the ledger)
 
 # Value types: how the text a user typed becomes the value a command receives.
 TEXT = "text"  # as typed
@@ -54,7 +55,7 @@ class Param:
         self.multiple = multiple  # an option given several times, or an argument taking several values
         self.type = CHOICE if choices else type
         self.choices = choices
-        self.complete = complete or ("choices" if choices else "")  # clients, promises, choices, files
+        self.complete = complete or ("choices" if choices else "")  # clients, promises, asks, choices, files
         self.hidden = hidden
 
     @property
@@ -203,6 +204,35 @@ COMMANDS = (
         ),
     ),  # fmt: skip
     Command(
+        "ask",
+        "asks:ask",
+        "Record something a client owes you (a signed SOW, data, approval); --blocks pauses those promises' "
+        "clocks until it is received.",
+        (
+            _arg("client", "The client who owes it.", metavar="CLIENT", complete="clients"),
+            _arg("title", "What you asked for.", metavar="TITLE"),
+            _p("by", "When you need it by: fri, tomorrow 12:00, 3d …", **_WHEN),
+            _p(
+                "blocks",
+                "An open promise of the same client that waits on it (its clock pauses); repeat for several.",
+                metavar="ID",
+                type=ID,
+                multiple=True,
+                complete="promises",
+            ),
+            _NEW_CLIENT,
+        ),
+    ),  # fmt: skip
+    Command(
+        "received",
+        "asks:received",
+        "Record that the client sent what an ask asked for; the promises it blocked resume.",
+        (
+            _arg("ask", "The ask's id.", metavar="ASK", type=ID, complete="asks"),
+            _p("at", "When it came (default: now).", **_WHEN),
+        ),
+    ),  # fmt: skip
+    Command(
         "edit",
         "corrections:edit",
         "Correct a promise's title, client, criteria, kind or tags (an edited event; never its dates).",
@@ -249,7 +279,12 @@ COMMANDS = (
         "Promises, soonest due first (those not yet delivered or released, unless --all).",
         (
             _p("client", "Only this client's promises.", **_CLIENT_OPTION),
-            _p("status", "Only promises with this outcome.", metavar="STATUS", choices=OUTCOMES),
+            _p(
+                "status",
+                "Only promises with this outcome; waiting or received lists asks instead.",
+                metavar="STATUS",
+                choices=(*OUTCOMES, *ASK_STATES),
+            ),
             _p("all_", "Include delivered and released promises.", flag=True),
             _p(
                 "tag",
@@ -285,7 +320,12 @@ COMMANDS = (
             _p("all_", "Every row of every section.", flag=True),
         ),
     ),  # fmt: skip
-    Command("show", "views:show", "A promise with its full event history.", (_promise_id("The promise."),)),
+    Command(
+        "show",
+        "views:show",
+        "A promise, or an ask, with its full event history.",
+        (_promise_id("The promise or ask."),),
+    ),
     Command(
         "search",
         "search:search",

@@ -19,8 +19,9 @@ def promise(
     holidays = _calendar(env, ledger, to)
     deadline, named_day = env.reading(due, holidays=holidays)
     created = ledger.promise(
-        title, to, deadline, criteria=criteria, kind=kind, tags=tag, new_client=new_client, every=every
-    )
+        title, to, deadline, criteria=criteria, kind=kind, tags=tag, new_client=new_client, every=every,
+        basis=_basis(due),
+    )  # fmt: skip
     announce(env, [created], "Promised")
     _note_non_working(env, named_day, holidays)
 
@@ -39,7 +40,7 @@ def move(env: Env, id_: int, when: str, reason: str) -> None:
     current = ledger.get(id_)
     holidays = _calendar(env, ledger, current.client)
     deadline, named_day = env.reading(when, base=current.due, holidays=holidays)
-    moved = ledger.move(id_, deadline, reason)
+    moved = ledger.move(id_, deadline, reason, basis=_basis(when))
     announce(env, [moved], "Moved")
     if deadline < current.due and not env.json:
         from expectcli.core import timefmt
@@ -115,6 +116,13 @@ def undo(env: Env, any_: bool = False) -> None:
     from expectcli.views import render
 
     render.undone(env.console(), undone, env.settings, env.now)
+
+
+def _basis(typed: str) -> str | None:
+    """ "bd" for a deadline typed in business days (`+2bd`): a pause then extends it in business time."""
+    from expectcli.core.asks import business_days_form
+
+    return "bd" if business_days_form(typed) else None
 
 
 def _calendar(env: Env, ledger, client: str) -> str:

@@ -22,6 +22,8 @@ def list_promises(
     with `limit`, the first that many, and how many more on stderr once they are written."""
     import itertools
 
+    if status in ("waiting", "received"):
+        return _list_asks(env, status, client, limit, refused=_ask_filters(all_, tag, kind, due_before))
     before = env.when(due_before) if due_before else None
     ledger = env.ledger()
     each = ledger.each_promise if env.json else ledger.each_listed  # a table needs only what it shows
@@ -32,6 +34,35 @@ def list_promises(
         more = sum(1 for _ in every)
         if more:
             env.notice(f"… and {more} more (leave out --limit to see them all)")
+
+
+def _ask_filters(all_: bool, tag, kind, due_before) -> str | None:
+    for given, option in ((all_, "--all"), (tag, "--tag"), (kind, "--kind"), (due_before, "--due-before")):
+        if given:
+            return option
+    return None
+
+
+def _list_asks(env: Env, status: str, client: str | None, limit: int | None, refused: str | None) -> None:
+    """`list --status waiting` or `received`: asks, soonest needed first."""
+    from expectcli.core import asks
+    from expectcli.errors import BadInput
+
+    if refused is not None:
+        raise BadInput(f"{refused} filters promises; leave it out with --status {status} (asks)")
+    found = asks.listing(env.ledger(), status, client=client)
+    shown = found if limit is None else found[:limit]
+    if env.json:
+        from expectcli.core import serialize
+
+        env.emit([serialize.ask(a, env.settings, env.now) for a in shown])
+    else:
+        from expectcli.views import tables
+
+        if not tables.ask_table(env.out, shown, env.settings, env.now):
+            env.say(f"No {status} asks.")
+    if len(found) > len(shown):
+        env.notice(f"… and {len(found) - len(shown)} more (leave out --limit to see them all)")
 
 
 def _list_out(env: Env, promises) -> None:
@@ -65,6 +96,7 @@ MORE = {
     "at_risk": "expect list",
     "due": "expect list --due-before {end}",
     "updates_owed": "expect report",
+    "asks_late": "expect list --status waiting",
 }
 HEADINGS = {
     "overdue": "Overdue",
@@ -88,7 +120,7 @@ def due(env: Env, within: str, count: bool, client: str | None, limit: int, all_
         counts = daily.due_counts(ledger, env.settings, end, client=client)
         if env.json:
             env.emit({"overdue": counts.overdue, "at_risk": counts.at_risk, "due": counts.due, "within": str(window),
-                      "updates_overdue": counts.updates_owed})  # fmt: skip
+                      "updates_overdue": counts.updates_owed, "asks_late": counts.asks_late})  # fmt: skip
         else:
             line = count_line(counts)
             if line:
@@ -103,10 +135,11 @@ def due(env: Env, within: str, count: bool, client: str | None, limit: int, all_
 
 
 def count_line(counts) -> str:
-    """'2 overdue, 1 at risk, 3 due, 1 update owed', or nothing when all are zero."""
-    owed = counts.updates_owed
+    """'2 overdue, 1 at risk, 3 due, 1 ask late, 1 update owed', or nothing when all are zero."""
+    owed, late = counts.updates_owed, counts.asks_late
     parts = (f"{counts.overdue} overdue" if counts.overdue else "", f"{counts.at_risk} at risk" if counts.at_risk else "",
-             f"{counts.due} due" if counts.due else "", f"{owed} update{'s' if owed > 1 else ''} owed" if owed else "")  # fmt: skip
+             f"{counts.due} due" if counts.due else "", f"{late} ask{'s' if late > 1 else ''} late" if late else "",
+             f"{owed} update{'s' if owed > 1 else ''} owed" if owed else "")  # fmt: skip
     return ", ".join(part for part in parts if part)
 
 
@@ -117,8 +150,10 @@ def emit_due(env: Env, view, window, end: int, limit: int | None) -> None:
     c = view.counts
     env.emit({
         "as_of": when(env.now), "within": str(window), "until": when(end), "limit": limit,
-        "counts": {"overdue": c.overdue, "at_risk": c.at_risk, "due": c.due, "updates_overdue": c.updates_owed},
+        "counts": {"overdue": c.overdue, "at_risk": c.at_risk, "due": c.due, "asks_late": c.asks_late,
+                   "updates_overdue": c.updates_owed},
         **{name: [serialize.promise(p, env.settings) for p in rows] for name, rows in view.rows.items()},
+        "asks_late": [serialize.ask(a, env.settings, env.now) for a in view.asks_late],
         "updates_owed": [{"client": u.client, "every": str(u.every), "last_update": when(u.last_update),
                           "due": when(u.due)} for u in view.updates_owed[:limit]],
     })  # fmt: skip
@@ -142,6 +177,13 @@ def draw_due(env: Env, view, window, end: int, client: str | None, limit: int | 
         more = MORE[name].format(end=repr(timefmt.short(end, env.settings, env.now))) + scope
         more_line(out, total - len(rows), more)
         shown = True
+    if view.asks_late:
+        if shown:
+            out.blank()
+        out.line((f"Asks the client is late with ({view.counts.asks_late})", "bold"))
+        tables.ask_table(out, view.asks_late, env.settings, env.now)
+        more_line(out, view.counts.asks_late - len(view.asks_late), MORE["asks_late"] + scope)
+        shown = True
     if view.updates_owed:
         owed = view.updates_owed[:limit]
         tables.updates_owed(out, owed, env.settings, env.now)
@@ -157,12 +199,16 @@ def more_line(out, hidden: int, command: str) -> None:
 
 
 def show(env: Env, id_: int) -> None:
-    from expectcli.core import outcomes
+    from expectcli.core import asks, outcomes
 
     ledger = env.ledger()
+    ask = asks.find(ledger, id_)
+    if ask is not None:
+        return show_ask(env, ask)
     promise = ledger.get(id_)
     events = ledger.history(promise.id)
     unheeded = outcomes.unheeded_moves(events)
+    pauses, names = asks.paused_stretches(ledger, promise.id)
     series = None
     if promise.every is not None:
         from expectcli.core import recurring
@@ -173,13 +219,33 @@ def show(env: Env, id_: int) -> None:
 
         recurrence = {} if series is None else {"previous": series.previous, "next": series.next,
                                                 "occurrences": series.occurrences}  # fmt: skip
-        env.emit({**serialize.promise(promise, env.settings), **recurrence, "events": [
+        when = lambda moment: serialize.iso(moment, env.settings)  # noqa: E731
+        paused = [{"start": when(p.start), "end": when(p.end), "asks": list(p.asks), "due_before": when(p.due_before),
+                   "due_after": when(p.due_after)} for p in pauses]  # fmt: skip
+        env.emit({**serialize.promise(promise, env.settings), **recurrence, "pauses": paused, "events": [
             {**serialize.event(e, env.settings), "after_settlement": e.id in unheeded} for e in events
         ]})  # fmt: skip
+        return None
+    from expectcli.views import render
+
+    render.promise_detail(env.out, promise, events, env.settings, env.now, unheeded, series=series, pauses=pauses,
+                          ask_names=names)  # fmt: skip
+    return None
+
+
+def show_ask(env: Env, ask) -> None:
+    from expectcli.core import asks
+
+    events = asks.history(env.ledger(), ask.id)
+    if env.json:
+        from expectcli.core import serialize
+
+        env.emit({**serialize.ask(ask, env.settings, env.now),
+                  "events": [serialize.event(e, env.settings) for e in events]})  # fmt: skip
         return
     from expectcli.views import render
 
-    render.promise_detail(env.out, promise, events, env.settings, env.now, unheeded, series=series)
+    render.ask_detail(env.out, ask, events, env.settings, env.now)
 
 
 def log(env: Env, limit: int, client: str | None = None, since: str | None = None) -> None:

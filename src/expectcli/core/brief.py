@@ -56,6 +56,8 @@ class Brief:
     moved: list[Move]
     needs: list[Need] = field(default_factory=list)  # the client's asks still waiting, most pressing first
     received: list[Need] = field(default_factory=list)  # its asks received since `since`
+    # promise id → (the pause that gave it its date, the titles of the asks it waited on)
+    paused: dict = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -92,11 +94,12 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
             )
         ]
         needs, received = _asks(tx, client, floor)
+        paused = _paused_dates(tx, active)
     overdue = [p for p in active if p.outcome == "missed"]
     upcoming = [p for p in active if p.outcome != "missed"]
     zone = terms_of(summary, settings).timezone
     return Brief(summary.handle, summary.name, since, ledger.now, zone, delivered, released, upcoming, overdue, moves,
-                 needs, received)  # fmt: skip
+                 needs, received, paused)  # fmt: skip
 
 
 def _asks(tx, client: int, since: int) -> tuple[list[Need], list[Need]]:
@@ -117,6 +120,18 @@ def _asks(tx, client: int, since: int) -> tuple[list[Need], list[Need]]:
     return [Need(*row) for row in waiting], [Need(*row) for row in received]
 
 
+def _paused_dates(tx, active: list[Promise]) -> dict:
+    """The open promises whose date a pause moved: id → (that pause, its asks' titles)."""
+    from expectcli.core import asks
+
+    found = {}
+    for p in active:
+        ended = [pause for pause in asks.pauses(tx, p.id) if pause.end is not None and pause.due_after == p.due]
+        if ended and ended[-1].due_after != ended[-1].due_before:
+            found[p.id] = (ended[-1], asks.titles(tx, ended[-1].asks))
+    return found
+
+
 def to_markdown(brief: Brief, settings: Settings) -> str:
     shown = settings._replace(timezone=brief.timezone)
     when = lambda moment: timefmt.short(moment, shown, brief.as_of)  # noqa: E731
@@ -131,7 +146,7 @@ def to_markdown(brief: Brief, settings: Settings) -> str:
     sections = [
         ("Delivered", [f"{title(p)} — delivered {when(p.delivered_at)}" for p in brief.delivered]),
         ("Overdue", [f"{title(p)} — {overdue(p, when)}" for p in brief.overdue]),
-        ("Coming up", [f"{title(p)} — by {when(p.due)}" for p in brief.upcoming]),
+        ("Coming up", [f"{title(p)} — {coming(p, brief, when)}" for p in brief.upcoming]),
         (
             "Dates that moved",
             [
@@ -204,6 +219,18 @@ def day(moment: int, shown: Settings, now: int) -> str:
     """'Mon 2 Nov', with the year when it is not the current one."""
     when, year = timefmt.local(moment, shown), timefmt.local(now, shown).year
     return f"{when:%a} {when.day} {when:%b}" + ("" if when.year == year else f" {when.year}")
+
+
+def coming(p: Promise, brief: Brief, when) -> str:
+    """'by Fri 6 Nov 17:00', or for a date a pause moved 'new date Tue 10 Nov 17:00: paused
+    2 days waiting on the signed SOW'."""
+    if p.id not in brief.paused:
+        return f"by {when(p.due)}"
+    from expectcli.core.asks import waiting_on
+
+    pause, names = brief.paused[p.id]
+    what = waiting_on(pause, {ask: markdown_literal(name) for ask, name in names.items()}, ids=False)
+    return f"new date {when(p.due)}: paused {timefmt.span(pause.end - pause.start)} waiting on {what}"
 
 
 def title(p: Promise) -> str:

@@ -75,3 +75,32 @@ def _between(a: time, b: time) -> timedelta:
 
 def _instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+
+
+def working_between(start: datetime, end: datetime, hours: WorkingTime) -> timedelta:
+    """The working time inside [start, end): the paused time of a deadline given in business days."""
+    zone = ZoneInfo(hours.zone)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    total = timedelta(0)
+    day = first.date()
+    for _ in range(MAX_DAYS * 7):
+        if day > last.date():
+            break
+        if hours.is_working_day(day):
+            opens = _instant(day, hours.start, zone)
+            closes = _instant(day, hours.end, zone)
+            overlap = min(closes, end) - max(opens, start)
+            if overlap > timedelta(0):
+                total += overlap
+        day += timedelta(days=1)
+    return total
+
+
+def extend_by_working_time(due: int, start: int, end: int, hours: WorkingTime) -> int:
+    """`due` moved later by the working time between `start` and `end` (epoch seconds): a
+    deadline given in business days, paused from `start` to `end`. No working time paused
+    leaves it where it was."""
+    paused = working_between(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC), hours)
+    if paused <= timedelta(0):
+        return due
+    return int(add_working_time(datetime.fromtimestamp(due, UTC), paused, hours).timestamp())

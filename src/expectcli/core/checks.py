@@ -46,20 +46,23 @@ def _undo_targets(tx) -> list[str]:
 
 
 STATE_COLUMNS = ("promised_at", "first_due", "due", "moves", "state", "delivered_at", "released_at", "broken_at",
-                 "outcome", "reckon_at")  # fmt: skip
+                 "outcome", "reckon_at", "paused_since")  # fmt: skip
 
 
 def _promise_states(tx) -> list[str]:
     problems = []
     stored = {row[0]: row[1:] for row in tx.execute(f"SELECT id, {', '.join(STATE_COLUMNS)} FROM promise")}
-    events = tx.execute(
-        "SELECT e.promise_id, e.kind, e.recorded_at, e.due, e.effective_at FROM event e"
+    from expectcli.core.asks import STEP_COLUMNS, extension
+
+    owners = dict(tx.all("SELECT id, client_id FROM promise"))
+    events = tx.all(
+        f"SELECT e.promise_id, {STEP_COLUMNS} FROM event e"
         f" WHERE e.promise_id IS NOT NULL AND e.kind <> 'voided' AND {LIVE} ORDER BY e.promise_id, e.id"
     )
     seen = set()
     for promise_id, rows in groupby(events, key=lambda row: row[0]):
         seen.add(promise_id)
-        state = outcomes.fold(outcomes.Step(*row[1:]) for row in rows)
+        state = outcomes.fold((outcomes.Step(*row[1:]) for row in rows), extension(tx, owners.get(promise_id)))
         problems += _compare(promise_id, state, stored.get(promise_id))
     for promise_id in stored.keys() - seen:
         problems += _compare(promise_id, None, stored[promise_id])

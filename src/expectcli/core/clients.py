@@ -108,7 +108,11 @@ def record_inbound(
     known = ledger.known_client(client)
     terms = terms_of(known, settings) if known else default_terms(settings)
     due = response_due(arrived, terms, settings)
-    return ledger.promise(title, client, due, kind="reply", tags=tags, made_at=arrived, new_client=new_client)
+    # A window of working time (1bd, 4h) gives a deadline in business time: a pause extends it so.
+    basis = "bd" if terms.respond_within.unit in ("bd", "h", "m") else None
+    return ledger.promise(
+        title, client, due, kind="reply", tags=tags, made_at=arrived, new_client=new_client, basis=basis
+    )
 
 
 def update_status(client: ClientSummary | ClientCadence, settings: Settings, now: int) -> UpdateStatus | None:

@@ -4,15 +4,17 @@ Each active promise (neither delivered nor released) falls in at most one sectio
 
 - **overdue** — broken and undelivered: its outcome at now is `missed`, whatever its current
   date (a move recorded after the deadline in force had passed does not take it out, even to a
-  date beyond the window); it stays until it is delivered or released;
+  date beyond the window); it stays until it is delivered or released. A promise whose clock
+  is paused (an ask blocking it is outstanding) is never overdue: it stays in the section its
+  date gives it, shown as paused;
 - **at risk** — open, and due inside its client's notice window (now + the notice the client
   expects before a date moves): too late to move it with the notice agreed. Empty while no
   client's terms carry a notice (`notice_ends`);
 - **due** — open and due by the end of the window (`--within`), not at risk.
 
 Then the sections that are not promises: **asks late** (what a client owes and has not sent by
-the date it was needed — asks do not exist yet; their section goes between at risk and updates
-owed, counted by the same rule) and **updates owed** (clients whose status update is overdue).
+the date it was needed: waiting asks whose needed-by has passed, `asks.LATE_SQL`; the most
+overdue first) and **updates owed** (clients whose status update is overdue).
 
 `due_view` reads the counts of every section and, for each, its first `limit` rows, all in one
 read transaction; `due_counts` reads only the counts, with the same conditions: the counts are
@@ -39,12 +41,14 @@ class Counts(NamedTuple):
     at_risk: int
     due: int
     updates_owed: int
+    asks_late: int = 0
 
 
 class DueView(NamedTuple):
     counts: Counts
     rows: dict[str, list[Promise]]  # section → its first `limit` promises (all with no limit)
     updates_owed: list  # clients.UpdateStatus of every client whose update is overdue
+    asks_late: list = []  # asks.Ask: the first `limit` waiting asks past their needed-by, most overdue first
 
 
 def conditions(notices: dict[int, int]) -> dict[str, str]:
@@ -112,12 +116,26 @@ def _owed(tx: Tx, settings, now: int, client: str | None) -> list:
     return [s for s in updates_owed_in(tx, settings, now) if s.overdue and handle in (None, s.client)]
 
 
+def _asks_late(tx: Tx, now: int, client: str | None, limit: int | None = None) -> tuple[int, list]:
+    """How many asks the client is late with, and the first `limit` of them (none when 0)."""
+    from expectcli.core.asks import LATE_SQL, OF_CLIENT_SQL, asks_where
+
+    scope = "" if client is None else f" AND {OF_CLIENT_SQL}"
+    params = {"now": now} if client is None else {"now": now, "client": client_id(tx, normalise_handle(client))}
+    counted = int(row_of(tx, f"SELECT COUNT(*) FROM ask a WHERE {LATE_SQL}{scope}", params)[0])
+    if not counted or limit == 0:
+        return counted, []
+    return counted, asks_where(tx, f"{LATE_SQL}{scope}", params, limit=limit)
+
+
 def due_counts(ledger, settings, end: int, client: str | None = None) -> Counts:
-    """The number of promises in each section (and of clients owed an update) at the ledger's now."""
+    """The number of promises in each section (and of clients owed an update, and of asks
+    the client is late with) at the ledger's now."""
     with ledger.store.read() as tx:
         sections = conditions(notice_ends(tx, settings, ledger.now))
         counted = _counts(tx, sections, client, {"now": ledger.now, "end": end})
-        return Counts(*counted, len(_owed(tx, settings, ledger.now, client)))
+        late, _ = _asks_late(tx, ledger.now, client, limit=0)
+        return Counts(*counted, len(_owed(tx, settings, ledger.now, client)), late)
 
 
 def due_view(ledger, settings, end: int, client: str | None = None, limit: int | None = 20) -> DueView:
@@ -140,4 +158,5 @@ def due_view(ledger, settings, end: int, client: str | None = None, limit: int |
             )
             rows[name] = [promise_from_row(row, ledger.now) for row in found]
         owed = _owed(tx, settings, ledger.now, client)
-    return DueView(Counts(*counted, len(owed)), rows, owed)
+        late, asks = _asks_late(tx, ledger.now, client, limit)
+    return DueView(Counts(*counted, len(owed), late), rows, owed, asks)

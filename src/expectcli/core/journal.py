@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from expectcli.core import corrections, outcomes, recurring, validate
+from expectcli.core import asks, corrections, outcomes, recurring, validate
+from expectcli.core.asks import STEP_COLUMNS, Ask, extension
 from expectcli.core.outcomes import ACTIVE, DELIVERED, RELEASED, VOIDED, PromiseState, Step
 from expectcli.core.queries import (
     LIVE,
@@ -75,6 +76,7 @@ class Journal:
         made_at: int | None = None,
         new_client: bool = False,
         every: str | None = None,
+        basis: str | None = None,
     ) -> Promise:
         """Record a promise. `made_at` is when it was made, if earlier than now (an inbound
         request that arrived before it was recorded); its deadline may then already be past.
@@ -111,7 +113,7 @@ class Journal:
                     "state": ACTIVE,
                 },
             )
-            self._append(tx, "promised", promise_id, due=due, effective_at=made_at)
+            self._append(tx, "promised", promise_id, due=due, effective_at=made_at, basis=basis)
             if period is not None:
                 tx.execute("UPDATE promise SET recurrence = :every, series_id = :id WHERE id = :id",
                            {"every": period, "id": promise_id})  # fmt: skip
@@ -136,7 +138,8 @@ class Journal:
             self.recorded_next = self._record_next(tx, ids, closed_at=at)
             return [promise_in(tx, promise_id, self.now) for promise_id in ids]
 
-    def move(self, promise_id: int, due: int, reason: str) -> Promise:
+    def move(self, promise_id: int, due: int, reason: str, basis: str | None = None) -> Promise:
+        """Renegotiate a deadline; `basis` "bd" when it was given in business days."""
         reason = required_text(reason, "reason")
         with self.store.write() as tx:
             current = self._active(tx, promise_id, "move")
@@ -144,7 +147,7 @@ class Journal:
                 raise BadInput(f"promise {promise_id} is already due then")
             if due < self.now:
                 raise BadInput("the new deadline is already past; give a later one")
-            self._append(tx, "moved", promise_id, due=due, previous_due=current.due, text=reason)
+            self._append(tx, "moved", promise_id, due=due, previous_due=current.due, text=reason, basis=basis)
             refold(tx, promise_id)
             return promise_in(tx, promise_id, self.now)
 
@@ -209,15 +212,20 @@ class Journal:
             promises: dict[int, None] = {}
             terms: dict[int, None] = {}
             clients: dict[int, None] = {}
+            asks: dict[int, None] = {}
             for event in events:
                 client_id = tx.scalar("SELECT client_id FROM event WHERE id = :id", {"id": event.id})
                 self._append(tx, "voided", event.promise_id, client_id=client_id, voids=event.id)
                 if event.promise_id is not None:
                     promises[event.promise_id] = None
+                if event.ask_id is not None and event.kind in ASK_KINDS:
+                    asks[event.ask_id] = None
                 if event.kind == "terms":
                     terms[client_id] = None
                 if event.kind in corrections.CLIENT_KINDS:
                     clients[client_id] = None
+            for ask_id in asks:
+                refold_ask(tx, ask_id)
             for promise_id in promises:
                 refold(tx, promise_id)
             for client_id in terms:
@@ -226,6 +234,82 @@ class Journal:
                 corrections.refold_client(tx, client_id)
             name, who, recorded_at = command
             return Undone(name, who, recorded_at, events, others=who is not None and who != me)
+
+    # -- asks: what the client owes (see core/asks.py) ---------------------------------------
+
+    def ask(
+        self, client: str, title: str, needed_by: int | None = None, blocks: Sequence[int] = (),
+        new_client: bool = False,
+    ) -> tuple[Ask, list[Promise]]:  # fmt: skip
+        """Record an ask of `client`; each promise in `blocks` (open, the same client's) waits
+        on it: its clock is paused from now until the ask is received. Returns the ask and the
+        blocked promises as they now stand."""
+        title = required_text(title, "title")
+        handle = normalise_handle(client)
+        if needed_by is not None and needed_by < self.now:
+            raise BadInput("that needed-by date is already past; give a later one (e.g. fri, tomorrow 12:00, 3d)")
+        blocks = list(dict.fromkeys(blocks))
+        created: list[str] = []
+        with self.store.write() as tx:
+            client_id = self._client_id(tx, handle, create=True, new_client=new_client, created=created)
+            for promise_id in blocks:
+                self._blockable(tx, promise_id, handle)
+            ask_id = tx.take_promise_id()
+            tx.execute(
+                "INSERT INTO ask (id, client_id, title, asked_at, needed_by, received_at, state)"
+                " VALUES (:id, :client, :title, :now, :needed_by, NULL, 'waiting')",
+                {"id": ask_id, "client": client_id, "title": title, "now": self.now, "needed_by": needed_by},
+            )
+            self._append(tx, "asked", None, client_id=client_id, ask_id=ask_id, effective_at=self.now,
+                         due=needed_by, text=title)  # fmt: skip
+            for promise_id in blocks:
+                self._append(tx, "paused", promise_id, ask_id=ask_id)
+                refold(tx, promise_id)
+            made = asks.existing_ask(tx, ask_id)
+            blocked = [promise_in(tx, promise_id, self.now) for promise_id in blocks]
+        self._announce(created)
+        return made, blocked
+
+    def receive(self, ask_id: int, at: int | None = None) -> tuple[Ask, list[Promise]]:
+        """Record that the client sent what ask `ask_id` asked for, at `at` (default now):
+        each open promise it blocks resumes (a `resumed` event at that time). Returns the ask
+        and those promises as they now stand."""
+        at = self.now if at is None else at
+        if at > self.now:
+            raise BadInput("an ask cannot be received in the future; leave out --at or give a past time")
+        with self.store.write() as tx:
+            current = asks.existing_ask(tx, ask_id)
+            if current.state == asks.RECEIVED:
+                raise BadInput(f"ask {ask_id} was already received; `expect undo` takes a receipt back if it was wrong")
+            if at < current.asked_at:
+                raise BadInput(f"ask {ask_id} was made after that time; check --at")
+            client_id = row_of(tx, "SELECT client_id FROM ask WHERE id = :id", {"id": ask_id})[0]
+            self._append(tx, "received", None, client_id=client_id, ask_id=ask_id, effective_at=at)
+            resumed = []
+            for promise_id in current.blocks:
+                if promise_in(tx, promise_id, self.now).state == VOIDED:
+                    continue
+                self._append(tx, "resumed", promise_id, ask_id=ask_id, effective_at=at)
+                refold(tx, promise_id)
+                resumed.append(promise_in(tx, promise_id, self.now))
+            refold_ask(tx, ask_id)
+            return asks.existing_ask(tx, ask_id), resumed
+
+    def _blockable(self, tx: Tx, promise_id: int, handle: str) -> Promise:
+        """A promise an ask may block: open, and the same client's."""
+        if asks.is_ask(tx, promise_id):
+            raise BadInput(f"#{promise_id} is an ask, not a promise; --blocks takes the ids of open promises")
+        promise = existing(tx, promise_id, self.now)
+        if promise.client != handle:
+            raise BadInput(
+                f"promise {promise_id} is for {promise.client}, not {handle}; --blocks takes open promises of the"
+                " same client"
+            )
+        if promise.state in (DELIVERED, RELEASED):
+            raise BadInput(f"promise {promise_id} is already {promise.state}; only an open promise can wait on an ask")
+        if self.now < promise.promised_at:
+            raise BadInput(f"promise {promise_id} was made after the time of this change; check --now")
+        return promise
 
     # -- corrections ---------------------------------------------------------------------
 
@@ -537,15 +621,41 @@ def refold(tx: Tx, promise_id: int) -> None:
     corrections.refold_details(tx, promise_id)
     searchindex.reindex(tx, promise_id)  # the details search finds may have changed
     rows = tx.all(
-        "SELECT e.kind, e.recorded_at, e.due, e.effective_at FROM event e WHERE e.promise_id = :id"
-        f" AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
+        f"SELECT {STEP_COLUMNS} FROM event e WHERE e.promise_id = :id AND e.kind <> 'voided' AND {LIVE} ORDER BY e.id",
         {"id": promise_id},
     )
-    state = outcomes.fold(Step(*row) for row in rows)
+    client = tx.scalar("SELECT client_id FROM promise WHERE id = :id", {"id": promise_id})
+    state = outcomes.fold((Step(*row) for row in rows), extension(tx, client))
     if state is None:
         tx.execute("UPDATE promise SET state = :voided WHERE id = :id", {"voided": VOIDED, "id": promise_id})
         return
     store_state(tx, promise_id, state)
+
+
+# An ask's own events; `paused` and `resumed` belong to the promises it blocks.
+ASK_KINDS = ("asked", "received")
+
+
+def refold_ask(tx: Tx, ask_id: int) -> None:
+    """An ask's row as its live events leave it: no live `asked` → voided; a live `received`
+    → received, at the time it came; else waiting."""
+    rows = tx.all(
+        f"SELECT e.kind, e.effective_at, e.recorded_at FROM event e WHERE e.ask_id = :a AND e.promise_id IS NULL"
+        f" AND e.kind IN ('asked', 'received') AND {LIVE} ORDER BY e.id",
+        {"a": ask_id},
+    )
+    kinds = [row[0] for row in rows]
+    received = [row for row in rows if row[0] == "received"]
+    if "asked" not in kinds:
+        state, received_at = "voided", None
+    elif received:
+        state, received_at = "received", received[-1][1] if received[-1][1] is not None else received[-1][2]
+    else:
+        state, received_at = "waiting", None
+    tx.execute(
+        "UPDATE ask SET state = :state, received_at = :received WHERE id = :id",
+        {"state": state, "received": received_at, "id": ask_id},
+    )
 
 
 def refold_all(tx: Tx) -> int:
@@ -556,12 +666,13 @@ def refold_all(tx: Tx) -> int:
     columns = ", ".join(PromiseState._fields)
     stored = {row[0]: tuple(row[1:]) for row in tx.all(f"SELECT id, {columns} FROM promise")}
     rows = tx.all(
-        "SELECT e.promise_id, e.kind, e.recorded_at, e.due, e.effective_at FROM event e"
+        f"SELECT e.promise_id, {STEP_COLUMNS} FROM event e"
         f" WHERE e.promise_id IS NOT NULL AND e.kind <> 'voided' AND {LIVE} ORDER BY e.promise_id, e.id"
     )
+    owners = dict(tx.all("SELECT id, client_id FROM promise"))
     changed = 0
     for promise_id, events in groupby(rows, key=lambda row: row[0]):
-        state = outcomes.fold(Step(*row[1:]) for row in events)
+        state = outcomes.fold((Step(*row[1:]) for row in events), extension(tx, owners.get(promise_id)))
         if promise_id in stored and state is not None and tuple(state) != stored[promise_id]:
             store_state(tx, promise_id, state)
             changed += 1
@@ -572,7 +683,8 @@ def store_state(tx: Tx, promise_id: int, state: PromiseState) -> None:
     tx.execute(
         "UPDATE promise SET promised_at = :promised_at, first_due = :first_due, due = :due,"
         " moves = :moves, state = :state, delivered_at = :delivered_at, released_at = :released_at,"
-        " broken_at = :broken_at, outcome = :outcome, reckon_at = :reckon_at WHERE id = :id",
+        " broken_at = :broken_at, outcome = :outcome, reckon_at = :reckon_at, paused_since = :paused_since"
+        " WHERE id = :id",
         {**state._asdict(), "id": promise_id},
     )
 

@@ -25,3 +25,17 @@ def open_titles(ledger, prefix: str, limit: int) -> list[tuple[str, str]]:
             {"prefix": f"{prefix}%", "limit": limit},
         )
     return [(str(promise_id), printable(" ".join(title.split()))) for promise_id, title in rows]
+
+
+def waiting_titles(ledger, prefix: str, limit: int) -> list[tuple[str, str]]:
+    """(id, title) of the asks still waiting whose id starts with `prefix`, soonest needed
+    first, at most `limit` (for `received`); titles as `open_titles` gives them."""
+    if prefix and not prefix.isdigit():
+        return []
+    with ledger.store.read() as tx:
+        rows = tx.all(
+            "SELECT a.id, a.title FROM ask a WHERE a.state = 'waiting' AND CAST(a.id AS TEXT) LIKE :prefix"
+            " ORDER BY CASE WHEN a.needed_by IS NULL THEN 1 ELSE 0 END, a.needed_by, a.id LIMIT :limit",
+            {"prefix": f"{prefix}%", "limit": limit},
+        )
+    return [(str(ask_id), printable(" ".join(title.split()))) for ask_id, title in rows]

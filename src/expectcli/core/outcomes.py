@@ -16,10 +16,21 @@ delivery at the time it happened (`done --at`), whatever order they were typed i
   delivery after the deadline in force is late, a release after it leaves it missed;
 - a move that comes after the settlement on the timeline (recorded after the delivery's time:
   a delivery typed on Thursday for Wednesday, after a move recorded Thursday morning) does not
-  change the outcome, the deadline in force or the count of moves; `show` marks it.
+  change the outcome, the deadline in force or the count of moves; `show` marks it;
+- ``paused`` (an ask blocking the promise, judged when the block was recorded) stops the clock
+  if the promise is not settled and its deadline in force has not passed (a block after the
+  deadline passed does not un-break it: no pause); while any blocking ask is outstanding the
+  clock stays stopped (overlapping asks pause once); ``resumed`` (judged when the ask was
+  received) of the last outstanding one, or a delivery or release during the pause, restarts
+  it, and the deadline in force moves later by the paused time: business time in the
+  client's calendar when that deadline was given in business days (`basis = 'bd'`), else
+  calendar time (the `extend` function passed in). A move recorded during a pause never
+  breaks the promise (its clock is stopped), and the new deadline is extended only by the
+  paused time after the move. `first_due` stays as promised; a pause is not a move.
 
-What remains open at the end is ``open`` until its deadline passes, then ``missed``: that last
-step depends on *now*, so it is applied at read time. It is stated once, here, twice over:
+What remains open at the end is ``open`` until its deadline passes, then ``missed``, unless a
+pause still runs (`paused_since` is set and not after now): that last step depends on *now*,
+so it is applied at read time. It is stated once, here, twice over:
 `outcome_at` for one promise in Python and `outcome_sql` for the queries that classify many
 (list, due and its counts, report, brief, client summaries, exports). The two sit side by
 side so that a change to one is a change to the other; a hypothesis test on random
@@ -31,7 +42,7 @@ the queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 OUTCOMES = ("open", "kept", "renegotiated", "late", "missed", "released")
@@ -43,10 +54,14 @@ ACTIVE, DELIVERED, RELEASED, VOIDED = "active", "delivered", "released", "voided
 class Step(NamedTuple):
     """One live journal event of a promise, as far as the outcome rules care."""
 
-    kind: str  # promised, moved, delivered, released, reopened (others are ignored)
+    kind: str  # promised, moved, delivered, released, reopened, paused, resumed (others are ignored)
     recorded_at: int
     due: int | None = None  # promised, moved: the deadline from now on
-    effective_at: int | None = None  # delivered: when the work was delivered; promised: when made
+    effective_at: int | None = (
+        None  # delivered: when the work was delivered; promised: when made; resumed: when received
+    )
+    ask: int | None = None  # paused, resumed: the ask blocking the promise
+    basis: str | None = None  # promised, moved: "bd" when the deadline was given in business days
 
 
 class PromiseState(NamedTuple):
@@ -60,15 +75,37 @@ class PromiseState(NamedTuple):
     broken_at: int | None  # the break point, when the events alone fix one
     outcome: str  # settled outcome; "open" for an active promise not yet broken by events
     reckon_at: int  # the moment that places the promise in a report period
+    paused_since: int | None = None  # when the clock stopped, while an ask blocking it is outstanding
+
+
+class Pause(NamedTuple):
+    """One stretch of a promise's stopped clock, for `show` and the brief."""
+
+    start: int
+    end: int | None  # when the last blocking ask was received (or the promise settled); None while it runs
+    asks: tuple[int, ...]  # the asks it waited on
+    due_before: int  # the deadline in force when it ended (or now, while it runs)
+    due_after: int | None  # the deadline it moved to; None while it runs
+
+
+# extend(due, start, end, basis): the deadline `due` moved later by the time paused from
+# `start` to `end`, counted in business time when `basis` is "bd".
+Extend = Callable[[int, int, int, str | None], int]
+
+
+def calendar_time(due: int, start: int, end: int, basis: str | None = None) -> int:
+    """The plain extension: `due` moved later by the calendar time paused."""
+    return due + max(0, end - start)
 
 
 SETTLING = ("delivered", "released")
+PAUSING = ("paused", "resumed")
 
 
 def when_judged(step: Step) -> int:
     """The moment of `step` on the timeline: a delivery when it happened, a promise when it
-    was made, anything else when it was recorded."""
-    if step.kind in ("delivered", "promised") and step.effective_at is not None:
+    was made, a resumption when the ask was received, anything else when it was recorded."""
+    if step.kind in ("delivered", "promised", "resumed") and step.effective_at is not None:
         return step.effective_at
     return step.recorded_at
 
@@ -89,7 +126,7 @@ def standing(steps: Iterable[Step]) -> list[tuple[int, Step]]:
             settled = [i for i, (_, s) in enumerate(kept) if s.kind in SETTLING]
             if settled:
                 del kept[settled[-1]]
-        elif step.kind in ("moved", *SETTLING):
+        elif step.kind in ("moved", *SETTLING, *PAUSING):
             kept.append((position, step))
     return kept
 
@@ -121,12 +158,24 @@ def unheeded_moves(events) -> set[int]:
     `recorded_at`, `due`, `effective_at`, `voided_by`) that come after its delivery or
     release on the timeline: recorded, but not changing the outcome (`show` marks them)."""
     live = [e for e in events if e.kind != "voided" and not e.voided_by]
-    steps = [Step(e.kind, e.recorded_at, e.due, e.effective_at) for e in live]
+    steps = [Step(e.kind, e.recorded_at, e.due, e.effective_at, getattr(e, "ask_id", None)) for e in live]
     return {live[position].id for position in after_settlement(steps)}
 
 
-def fold(steps: Iterable[Step]) -> PromiseState | None:
-    """The state a promise's live events leave it in; None if it was never (or no longer) promised."""
+def fold(steps: Iterable[Step], extend: Extend = calendar_time) -> PromiseState | None:
+    """The state a promise's live events leave it in; None if it was never (or no longer)
+    promised. `extend` moves a deadline later by a paused time (see the module docstring)."""
+    walked = _walk(steps, extend)
+    return None if walked is None else walked[0]
+
+
+def pauses(steps: Iterable[Step], extend: Extend = calendar_time) -> list[Pause]:
+    """The stretches a promise's clock was stopped, in timeline order (the last may still run)."""
+    walked = _walk(steps, extend)
+    return [] if walked is None else walked[1]
+
+
+def _walk(steps: Iterable[Step], extend: Extend) -> tuple[PromiseState, list[Pause]] | None:
     ordered = timeline(steps)
     if not ordered:
         return None
@@ -135,20 +184,57 @@ def fold(steps: Iterable[Step]) -> PromiseState | None:
         return None
     promised_at, first_due = when_judged(made), made.due
     due: int = first_due
+    basis = made.basis
     moves = 0
     moved_broken_at = None
     settled: Step | None = None
+    stopped: list[int] = []  # the asks outstanding while the clock is stopped
+    asks: list[int] = []  # every ask the running pause waited on
+    since = counted_from = 0  # when the clock stopped; when the deadline in force was set during the pause
+    found: list[Pause] = []
+
+    def restart(at: int) -> None:
+        nonlocal due
+        moved_to = extend(due, counted_from, at, basis) if at > counted_from else due
+        found.append(Pause(since, at, tuple(asks), due, moved_to))
+        due = moved_to
+        stopped.clear()
+
     for _, step in ordered[1:]:
         if step.kind in SETTLING:
-            settled = settled or step  # the first on the timeline (the journal allows only one)
+            if settled is None:  # the first on the timeline (the journal allows only one)
+                settled = step
+                if stopped:
+                    restart(when_judged(step))
         elif settled is not None:
-            continue  # a move after the settlement: recorded, but it changes nothing
+            continue  # a move or pause after the settlement: recorded, but it changes nothing
+        elif step.kind == "paused":
+            if step.ask is None or step.ask in stopped:
+                continue
+            if not stopped:
+                if step.recorded_at > due:
+                    continue  # blocked after the deadline passed: no pause
+                since = counted_from = step.recorded_at
+                asks.clear()
+            stopped.append(step.ask)
+            asks.append(step.ask)
+        elif step.kind == "resumed":
+            if step.ask in stopped:
+                stopped.remove(step.ask)
+                if not stopped:
+                    restart(when_judged(step))
         elif step.due is not None:
-            if moved_broken_at is None and step.recorded_at > due:
+            if not stopped and moved_broken_at is None and step.recorded_at > due:
                 moved_broken_at = due
-            due = step.due
+            due, basis = step.due, step.basis
             moves += 1
-    return _settle(promised_at, first_due, due, moves, moved_broken_at, settled)
+            if stopped:
+                counted_from = step.recorded_at
+    state = _settle(promised_at, first_due, due, moves, moved_broken_at, settled)
+    if stopped:
+        found.append(Pause(since, None, tuple(asks), due, None))
+        state = state._replace(paused_since=since)
+    return state, found
 
 
 def _settle(promised_at, first_due, due, moves, moved_broken_at, settled) -> PromiseState:
@@ -179,18 +265,25 @@ def _settle(promised_at, first_due, due, moves, moved_broken_at, settled) -> Pro
     )
 
 
-def outcome_at(outcome: str, due: int, now: int) -> str:
+def outcome_at(outcome: str, due: int, now: int, paused_since: int | None = None) -> str:
     """The outcome at `now` of a promise whose folded outcome is `outcome` and whose deadline
-    in force is `due`: an open promise is missed once its deadline has passed (now > due)."""
-    if outcome == "open" and now > due:
+    in force is `due`: an open promise is missed once its deadline has passed (now > due),
+    unless its clock is stopped (`paused_since`, when the pause still running began, is not
+    after now)."""
+    if outcome == "open" and now > due and (paused_since is None or paused_since > now):
         return "missed"
     return outcome
 
 
-def outcome_sql(outcome: str = "p.outcome", due: str = "p.due", now: str = ":now") -> str:
+def outcome_sql(
+    outcome: str = "p.outcome", due: str = "p.due", now: str = ":now", paused_since: str = "p.paused_since"
+) -> str:
     """`outcome_at` as a SQL expression over a promise row's stored columns (by default those
     of `promise p`, with `now` bound as the parameter :now)."""
-    return f"CASE WHEN {outcome} = 'open' AND {now} > {due} THEN 'missed' ELSE {outcome} END"
+    return (
+        f"CASE WHEN {outcome} = 'open' AND {now} > {due} AND ({paused_since} IS NULL OR {paused_since} > {now})"
+        f" THEN 'missed' ELSE {outcome} END"
+    )
 
 
 # The outcome at :now of `promise p`, for the queries.

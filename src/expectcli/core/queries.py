@@ -39,6 +39,7 @@ class Promise(NamedTuple):
     slip: int | None = None  # seconds from the break point to the delivery or release, or to now; None unless broken
     every: str | None = None  # a recurring promise's period (1w, 1m, 1bd); None for a one-off
     series: int | None = None  # the id of its series' first occurrence; None for a one-off
+    paused_since: int | None = None  # when its clock stopped, while an ask blocking it is outstanding
 
 
 class Event(NamedTuple):
@@ -56,6 +57,7 @@ class Event(NamedTuple):
     voided_by: int | None
     score: int | None
     author: str | None = None  # who ran the command that wrote it (user@host); None before commands were recorded
+    ask_id: int | None = None  # asked, received: the ask; paused, resumed: the ask blocking the promise
 
 
 class ClientSummary(NamedTuple):
@@ -83,24 +85,27 @@ class ClientCadence(NamedTuple):
 
 PROMISE_COLUMNS = (
     "p.id, p.title, c.handle, p.kind, p.tags, p.criteria, p.promised_at, p.first_due, p.due, "
-    "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at, p.recurrence, p.series_id"
+    "p.moves, p.state, p.delivered_at, p.released_at, p.outcome, p.broken_at, p.recurrence, p.series_id, "
+    "p.paused_since"
 )
 PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
 # A promise as `list` shows it: id, title, client, due, state, outcome at :now, break point
-# (None unless broken), tags as stored (a JSON array), recurrence.
+# (None unless broken), tags as stored (a JSON array), recurrence, since when it is paused.
 LISTED_COLUMNS = (
     f"p.id, p.title, c.handle, p.due, p.state, {OUTCOME_SQL},"
-    f" CASE WHEN {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL} END, p.tags, p.recurrence"
+    f" CASE WHEN {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL} END, p.tags, p.recurrence, p.paused_since"
 )
 # An event that no `voided` event has taken back.
 LIVE = "NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
 
 EVENT_COLUMNS = (
-    "e.id, e.kind, e.recorded_at, e.promise_id, p.title, c.handle, e.due, e.previous_due, "
-    "e.effective_at, e.text, e.voids, v.id, e.score, cm.author"
+    "e.id, e.kind, e.recorded_at, e.promise_id, COALESCE(p.title, a.title), c.handle, e.due, e.previous_due, "
+    "e.effective_at, e.text, e.voids, v.id, e.score, cm.author, e.ask_id"
 )
+# An ask's own events (asked, received) name the ask's title; a promise's events the promise's.
 EVENT_FROM = (
     "event e LEFT JOIN promise p ON p.id = e.promise_id "
+    "LEFT JOIN ask a ON a.id = e.ask_id AND e.promise_id IS NULL "
     "LEFT JOIN client c ON c.id = COALESCE(e.client_id, p.client_id) "
     "LEFT JOIN event v ON v.voids = e.id "
     "LEFT JOIN command cm ON cm.id = e.command_id"
@@ -265,6 +270,11 @@ def promises_where(tx: Tx, where: str, params: dict, now: int) -> list[Promise]:
 def promise_in(tx: Tx, promise_id: int, now: int) -> Promise:
     row = tx.one(f"SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE p.id = :id", {"id": promise_id})
     if row is None:
+        if tx.scalar("SELECT 1 FROM ask WHERE id = :id", {"id": promise_id}):
+            raise BadInput(
+                f"#{promise_id} is an ask (something the client owes), not a promise:"
+                f" `expect received {promise_id}` records that it came; `expect show {promise_id}` shows it"
+            )
         raise BadInput(f"no promise {promise_id}; see `expect list --all`")
     return promise_from_row(row, now)
 
@@ -280,7 +290,8 @@ def promise_from_row(row: tuple, now: int) -> Promise:
     """A row of PROMISE_COLUMNS as a `Promise`, with its outcome at `now`."""
     (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
      delivered_at, released_at, stored, broken_at, *recurrence) = row  # fmt: skip
-    outcome = "voided" if state == VOIDED else outcomes.outcome_at(stored, due, now)
+    paused_since = recurrence[2] if len(recurrence) > 2 else None
+    outcome = "voided" if state == VOIDED else outcomes.outcome_at(stored, due, now, paused_since)
     break_at = outcomes.break_point(outcome, broken_at, due)
     settled_at = delivered_at if delivered_at is not None else released_at
     return Promise(

@@ -37,6 +37,7 @@ def promise(p: Promise, settings: Settings) -> dict:
         "slip_minutes": None if p.slip is None else slip_minutes(p.slip),
         "every": p.every,  # a recurring promise's period (1w, 1m, 1bd), else null
         "series": p.series,  # the id of its series' first occurrence, else null
+        "paused_since": iso(p.paused_since, settings),  # while an ask blocking it is outstanding, else null
     }
 
 
@@ -56,6 +57,9 @@ def event(e: Event, settings: Settings) -> dict:
         "voided_by": e.voided_by,
         "score": e.score,
         "author": e.author,
+        "ask_id": e.ask_id,
+        "received_at": iso(e.effective_at, settings) if e.kind in ("received", "resumed") else None,
+        "needed_by": iso(e.due, settings) if e.kind == "asked" else None,
     }
 
 
@@ -69,4 +73,21 @@ def client(c: ClientSummary, settings: Settings) -> dict:
         "next_due": iso(c.next_due, settings),
         "terms": {key: value for key, value in c.terms.items() if value},
         "last_update": iso(c.last_update, settings),
+    }
+
+
+def ask(a, settings: Settings, now: int) -> dict:
+    """An ask (core.asks.Ask) as `list --json`, `show --json`, `ask` and `received` give it."""
+    late = a.late_by(now)
+    return {
+        "type": "ask",
+        "id": a.id,
+        "title": a.title,
+        "client": a.client,
+        "asked_at": iso(a.asked_at, settings),
+        "needed_by": iso(a.needed_by, settings),
+        "received_at": iso(a.received_at, settings),
+        "state": a.state,
+        "blocks": list(a.blocks),
+        "late_minutes": None if late is None else slip_minutes(late),
     }

@@ -22,10 +22,11 @@ def user(text: str | None, style: str = "") -> Text:
 
 def promise_detail(
     out: Output, p: Promise, events: list[Event], settings: Settings, now: int, unheeded: set[int] = frozenset(),
-    series=None,
+    series=None, pauses=(), ask_names: dict[int, str] | None = None,
 ) -> None:  # fmt: skip
     """A promise and its history; `unheeded` are the moves recorded after its delivery or
-    release happened, marked as not changing the outcome."""
+    release happened, marked as not changing the outcome; `pauses` the stretches its clock
+    was stopped waiting on the asks named in `ask_names`."""
     out.line((f"#{p.id} ", "bold"), (printable(p.title), "bold"))
     facts = OTable(OColumn(), OColumn(flexible=True), show_header=False)
 
@@ -38,7 +39,7 @@ def promise_detail(
     if p.state == "active":
         due += f"  ({timefmt.relative(p.due, now)})"
     fact("due", (due, ""))
-    if p.moves:
+    if p.moves or p.due != p.first_due:
         fact("first due", (timefmt.short(p.first_due, settings, now), ""))
     fact("promised", (timefmt.short(p.promised_at, settings, now), ""))
     if p.delivered_at is not None:
@@ -55,14 +56,23 @@ def promise_detail(
         fact("criteria", (printable(p.criteria), ""))
     if series is not None:
         fact("repeats", (series_line(p, series), ""))
+    if pauses:
+        from expectcli.core.asks import pause_line
+
+        names = {ask: printable(title) for ask, title in (ask_names or {}).items()}
+        for pause in pauses:
+            fact("paused", (pause_line(pause, names, settings, now), "yellow" if pause.end is None else ""))
     out.table(facts)
     out.blank()
     history = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Detail", flexible=True))
     settlement = "release" if p.state == "released" else "delivery"
+    waited_on = {ask for pause in pauses for ask in pause.asks}
     for e in events:
         detail = detail_spans(e, settings, now)
         if e.id in unheeded:
             detail = [*detail, (f"  (recorded after the {settlement}; does not change the outcome)", "yellow")]
+        elif e.kind == "paused" and not e.voided_by and e.ask_id not in waited_on:
+            detail = [*detail, ("  (after the deadline had passed, or the promise was settled: no pause)", "yellow")]
         history.add_row(str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e),
                         detail, style="dim strike" if e.voided_by else "")  # fmt: skip
     out.table(history)
@@ -83,6 +93,8 @@ def log_table(out: Output, events: list[Event], settings: Settings, now: int) ->
                    OColumn("Client"), OColumn("Detail", flexible=True))  # fmt: skip
     for e in events:
         promise = [(f"#{e.promise_id} ", ""), (printable(e.title), "")] if e.promise_id is not None else []
+        if e.promise_id is None and e.ask_id is not None:
+            promise = [(f"ask #{e.ask_id} ", ""), (printable(e.title), "")]
         table.add_row(
             str(e.id), timefmt.short(e.recorded_at, settings, now), event_kind(e), promise,
             [(printable(e.client), "")], detail_spans(e, settings, now), style="dim strike" if e.voided_by else "",
@@ -123,6 +135,14 @@ def detail_spans(e: Event, settings: Settings, now: int) -> list[tuple[str, str]
         return [(f"at {when(e.effective_at)}", "")] + ([(": ", ""), (printable(e.text), "")] if e.text else [])
     if e.kind == "voided":
         return [(f"undid event {e.voids}", "")]
+    if e.kind == "asked":
+        return [(f"needed by {when(e.due)}", "")] if e.due is not None else [("no needed-by date", "dim")]
+    if e.kind == "received":
+        return [(f"received {when(e.effective_at)}", "")]
+    if e.kind == "paused":
+        return [(f"waiting on ask #{e.ask_id}", "")]
+    if e.kind == "resumed":
+        return [(f"ask #{e.ask_id} received {when(e.effective_at)}", "")]
     if e.kind in ("edited", "renamed", "merged"):
         from expectcli.core.corrections import describe
 
@@ -210,7 +230,10 @@ def undone(console: Console, undone, settings: Settings, now: int) -> None:
 
 def _undone_line(e: Event, settings: Settings, now: int, prefix: str) -> Text:
     line = Text(f"{prefix} {e.id}: {e.kind}")
-    if e.promise_id is not None:
+    if e.promise_id is None and e.ask_id is not None:
+        line.append(f" of ask #{e.ask_id} ")
+        line.append_text(user(e.title))
+    elif e.promise_id is not None:
         line.append(f" of #{e.promise_id} ")
         line.append_text(user(e.title))
     elif e.client:
@@ -222,3 +245,35 @@ def _undone_line(e: Event, settings: Settings, now: int, prefix: str) -> Text:
         line.append_text(detail)
         line.append(")")
     return line
+
+
+def ask_detail(out: Output, a, events: list[Event], settings: Settings, now: int) -> None:
+    """An ask: what, from whom, asked and needed by, received, what it blocks, its events."""
+    out.line((f"#{a.id} ", "bold"), (printable(a.title), "bold"), ("  (ask)", "dim"))
+    facts = OTable(OColumn(), OColumn(flexible=True), show_header=False)
+
+    def fact(label: str, value: str, style: str = "") -> None:
+        facts.add_row([(label, "dim")], [(value, style)])
+
+    when = lambda moment: timefmt.short(moment, settings, now)  # noqa: E731
+    fact("client", printable(a.client))
+    late = a.late_by(now)
+    status = {"waiting": "waiting", "received": "received", "voided": "undone"}.get(a.state, a.state)
+    if late and a.state != "voided":
+        status += f", {timefmt.span(late)} late" if a.state == "received" else f", {timefmt.span(late)} late so far"
+    fact("status", status, "red" if late and a.state == "waiting" else "")
+    fact("asked", when(a.asked_at))
+    fact("needed by", when(a.needed_by) if a.needed_by is not None else "no date given")
+    if a.received_at is not None:
+        fact("received", when(a.received_at))
+    if a.blocks:
+        fact("blocks", " ".join(f"#{pid}" for pid in a.blocks))
+    out.table(facts)
+    out.blank()
+    history = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Promise"),
+                     OColumn("Detail", flexible=True))  # fmt: skip
+    for e in events:
+        promise = [(f"#{e.promise_id} ", ""), (printable(e.title), "")] if e.promise_id is not None else []
+        history.add_row(str(e.id), when(e.recorded_at), event_kind(e), promise, detail_spans(e, settings, now),
+                        style="dim strike" if e.voided_by else "")  # fmt: skip
+    out.table(history)

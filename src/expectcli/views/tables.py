@@ -54,7 +54,10 @@ PROMISE_COLUMNS = (
 
 def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
     """The promises as a table, one line each, written as they come; how many there were."""
-    listed = ((p.id, p.title, p.client, p.due, p.state, p.outcome, p.break_at, p.tags, p.every) for p in promises)
+    listed = (
+        (p.id, p.title, p.client, p.due, p.state, p.outcome, p.break_at, p.tags, p.every, p.paused_since)
+        for p in promises
+    )
     return listed_table(out, listed, settings, now)
 
 
@@ -67,7 +70,8 @@ def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: 
 def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[list, str]]:
     """Each promise's cells and row style: id, due, how long until or since it ('in 2 days',
     or for a broken one how late from its break point, '4 days overdue', even when a late move
-    gave it a date still ahead), client, status, title (with its period and tags).
+    gave it a date still ahead; "paused" while an ask blocking it is outstanding), client,
+    status, title (with its period and tags).
 
     It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, and it
     and the note are remembered by due (many promises share one); a client's printable
@@ -79,9 +83,11 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
     ahead: dict[int, str] = {}  # notes by due ('in 2 days')
     late: dict[int, str] = {}  # notes by break point ('4 days overdue')
-    for pid, title, client, due, state, outcome, break_at, tags, every in listed:
+    for pid, title, client, due, state, outcome, break_at, tags, every, paused_since in listed:
         if state == "active":
-            if break_at is None:
+            if break_at is None and paused_since is not None and paused_since <= now:
+                note = "paused"  # its clock stopped: its date moves later when the ask comes
+            elif break_at is None:
                 note = ahead.get(due)
                 if note is None:
                     if len(ahead) > NOTES_KEPT:
@@ -127,6 +133,42 @@ def _title_cell(title: str, every: str | None, tags: tuple[str, ...]) -> Spans:
     if tags:
         cell.append(("  " + " ".join(f"+{printable(tag)}" for tag in tags), "dim"))
     return cell
+
+
+ASK_COLUMNS = (
+    Column("ID", "right"),
+    Column("Needed by", min_width=16),
+    Column("", min_width=15),
+    Column("Client"),
+    Column("Asked"),
+    Column("Ask", flexible=True),
+)
+
+
+def ask_table(out: Output, asks: Iterable, settings: Settings, now: int) -> int:
+    """Asks (core.asks.Ask) as a table, one line each; how many there were."""
+    return out.stream_table(Table(*ASK_COLUMNS), (ask_row(a, settings, now) for a in asks))
+
+
+def ask_row(a, settings: Settings, now: int) -> tuple[list[Spans], str]:
+    late = a.late_by(now)
+    if a.state == "received":
+        note = f"received {timefmt.short(a.received_at, settings, now)}"
+        note += f", {timefmt.span(late)} late" if late else ""
+    elif late:
+        note = f"{timefmt.span(late)} late"
+    elif a.needed_by is not None:
+        note = timefmt.relative(a.needed_by, now)
+    else:
+        note = ""
+    needed = timefmt.short(a.needed_by, settings, now) if a.needed_by is not None else "—"
+    title = user(a.title)
+    if a.blocks:
+        title.append(("  blocks " + " ".join(f"#{pid}" for pid in a.blocks), "dim"))
+    return [
+        [(str(a.id), "")], [(needed, "")], [(note, "")], [(printable(a.client), "")],
+        [(timefmt.short(a.asked_at, settings, now), "")], title,
+    ], "red" if late and a.state == "waiting" else ""  # fmt: skip
 
 
 def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
