@@ -121,7 +121,7 @@ def test_the_delimiter_and_a_byte_order_mark_are_detected(cli, tmp_path, delimit
 def test_a_utf16_spreadsheet_file_is_read(cli, tmp_path):
     path = tmp_path / "x.txt"
     path.write_bytes("title\tclient\tdue\nAngebot\tmüller\t2026-12-01\n".encode("utf-16"))
-    assert cli.ok("import", str(path), "--from", "csv").stdout.startswith("Added 1 promises")
+    assert cli.ok("import", str(path), "--from", "csv").stdout.startswith("Added 1 promise,")
     assert cli.json("list")[0]["client"] == "müller"
 
 

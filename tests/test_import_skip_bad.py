@@ -58,7 +58,7 @@ def test_a_dry_run_writes_no_rejects_file(cli, tmp_path):
     path.write_text("title,client,due\nGood,acme,2026-12-01\nBad,acme,someday\n")
     rejects = tmp_path / "rejects.csv"
     out = cli.ok("import", str(path), "--skip-bad", str(rejects), "--dry-run")
-    assert out.stdout.startswith("Would add 1 promises") and not rejects.exists()
+    assert out.stdout.startswith("Would add 1 promise,") and not rejects.exists()
     assert cli.journal_size() == 0
 
 

@@ -95,7 +95,7 @@ def test_export_then_restore_gives_the_same_document(ledger, other, tmp_path):
     assert exported["format"] == "expect-ledger" and exported["version"] == 3
     assert [(a["id"], a["state"]) for a in exported["asks"]] == [(6, "received"), (7, "waiting"), (8, "voided")]
     out = other.ok("import", str(write(tmp_path, exported)))
-    assert out.stdout == "Added 5 promises, skipped 0 already in the ledger.\n"
+    assert out.stdout == "Added 5 promises and 3 asks, skipped 0 already in the ledger.\n"
     assert without_stamp(other.json("export")) == without_stamp(exported)
     assert other.ok("db", "check").stdout == "The ledger is sound.\n"
     for view in (["list", "--all"], ["client", "list"], ["report", "--last-week"], ["log", "--limit", "500"]):
@@ -187,7 +187,7 @@ def test_ids_continue_after_the_highest(ledger, other, tmp_path):
 
 def test_dry_run_restores_nothing(ledger, other, tmp_path):
     out = other.ok("import", str(write(tmp_path, ledger.ok("export").stdout)), "--dry-run")
-    assert out.stdout == "Would add 5 promises, skipped 0 already in the ledger; nothing written (dry run).\n"
+    assert out.stdout == "Would add 5 promises and 3 asks, skipped 0 already in the ledger; nothing written (dry run).\n"
     assert other.json("export")["promises"] == [] and other.json("export")["commands"] == []
     assert other.json("export")["asks"] == []
 
@@ -198,14 +198,16 @@ def test_dry_run_restores_nothing(ledger, other, tmp_path):
 def test_importing_into_the_ledger_it_came_from_adds_nothing(ledger, other, tmp_path):
     path = write(tmp_path, ledger.ok("export").stdout)
     before = without_stamp(ledger.json("export"))
-    assert ledger.ok("import", str(path)).stdout == "Added 0 promises, skipped 5 already in the ledger.\n"
+    again = "Added 0 promises and 0 asks, skipped 8 already in the ledger.\n"
+    assert ledger.ok("import", str(path)).stdout == again
     assert without_stamp(ledger.json("export")) == before
     other.ok("import", str(path))
-    assert other.ok("import", str(path)).stdout == "Added 0 promises, skipped 5 already in the ledger.\n"
+    assert other.ok("import", str(path)).stdout == again
+    assert other.json("import", str(path))["asks_skipped"] == 3
     # The ledger moved on since the export: the file still adds nothing.
     ledger.ok("done", "3", now="2026-11-25T11:00:00+01:00")
     ledger.ok("client", "merge", "globex-uk", "acme", now="2026-11-25T11:00:00+01:00")
-    assert ledger.ok("import", str(path)).stdout.startswith("Added 0 promises, skipped 5")
+    assert ledger.ok("import", str(path)).stdout.startswith("Added 0 promises and 0 asks, skipped 8")
 
 
 def test_a_file_of_another_ledger_is_refused_naming_the_promise(ledger, cli, tmp_path, config_file):

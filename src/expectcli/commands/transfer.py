@@ -145,6 +145,7 @@ def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str, 
         _write_new(rejects_target, importing.rejects(kind, parsed), force=False)
     if env.json:
         env.emit({"added": result.added, "updated": result.updated, "skipped": result.skipped,
+                  "asks_added": result.asks_added, "asks_skipped": result.asks_skipped,
                   "ignored": result.ignored, "dry_run": dry_run,
                   "rejected": [{"line": line, "error": why} for line, why in result.rejected],
                   "rejects_file": skip_bad if written else None})  # fmt: skip
@@ -161,8 +162,11 @@ def import_(env: Env, file: str, from_: str | None, dry_run: bool, client: str, 
         updated = f", updated {result.updated}" if result.updated else ""
         ignored = f", {result.ignored} left out (no due date)" if result.ignored else ""
         tail = "; nothing written (dry run)" if dry_run else ""
+        asks = f" and {_count(result.asks_added, 'ask')}" if result.asks_added or result.asks_skipped else ""
+        skipped = result.skipped + result.asks_skipped
         env.say(
-            f"{verb} {result.added} promises{updated}, skipped {result.skipped} already in the ledger{ignored}{tail}."
+            f"{verb} {_count(result.added, 'promise')}{asks}{updated}, skipped {skipped} already in the ledger"
+            f"{ignored}{tail}."
         )
         if result.rejected:
             where = f"written with their reasons to {skip_bad}" if written else "not written (dry run)"
@@ -187,3 +191,8 @@ def read_input(file: str) -> str:
         raise BadInput(
             f"{file} is not {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} text (byte {exc.start})"
         ) from None
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 promise', '2 promises'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

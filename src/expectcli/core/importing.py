@@ -41,6 +41,8 @@ class Result:
     dry_run: bool
     updated: int = 0
     warnings: list[str] = field(default_factory=list)
+    asks_added: int = 0  # an expect document's asks (other formats have none)
+    asks_skipped: int = 0
 
 
 # -- reading files --------------------------------------------------------------------------
@@ -123,7 +125,9 @@ def run(ledger: Ledger, kind: str, text: str, settings: Settings, dry_run: bool,
         from expectcli.core import restore
 
         restored = restore.run(ledger, text, dry_run, progress)
-        return Result(restored.added, restored.skipped, 0, [], dry_run), Parsed()
+        result = Result(restored.added, restored.skipped, 0, [], dry_run,
+                        asks_added=restored.asks_added, asks_skipped=restored.asks_skipped)  # fmt: skip
+        return result, Parsed()
     parsed = parse(kind, text, settings, ledger.now, default_client, date_order)
     try:
         return apply(ledger, parsed, dry_run, progress, skip_bad), parsed

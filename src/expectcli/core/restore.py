@@ -39,6 +39,8 @@ TABLES = ("command", "client", "promise", "event")  # each with its own id gener
 class Restored(NamedTuple):
     added: int  # promises written
     skipped: int  # promises already in the ledger
+    asks_added: int = 0
+    asks_skipped: int = 0
 
 
 class _DryRun(Exception):
@@ -65,10 +67,10 @@ def restore(tx: Tx, data: Any, now: int, progress: Callable[[int], None] = lambd
     doc = document.load(data, known)
     if not empty:
         _already_there(tx, doc, now)
-        return Restored(0, len(doc.promises))
+        return Restored(0, len(doc.promises), 0, len(doc.asks))
     _write(tx, doc, now, progress)
     _same(doc, ledger_snapshot(tx, now))
-    return Restored(len(doc.promises), 0)
+    return Restored(len(doc.promises), 0, len(doc.asks), 0)
 
 
 def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> None:
