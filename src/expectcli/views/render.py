@@ -61,7 +61,7 @@ def promise_detail(
 
         names = {ask: printable(title) for ask, title in (ask_names or {}).items()}
         for pause in pauses:
-            fact("paused", (pause_line(pause, names, settings, now), "yellow" if pause.end is None else ""))
+            fact("clock", (pause_line(pause, names, settings, now), "yellow" if pause.end is None else ""))
     out.table(facts)
     out.blank()
     history = OTable(OColumn("Event", "right"), OColumn("Recorded"), OColumn("What"), OColumn("Detail", flexible=True))
