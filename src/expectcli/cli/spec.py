@@ -434,6 +434,11 @@ COMMANDS = (
                 "region (DE, US, GB, DE-BY), or none.",
                 metavar="COUNTRY",
             ),
+            _p(
+                "notice",
+                "How much notice the client expects before a date moves: 1bd (the default), 4h (working time), 2d.",
+                metavar="DURATION",
+            ),
         ),
     ),  # fmt: skip
     Command(

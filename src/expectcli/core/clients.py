@@ -20,6 +20,7 @@ from expectcli.core.validate import TERMS
 from expectcli.errors import BadInput
 
 NONE_WORDS = ("none", "never", "-")
+DEFAULT_NOTICE = Duration(1, "bd")  # the notice a client expects before a date moves, unless agreed otherwise
 
 
 class Terms(NamedTuple):
@@ -28,10 +29,9 @@ class Terms(NamedTuple):
     start: time
     end: time
     timezone: str
-    agreed: frozenset[str]
-    holidays: str | None = (
-        None  # the client's public holidays, else the config's  # which of the terms the client agreed (the rest are defaults)
-    )
+    agreed: frozenset[str]  # which of the terms the client agreed (the rest are defaults)
+    holidays: str | None = None  # the client's public holidays, else the config's
+    notice: Duration = DEFAULT_NOTICE  # how much notice the client expects before a date moves
 
     @property
     def hours(self) -> str:
@@ -69,6 +69,7 @@ def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
         timezone=agreed["timezone"] or settings.timezone,
         agreed=frozenset(key for key, value in agreed.items() if value),
         holidays=_holidays(agreed.get("holidays"), settings),
+        notice=parse_duration(agreed["notice"]) if agreed.get("notice") else DEFAULT_NOTICE,
     )
 
 
@@ -132,6 +133,7 @@ def parse_terms(
     hours: str | None,
     zone: str | None,
     holidays: str | None = None,
+    notice: str | None = None,
 ) -> dict[str, str | None]:
     """The changes a `client terms` call asks for, checked and in canonical form."""
     changes: dict[str, str | None] = {}
@@ -149,6 +151,8 @@ def parse_terms(
     if holidays is not None:
         cleared = holidays.strip().lower() in NONE_WORDS
         changes["holidays"] = "none" if cleared else check_country(_country_code(holidays))
+    if notice is not None:
+        changes["notice"] = str(parse_duration(notice))
     return changes
 
 
@@ -218,5 +222,6 @@ def terms_json(handle: str, terms: Terms) -> dict:
         "hours": terms.hours,
         "timezone": terms.timezone,
         "holidays": terms.holidays,
+        "notice": str(terms.notice),
         "agreed": sorted(terms.agreed),
     }
