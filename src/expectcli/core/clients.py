@@ -57,7 +57,7 @@ def default_terms(settings: Settings) -> Terms:
 
 def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
     start, end = parse_hours(agreed["work_hours"]) if agreed["work_hours"] else (settings.day_start, settings.day_end)
-    respond, every = agreed["respond_within"], agreed["update_every"]
+    respond, every, notice = agreed["respond_within"], agreed["update_every"], agreed.get("notice")
     cadence = settings.update_every  # the config's, already read: a client's own terms are text in the ledger
     if every:
         cadence = None if every in NONE_WORDS else parse_duration(every)
@@ -69,7 +69,7 @@ def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
         timezone=agreed["timezone"] or settings.timezone,
         agreed=frozenset(key for key, value in agreed.items() if value),
         holidays=_holidays(agreed.get("holidays"), settings),
-        notice=parse_duration(agreed["notice"]) if agreed.get("notice") else DEFAULT_NOTICE,
+        notice=parse_duration(notice) if notice else DEFAULT_NOTICE,
     )
 
 
