@@ -50,6 +50,11 @@ def terms_of(client: ClientSummary | ClientCadence, settings: Settings) -> Terms
     return _terms(client.terms, settings)
 
 
+def terms_from(agreed: dict[str, str | None], settings: Settings) -> Terms:
+    """The terms in force for a client that agreed `agreed` (TERMS → text, None for a default)."""
+    return _terms(agreed, settings)
+
+
 def default_terms(settings: Settings) -> Terms:
     """The terms of a client who has agreed none: the config file's defaults."""
     return _terms(dict.fromkeys(TERMS), settings)
@@ -98,6 +103,13 @@ def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
     """When a reply to a request that arrived at `arrived` is due under `terms`."""
     moment = after(datetime.fromtimestamp(arrived, UTC), terms.respond_within, working_time(terms, settings))
     return int(moment.timestamp())
+
+
+def notice_end(start: int, terms: Terms, settings: Settings) -> int:
+    """The end of the notice window that starts at `start`: a move recorded at `start` gives
+    the client the notice agreed only for a deadline at or after it (business time for `bd`,
+    hours and minutes, as every term; calendar time for days and weeks)."""
+    return int(after(datetime.fromtimestamp(start, UTC), terms.notice, working_time(terms, settings)).timestamp())
 
 
 def record_inbound(

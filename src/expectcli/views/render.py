@@ -178,7 +178,7 @@ def terms_grid(terms) -> Table:
         ("working hours", terms.hours, "work_hours"),
         ("time zone", terms.timezone, "timezone"),
         ("holidays", terms.holidays or "none", "holidays"),
-        ("notice", f"{terms.notice} before a date moves", "notice"),
+        ("notice to move", str(terms.notice), "notice"),
     ]
     for label, value, key in rows:
         grid.add_row(label, value, "agreed" if key in terms.agreed else "default")

@@ -106,6 +106,18 @@ def row_style(p: Promise, settings: Settings, now: int, today: tuple[int, int] |
     return ""
 
 
+def tell_lines(out: Output, at_risk: list[Promise], notices: dict[str, str]) -> None:
+    """'Tell acme today if #4 or #7 will slip (acme expects 1bd notice).', a line per client
+    of the at-risk rows, in the order they are listed."""
+    ids: dict[str, list[str]] = {}
+    for p in at_risk:
+        ids.setdefault(p.client, []).append(f"#{p.id}")
+    for client, listed in ids.items():
+        which = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + f" or {listed[-1]}"
+        out.line(("Tell ", "yellow"), *user(client, "yellow"), (f" today if {which} will slip", "yellow"),
+                 (f" (it expects {notices.get(client, '1bd')} notice before a date moves).", "dim"), soft_wrap=True)  # fmt: skip
+
+
 def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
     out.blank()
     for status in owed:

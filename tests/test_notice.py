@@ -1,0 +1,151 @@
+"""Notice: the notice a client expects before a date moves (`client terms --notice`, 1bd by
+default), the promises at risk in `due` (inside the client's notice window), the notice each
+move gave in the report (short-notice moves), early deliveries, and `move --message`."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import NOW  # Wed 25 Nov 2026 10:00 in Berlin
+
+FRI_4PM = "2026-11-27T16:00:00+01:00"
+
+
+# -- terms ---------------------------------------------------------------------------------------
+
+
+def test_notice_is_one_business_day_until_agreed_and_then_what_was_agreed(cli):
+    cli.ok("client", "add", "acme")
+    shown = cli.json("client", "terms", "acme")
+    assert (shown["notice"], shown["agreed"]) == ("1bd", [])
+    assert "notice to move  1bd" in cli.ok("client", "show", "acme").stdout
+    agreed = cli.json("client", "terms", "acme", "--notice", "2 business days")
+    assert (agreed["notice"], agreed["agreed"]) == ("2bd", ["notice"])
+    text = cli.ok("client", "show", "acme").stdout
+    assert "notice to move  2bd" in text and "agreed" in text
+    assert cli.json("client", "show", "acme")["terms"]["notice"] == "2bd"
+    # other terms leave it alone; undo takes it back
+    assert cli.json("client", "terms", "acme", "--respond-within", "4h")["notice"] == "2bd"
+    cli.ok("undo")
+    cli.ok("undo")
+    assert cli.json("client", "terms", "acme")["notice"] == "1bd"
+
+
+def test_a_bad_notice_is_refused_and_nothing_is_written(cli):
+    cli.ok("client", "terms", "acme")
+    before = cli.journal_size()
+    out = cli("client", "terms", "acme", "--notice", "soon")
+    assert out.exit_code == 2 and "duration" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert cli.journal_size() == before
+
+
+def test_the_notice_travels_in_the_export_and_back(cli, tmp_path):
+    from conftest import Cli, fresh_ledger
+
+    cli.ok("client", "terms", "acme", "--notice", "3bd")
+    cli.ok("client", "terms", "beta", "--respond-within", "4h")
+    exported = cli.json("export", "--format", "json")
+    by_handle = {c["client"]: c for c in exported["clients"]}
+    assert by_handle["acme"]["terms"] == {"notice": "3bd"}
+    assert "notice" not in by_handle["beta"]["terms"]  # unset terms are left out, as before
+    path = tmp_path / "ledger.json"
+    path.write_text(cli.ok("export", "--format", "json").stdout)
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    with fresh_ledger(folder) as location:
+        copy = Cli(location, cli.config)
+        copy.ok("import", str(path))
+        assert copy.json("client", "terms", "acme")["notice"] == "3bd"
+        again = copy.json("export", "--format", "json")
+        assert {k: v for k, v in again.items() if k != "exported_at"} == {
+            k: v for k, v in exported.items() if k != "exported_at"
+        }
+
+
+def test_an_imported_document_with_a_bad_notice_is_refused_naming_the_place(cli, tmp_path):
+    cli.ok("client", "terms", "acme", "--notice", "3bd")
+    text = cli.ok("export", "--format", "json").stdout.replace('"notice": "3bd"', '"notice": "soon"', 1)
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    out = cli("import", str(path))
+    assert out.exit_code == 2 and "terms.notice" in out.stderr
+
+
+# -- due: at risk --------------------------------------------------------------------------------
+
+
+def test_a_promise_inside_the_default_notice_window_is_at_risk(cli):
+    today = cli.promise("Draft report", due="today")  # Wed 17:00: less than 1bd ahead
+    cli.promise("Slides", due="tomorrow")  # Thu 17:00: more than 1bd (Thu 10:00) ahead
+    counts = cli.json("due", "--count")
+    assert (counts["at_risk"], counts["due"]) == (1, 1)
+    assert cli.ok("due", "--count").stdout == "1 at risk, 1 due\n"
+    view = cli.json("due")
+    assert [p["id"] for p in view["at_risk"]] == [today] and view["notices"] == {"acme": "1bd"}
+    text = cli.ok("due").stdout
+    assert "At risk (inside the client's notice window) (1)" in text
+    assert f"Tell acme today if #{today} will slip (it expects 1bd notice before a date moves)." in text
+
+
+def test_the_window_ends_where_a_move_would_give_exactly_the_notice(cli):
+    cli.ok("client", "terms", "acme", "--notice", "4h")  # working hours: Wed 10:00 + 4h = Wed 14:00
+    inside = cli.promise("Inside", due="today 13:59")
+    cli.promise("Exactly", due="today 14:00")
+    assert [p["id"] for p in cli.json("due")["at_risk"]] == [inside]
+
+
+def test_each_client_has_its_own_notice_and_calendar(cli):
+    cli.ok("client", "terms", "slow", "--notice", "3bd")  # from Wed 10:00: Mon 10:00
+    cli.ok("client", "terms", "quick", "--notice", "2h")  # Wed 12:00
+    slow = cli.promise("Deck", to="slow", due="fri")
+    cli.promise("Call", to="quick", due="today 15:00")
+    cli.promise("Deck", to="acme", due="fri")
+    assert [p["id"] for p in cli.json("due")["at_risk"]] == [slow]
+    assert cli.json("due", "--count")["at_risk"] == 1
+    text = cli.ok("due").stdout
+    assert f"Tell slow today if #{slow} will slip (it expects 3bd notice" in text
+
+
+def test_business_days_skip_the_weekend_and_the_clients_holidays(cli):
+    cli.promise("Monday noon", due="2026-11-30 12:00")  # from Fri 16:00, 1bd ends Mon 16:00
+    cli.promise("Monday 5pm", due="2026-11-30 17:00")
+    assert cli.json("due", "--count", now=FRI_4PM)["at_risk"] == 1
+    cli.ok("client", "terms", "berlin", "--holidays", "DE")
+    cli.promise("After Christmas", to="berlin", due="2026-12-28 12:00")
+    cli.promise("After Christmas", to="anywhere", due="2026-12-28 12:00")
+    # From Thu 24 Dec 16:00: Fri 25 is a holiday in DE, so berlin's 1bd ends Mon 28 Dec 16:00
+    at_risk = cli("due", "--json", now="2026-12-24T16:00:00+01:00").json()["at_risk"]
+    assert [p["client"] for p in at_risk] == ["berlin"]
+
+
+def test_the_count_and_the_view_agree_and_overdue_is_not_at_risk(cli):
+    cli.promise("Past", due="2026-11-24", now="2026-11-20T10:00:00+01:00")
+    cli.promise("Soon", due="today 12:00")
+    cli.promise("Later", due="next week")
+    counts = cli("due", "--count", "--json").json()  # exit 1: something is overdue
+    view = cli("due", "--all", "--json").json()
+    for section in ("overdue", "at_risk", "due"):
+        assert counts[section] == len(view[section]) == view["counts"][section]
+    assert (counts["overdue"], counts["at_risk"]) == (1, 1)
+
+
+@pytest.mark.parametrize("program", ["fast", "full"])
+def test_the_prompts_count_sees_the_notice_without_heavy_imports(cli, program):
+    from test_imports import HEAVY, run_with_importtime
+
+    cli.promise("Soon", due="today 12:00")
+    cli.ok("client", "terms", "beta", "--notice", "3bd", "--hours", "08:00-16:00")
+    cli.promise("Deck", to="beta", due="fri")
+    if cli.location.startswith("postgresql"):
+        pytest.skip("the prompt's import budget is for a SQLite ledger")
+    entry = ["-c", "from expectcli.cli.fast import main; main()"] if program == "fast" else ["-m", "expectcli"]
+    out, names = run_with_importtime(entry, {**cli.env(), "NO_COLOR": "1"})
+    assert out.stdout == "2 at risk\n", out.stderr[-500:]
+    assert {name.partition(".")[0] for name in names} & HEAVY == set()
+
+
+def test_nothing_is_at_risk_once_delivered(cli):
+    pid = cli.promise("Soon", due="today 12:00")
+    cli.ok("done", str(pid))
+    assert cli.json("due", "--count")["at_risk"] == 0
+    assert NOW  # the suite's clock
