@@ -149,3 +149,45 @@ def test_nothing_is_at_risk_once_delivered(cli):
     cli.ok("done", str(pid))
     assert cli.json("due", "--count")["at_risk"] == 0
     assert NOW  # the suite's clock
+
+
+# -- move --message, and the move's answer -----------------------------------------------------
+
+
+def test_move_message_is_a_note_for_the_client_with_old_date_new_date_and_reason(cli):
+    cli.ok("client", "add", "acme", "--name", "Acme")
+    pid = cli.promise("Draft report", due="fri", tag="internal")
+    cli.ok("note", str(pid), "they never read the appendix")
+    out = cli.ok("move", str(pid), "tue", "--reason", "waiting on the data export", "--message").stdout
+    lines = out.splitlines()
+    assert lines[0].startswith(f"Moved #{pid} Draft report for acme — due Tue 1 Dec 17:00")
+    assert lines[-1] == (
+        'Hi Acme — a change of date for "Draft report": it was due Fri 27 Nov 17:00 and will now come'
+        " Tue 1 Dec 17:00. Reason: waiting on the data export."
+    )
+    assert "appendix" not in out and "internal" not in lines[-1]
+    moved = cli.json("move", str(pid), "2026-12-02", "--reason", "Holidays?", "--message")
+    assert moved["id"] == pid and moved["due"] == "2026-12-02T17:00:00+01:00"
+    assert moved["message"].endswith("it was due Tue 1 Dec 17:00 and will now come Wed 2 Dec 17:00. Reason: Holidays?")
+    assert "message" not in cli.json("move", str(pid), "2026-12-03", "--reason", "again")
+
+
+def test_move_message_uses_the_clients_clock_and_prints_its_text_literally(cli):
+    cli.ok("client", "terms", "nyc", "--timezone", "America/New_York")
+    pid = cli.promise("[b]Deck[/b]", to="nyc", due="fri")  # Fri 17:00 Berlin is 11:00 in New York
+    note = cli.json("move", str(pid), "+1d", "--reason", "a \x1b[31mred\x1b[0m day", "--message")["message"]
+    assert "it was due Fri 27 Nov 11:00 and will now come Sat 28 Nov 11:00" in note
+    text = cli.ok("move", str(pid), "+1d", "--reason", "a \x1b[31mred\x1b[0m day", "--message").stdout
+    assert "[b]Deck[/b]" in text and "\x1b" not in text
+
+
+def test_a_move_after_the_deadline_says_how_late_it_is_from_the_break_point(cli):
+    pid = cli.promise("Draft report", due="today 12:00")
+    out = cli.ok("move", str(pid), "fri", "--reason", "late", now="2026-11-25T14:00:00+01:00").stdout
+    assert out.startswith(
+        f"Moved #{pid} Draft report for acme — due Fri 27 Nov 17:00 (missed Wed 25 Nov 12:00, 2 h late)"
+    )
+    assert "in 2 days" not in out and out.rstrip().endswith("missed")
+    on_time = cli.promise("Deck", due="fri")
+    out = cli.ok("move", str(on_time), "mon", "--reason", "fine").stdout
+    assert "(in 5 days) — open" in out

@@ -172,6 +172,7 @@ COMMANDS = (
             _promise_id("The promise to renegotiate."),
             _arg("when", "The new deadline.", **_WHEN),
             _p("reason", "Why the date moves (what you told the client).", metavar="TEXT", required=True),
+            _p("message", "Also print a ready-to-paste note to the client: old date, new date, reason.", flag=True),
         ),
     ),
     Command(

@@ -34,9 +34,20 @@ def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -
     spans = [(f"{verb} #{p.id} ", ""), *user(p.title), (" for ", ""), *user(p.client),
              (f" — due {timefmt.short(p.due, settings, now)}", "")]  # fmt: skip
     if p.state == "active":
-        spans.append((f" ({timefmt.relative(p.due, now)})", ""))
+        spans.append((f" ({late_note(p, settings, now) or timefmt.relative(p.due, now)})", ""))
     spans += [(" — ", ""), (p.outcome, OUTCOME_STYLE.get(p.outcome, ""))]
     out.line(*spans)
+
+
+def late_note(p: Promise, settings: Settings, now: int) -> str | None:
+    """How late an outstanding broken promise is, from its break point: '2 h late', or after a
+    move that came too late 'missed Wed 25 Nov 17:00, 2 h late'; None when it is not broken."""
+    if p.outcome != "missed" or p.slip is None:
+        return None
+    late = f"{timefmt.span(p.slip)} late"
+    if p.break_at is not None and p.break_at != p.due:
+        return f"missed {timefmt.short(p.break_at, settings, now)}, {late}"
+    return late
 
 
 # A long list is sized on its first rows (`output.SAMPLE`): the date and its note are given the
