@@ -108,7 +108,10 @@ def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
 def notice_end(start: int, terms: Terms, settings: Settings) -> int:
     """The end of the notice window that starts at `start`: a move recorded at `start` gives
     the client the notice agreed only for a deadline at or after it (business time for `bd`,
-    hours and minutes, as every term; calendar time for days and weeks)."""
+    hours and minutes, as every term; calendar time for days and weeks). A client that expects
+    no notice (`0h`) has no window."""
+    if terms.notice.amount == 0:
+        return start
     return int(after(datetime.fromtimestamp(start, UTC), terms.notice, working_time(terms, settings)).timestamp())
 
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from expectcli.core import clients, outcomes, periods
+from expectcli.core import clients, notice, outcomes, periods
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
 from expectcli.core.periods import Period
 from expectcli.core.queries import LIVE, client_id
-from expectcli.core.validate import normalise_handle
+from expectcli.core.validate import TERMS, normalise_handle
 
 TREND_PERIODS = 8
 
@@ -63,6 +63,8 @@ class ClientScore:
     nps: int | None = None  # over the client's feedback recorded in the period
     last_update: int | None = None  # the last status update sent, up to the period's end (and now)
     update_overdue: bool = False  # under the client's update cadence
+    short_notice: int = 0  # moves in the period's renegotiations that gave less notice than agreed
+    early: int = 0  # promises of the period delivered a working day or more before the due
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,19 @@ class Renegotiation:
     reason: str
     in_time: bool  # made before the deadline it replaced
     outcome: str = "renegotiated"  # the promise's outcome (a move after the deadline leaves it broken)
+    notice: int | None = None  # seconds of warning before the deadline it replaced; None when made after it
+    short_notice: bool = False  # less notice than the client expects (`notice.short_notice`)
+
+
+@dataclass(frozen=True)
+class Early:
+    """A promise of the period delivered a working day or more before the due in force."""
+
+    id: int
+    title: str
+    client: str
+    due: int
+    delivered: int
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,11 @@ class Report:
     nps: int | None = None  # over all feedback recorded in the period
     updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
     promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
+    early: list[Early] = field(default_factory=list)  # kept or renegotiated promises delivered early
+
+    @property
+    def short_notice(self) -> int:
+        return sum(s.short_notice for s in self.clients)
 
     def listed(self, outcome: str) -> list[Reckoned]:
         return [p for p in self.promises if p.outcome == outcome]
@@ -148,7 +168,9 @@ def build(
         by_client = _counts_by_client(tx, period, scope)
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
-        renegotiations = _renegotiations(tx, period, scope)
+        terms = _TermsOf(settings)
+        renegotiations = _renegotiations(tx, period, scope, terms)
+        early = _early(tx, period, scope, terms)
         reckoned = _reckoned(tx, period, scope, rows)
         feedback = _feedback(tx, period, scope)
         last_updates = _last_updates(tx, period, scope)
@@ -157,6 +179,7 @@ def build(
     updates_owed = [s for s in owed_now if s.overdue and handle in (None, s.client)]
     owed = {status.client for status in updates_owed}
     names = set(by_client) | set(feedback)
+    short, ahead = _notice_counts(renegotiations, early)
     scores = sorted(
         (
             ClientScore(
@@ -165,6 +188,8 @@ def build(
                 clients.nps(*feedback.get(name, (0, 0, 0))),
                 last_updates.get(name),
                 name in owed,
+                short.get(name, 0),
+                ahead.get(name, 0),
             )  # fmt: skip
             for name in names
         ),
@@ -174,7 +199,7 @@ def build(
     overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
     return Report(
         period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed,
-        reckoned,
+        reckoned, early,
     )  # fmt: skip
 
 
@@ -238,19 +263,79 @@ def _broken(tx, period: Period, scope: dict) -> list[Broken]:
     return broken
 
 
-def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
-    """Every move, not undone, of the promises reckoned in the period, oldest first."""
+def _renegotiations(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Renegotiation]:
+    """Every move, not undone, of the promises reckoned in the period, oldest first, with the
+    notice it gave; not the moves recorded after the delivery (they change nothing)."""
     rows = tx.all(
-        f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}"
+        f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}, {_TERMS}"
         " FROM promise p JOIN event e ON e.promise_id = p.id JOIN client c ON c.id = p.client_id"
         f" WHERE {_reckoned_in(scope)} AND p.moves > 0 AND e.kind = 'moved'"
-        f" AND {LIVE} ORDER BY e.recorded_at, e.id",
+        f" AND {LIVE} AND {outcomes.HEEDED_MOVE_SQL} ORDER BY e.recorded_at, e.id",
         {**scope, "start": period.start, "end": period.end},
     )
+    moves = []
+    for pid, title, handle, at, before, after, reason, outcome, *agreed in rows:
+        given = notice.notice_given(at, before)
+        short = given is not None and notice.short_notice(at, before, terms(handle, agreed), terms.settings)
+        moves.append(Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome, given, short))
+    return moves
+
+
+_TERMS = ", ".join(f"c.{key}" for key in TERMS)  # a client's agreed terms, beside its handle
+
+
+class _TermsOf:
+    """Each client's terms in force, read once per report (handle, agreed terms → `Terms`)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.known: dict[str, clients.Terms] = {}
+
+    def __call__(self, handle: str, agreed) -> clients.Terms:
+        if handle not in self.known:
+            self.known[handle] = clients.terms_from(dict(zip(TERMS, agreed)), self.settings)
+        return self.known[handle]
+
+
+def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
+    """The kept and renegotiated promises of the period delivered a working day or more before
+    the due in force. SQL keeps those delivered at least a working day's hours ahead (no working
+    day is shorter than the shortest hours agreed); each is then measured on its client's calendar."""
+    rows = tx.all(
+        f"SELECT p.id, p.title, c.handle, p.due, p.delivered_at, {_TERMS}"
+        " FROM promise p JOIN client c ON c.id = p.client_id"
+        f" WHERE {_reckoned_in(scope)} AND p.state = 'delivered' AND p.outcome IN ('kept', 'renegotiated')"
+        " AND p.due - p.delivered_at >= :shortest ORDER BY p.reckon_at, p.id",
+        {**scope, "start": period.start, "end": period.end, "shortest": _shortest_day(tx, terms.settings)},
+    )
     return [
-        Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome)
-        for pid, title, handle, at, before, after, reason, outcome in rows
+        Early(pid, title, handle, due, delivered)
+        for pid, title, handle, due, delivered, *agreed in rows
+        if notice.early(delivered, due, terms(handle, agreed), terms.settings)
     ]
+
+
+def _shortest_day(tx, settings: Settings) -> int:
+    """The fewest seconds a working day lasts, under the config's hours or any client's."""
+    hours = [clients.parse_hours(text) for (text,) in tx.all("SELECT DISTINCT work_hours FROM client"
+                                                             " WHERE work_hours IS NOT NULL")]  # fmt: skip
+    spans = [(end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) for start, end in hours]
+    default = (settings.day_end.hour * 60 + settings.day_end.minute) - (
+        settings.day_start.hour * 60 + settings.day_start.minute
+    )
+    return 60 * min([default, *spans])
+
+
+def _notice_counts(renegotiations: list[Renegotiation], early: list[Early]) -> tuple[dict[str, int], dict[str, int]]:
+    """(short-notice moves, early deliveries) per client."""
+    short: dict[str, int] = {}
+    for move in renegotiations:
+        if move.short_notice:
+            short[move.client] = short.get(move.client, 0) + 1
+    ahead: dict[str, int] = {}
+    for promise in early:
+        ahead[promise.client] = ahead.get(promise.client, 0) + 1
+    return short, ahead
 
 
 def _reckoned(tx, period: Period, scope: dict, limit: int | None = None) -> list[Reckoned]:

@@ -160,17 +160,20 @@ def report(out: Output, rep, settings: Settings) -> None:
     summary.append(("\n", ""))
     for outcome in fmt.COLUMNS:
         summary += [(f"{outcome} ", OUTCOME_STYLE[outcome]), (f"{getattr(t, outcome)}   ", "")]
+    if fmt.notice_summary(rep):
+        summary += [("\n", ""), (fmt.notice_summary(rep), "")]
     out.line(*summary)
 
     scores = Table(Column("Client"), *(Column(name, "right") for name in ("Kept", "Reneg.", "Late", "Missed", "Released",
-                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), title="Clients, worst kept rate first",
-                   title_style="bold")  # fmt: skip
+                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), Column("Short ntc", "right"),
+                   Column("Early", "right"), title="Clients, worst kept rate first", title_style="bold")  # fmt: skip
     for s in rep.clients:
         c = s.counts
         scores.add_row(
             user(s.client), str(c.kept), str(c.renegotiated), str(c.late), str(c.missed), str(c.released),
             str(c.open), fmt.percent(c.kept_rate), fmt.percent(c.on_time_rate), fmt.score(s.nps),
             styled(fmt.last_update(s, settings, rep.as_of), "red" if s.update_overdue else ""),
+            styled(str(s.short_notice), "yellow" if s.short_notice else ""), str(s.early),
         )  # fmt: skip
     out.blank()
     out.table(scores)
@@ -188,15 +191,19 @@ def report(out: Output, rep, settings: Settings) -> None:
 
     if rep.renegotiations:
         moves = Table(*(Column(name, "right" if name == "ID" else "left") for name in ("ID", "Client", "Promise",
-                      "Moved on", "From → to", "Reason", "Outcome")), title="Renegotiated dates", title_style="bold cyan")  # fmt: skip
+                      "Moved on", "From → to", "Notice", "Reason", "Outcome")), title="Renegotiated dates",
+                      title_style="bold cyan")  # fmt: skip
         for r in rep.renegotiations[:REPORT_ROWS]:
             reason = user(r.reason) + ([] if r.in_time else [(" (after the deadline)", "red")])
             moves.add_row(str(r.id), user(r.client), user(r.title), when(r.recorded_at),
-                          f"{when(r.previous_due)} → {when(r.due)}", reason,
+                          f"{when(r.previous_due)} → {when(r.due)}",
+                          styled(fmt.notice_text(r), "yellow" if r.short_notice else ""), reason,
                           styled(r.outcome, OUTCOME_STYLE.get(r.outcome, "")))  # fmt: skip
         out.blank()
         out.table(moves)
         _more(out, len(rep.renegotiations), "renegotiations")
+
+    _early(out, rep, when)
 
     _listed(out, rep, settings)
 
@@ -226,6 +233,21 @@ def _listed(out: Output, rep, settings: Settings) -> None:
         out.blank()
         out.table(table)
         _more(out, getattr(rep.totals, outcome), f"{outcome} promises")
+
+
+def _early(out: Output, rep, when) -> None:
+    """The promises delivered a working day or more before their due."""
+    from expectcli.views import report_formats as fmt
+
+    if not rep.early:
+        return
+    early = Table(*(Column(name, "right" if name in ("ID", "Ahead") else "left") for name in ("ID", "Client", "Promise",
+                  "Due", "Delivered", "Ahead")), title="Early deliveries", title_style="bold green")  # fmt: skip
+    for e in rep.early[:REPORT_ROWS]:
+        early.add_row(str(e.id), user(e.client), user(e.title), when(e.due), when(e.delivered), fmt.ahead(e))
+    out.blank()
+    out.table(early)
+    _more(out, len(rep.early), "early deliveries")
 
 
 def _more(out: Output, count: int, what: str) -> None:
