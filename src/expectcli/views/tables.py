@@ -165,7 +165,7 @@ def report(out: Output, rep, settings: Settings) -> None:
     out.line(*summary)
 
     scores = Table(Column("Client"), *(Column(name, "right") for name in ("Kept", "Reneg.", "Late", "Missed", "Released",
-                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), Column("Short ntc", "right"),
+                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), Column("Short notice", "right"),
                    Column("Early", "right"), title="Clients, worst kept rate first", title_style="bold")  # fmt: skip
     for s in rep.clients:
         c = s.counts
