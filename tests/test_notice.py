@@ -191,3 +191,97 @@ def test_a_move_after_the_deadline_says_how_late_it_is_from_the_break_point(cli)
     on_time = cli.promise("Deck", due="fri")
     out = cli.ok("move", str(on_time), "mon", "--reason", "fine").stdout
     assert "(in 5 days) — open" in out
+
+
+# -- the report: notice given, short-notice moves, early deliveries --------------------------------
+
+FRI_27_4PM = "2026-11-27T16:00:00+01:00"
+SPAN = ("--since", "2026-11-23", "--until", "2026-12-06")  # two weeks holding every due below
+AFTER = "2026-12-07T10:00:00+01:00"
+
+
+def test_short_notice_is_measured_in_the_clients_business_time(cli):
+    cli.ok("client", "terms", "beta", "--notice", "2d")  # calendar days
+    short = cli.promise("Monday noon", due="2026-11-30 12:00")
+    ample = cli.promise("Monday noon", to="beta", due="2026-11-30 12:00")
+    for pid in (short, ample):
+        cli.ok("move", str(pid), "2026-12-03", "--reason", "data late", now=FRI_27_4PM)
+        cli.ok("done", str(pid), now="2026-12-02T10:00:00+01:00")
+    report = cli.json("report", *SPAN, now=AFTER)
+    moves = {r["client"]: r for r in report["renegotiations"]}
+    # 68 hours ahead, but 1bd from Friday 16:00 ends Monday 16:00: after the deadline it moved
+    assert (moves["acme"]["notice_hours"], moves["acme"]["short_notice"]) == (68.0, True)
+    assert (moves["beta"]["notice_hours"], moves["beta"]["short_notice"]) == (68.0, False)  # 2d: Sunday 16:00
+    assert report["totals"]["short_notice"] == 1
+    assert {c["client"]: c["short_notice"] for c in report["clients"]} == {"acme": 1, "beta": 0}
+    text = cli.ok("report", *SPAN, now=AFTER).stdout
+    assert "1 short-notice move" in text and "2.8 days (short notice)" in text
+    markdown = cli.ok("report", *SPAN, "--format", "markdown", now=AFTER).stdout
+    assert "| 2.8 days (short notice) | data late |" in markdown
+    rows = cli.ok("report", *SPAN, "--format", "csv", now=AFTER).stdout.splitlines()
+    assert (
+        rows[0].endswith(",short_notice,early") and rows[-1].startswith("(total),") and rows[-1].endswith(",1,2")
+    )  # both delivered a day and more ahead
+
+
+def test_a_move_after_the_deadline_gave_no_notice_and_is_not_counted_short(cli):
+    pid = cli.promise("Draft", due="today 12:00")
+    cli.ok("move", str(pid), "fri", "--reason", "forgot", now="2026-11-25T13:00:00+01:00")
+    report = cli.json("report", *SPAN, now=AFTER)
+    [move] = report["renegotiations"]
+    assert (move["notice_hours"], move["short_notice"], move["in_time"]) == (None, False, False)
+    assert report["totals"]["short_notice"] == 0
+
+
+def test_a_move_with_exactly_the_notice_agreed_is_not_short(cli):
+    cli.ok("client", "terms", "acme", "--notice", "4h")
+    exact = cli.promise("Exact", due="today 14:00")
+    short = cli.promise("Short", due="today 13:59")
+    for pid in (exact, short):
+        cli.ok("move", str(pid), "fri", "--reason", "r")
+    moves = cli.json("report", *SPAN, now=AFTER)["renegotiations"]
+    assert {m["id"]: m["short_notice"] for m in moves} == {exact: False, short: True}
+
+
+def test_early_deliveries_are_a_working_day_ahead_on_the_clients_calendar(cli):
+    cli.ok("client", "terms", "berlin", "--holidays", "DE")
+    christmas_eve = "2026-12-24T16:00:00+01:00"
+    made = "2026-12-21T10:00:00+01:00"
+    berlin = cli.promise("Report", to="berlin", due="2026-12-28 12:00", now=made)
+    anywhere = cli.promise("Report", to="anywhere", due="2026-12-28 12:00", now=made)
+    exact = cli.promise("Exactly a day", to="anywhere", due="2026-12-23 16:00", now=made)
+    close = cli.promise("Not quite", to="anywhere", due="2026-12-23 15:59", now=made)
+    cli.ok("done", str(exact), str(close), now="2026-12-22T16:00:00+01:00")
+    cli.ok("done", str(berlin), str(anywhere), now=christmas_eve)
+    span = ("--since", "2026-12-21", "--until", "2026-12-31")
+    report = cli.json("report", *span, now="2027-01-04T10:00:00+01:00")
+    # Fri 25 Dec is a holiday in DE: berlin's working day from Thu 16:00 ends Mon 28 Dec 16:00
+    assert [(e["id"], e["client"]) for e in report["early"]] == [(exact, "anywhere"), (anywhere, "anywhere")]
+    assert report["early"][0]["ahead_hours"] == 24.0
+    assert report["totals"]["early"] == 2
+    assert {c["client"]: c["early"] for c in report["clients"]} == {"anywhere": 2, "berlin": 0}
+    text = cli.ok("report", *span, now="2027-01-04T10:00:00+01:00").stdout
+    assert "Early deliveries" in text and "2 early deliveries" in text
+    markdown = cli.ok("report", *span, "--format", "markdown", now="2027-01-04T10:00:00+01:00").stdout
+    assert "### Early deliveries" in markdown and "| 1 day |" not in markdown
+
+
+def test_a_late_delivery_is_never_early(cli):
+    pid = cli.promise("Draft", due="today 12:00")
+    cli.ok("move", str(pid), "next fri", "--reason", "forgot", now="2026-11-25T13:00:00+01:00")
+    cli.ok("done", str(pid), now="2026-11-26T10:00:00+01:00")  # a week before the new date, but broken
+    assert cli.json("report", *SPAN, now=AFTER)["early"] == []
+
+
+def test_a_move_recorded_after_the_delivery_is_left_out_of_the_report_and_the_brief(cli):
+    pid = cli.promise("Slides", due="fri")
+    heeded = cli.promise("Deck", due="fri")
+    cli.ok("move", str(heeded), "next mon", "--reason", "agreed", now="2026-11-26T09:00:00+01:00")
+    cli.ok("move", str(pid), "next mon", "--reason", "typed too late", now="2026-11-26T12:00:00+01:00")
+    cli.ok("done", str(pid), "--at", "2026-11-26 10:00", now="2026-11-26T13:00:00+01:00")
+    assert cli.json("show", str(pid))["outcome"] == "kept"
+    moves = cli.json("report", *SPAN, now=AFTER)["renegotiations"]
+    assert [m["id"] for m in moves] == [heeded]
+    brief = cli.json("brief", "acme", now="2026-11-26T14:00:00+01:00")
+    assert [m["id"] for m in brief["moved"]] == [heeded]
+    assert "typed too late" not in cli.ok("brief", "acme", now="2026-11-26T14:00:00+01:00").stdout
