@@ -5,6 +5,9 @@ move gave in the report (short-notice moves), early deliveries, and `move --mess
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from conftest import NOW  # Wed 25 Nov 2026 10:00 in Berlin
 
@@ -285,3 +288,27 @@ def test_a_move_recorded_after_the_delivery_is_left_out_of_the_report_and_the_br
     brief = cli.json("brief", "acme", now="2026-11-26T14:00:00+01:00")
     assert [m["id"] for m in brief["moved"]] == [heeded]
     assert "typed too late" not in cli.ok("brief", "acme", now="2026-11-26T14:00:00+01:00").stdout
+
+
+# -- one working day, for many deliveries ----------------------------------------------------------
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    start=st.integers(min_value=1_767_225_600, max_value=1_830_297_600).map(lambda s: s - s % 60),  # 2026–2027
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]),
+    hours=st.sampled_from(["09:00-17:00", "08:30-16:30", "00:00-23:59", "22:00-23:00", "01:30-03:30"]),
+    holidays=st.sampled_from([None, "DE", "US"]),
+)
+def test_one_working_day_is_what_business_time_says(start, zone, hours, holidays):
+    from datetime import UTC, datetime
+
+    from expectcli.core import clients, notice
+    from expectcli.core.businesstime import after
+    from expectcli.core.config import Settings
+
+    settings = Settings(timezone=zone)
+    agreed = {"work_hours": hours, "timezone": zone, "holidays": holidays or "none"}
+    terms = clients.terms_from({key: agreed.get(key) for key in clients.TERMS}, settings)
+    walked = after(datetime.fromtimestamp(start, UTC), notice.ONE_WORKING_DAY, clients.working_time(terms, settings))
+    assert notice.OneWorkingDay(terms, settings).end(start) == int(walked.timestamp())

@@ -308,11 +308,14 @@ def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
         " AND p.due - p.delivered_at >= :shortest ORDER BY p.reckon_at, p.id",
         {**scope, "start": period.start, "end": period.end, "shortest": _shortest_day(tx, terms.settings)},
     )
-    return [
-        Early(pid, title, handle, due, delivered)
-        for pid, title, handle, due, delivered, *agreed in rows
-        if notice.early(delivered, due, terms(handle, agreed), terms.settings)
-    ]
+    calendars: dict[str, notice.OneWorkingDay] = {}
+    early = []
+    for pid, title, handle, due, delivered, *agreed in rows:
+        if handle not in calendars:
+            calendars[handle] = notice.OneWorkingDay(terms(handle, agreed), terms.settings)
+        if calendars[handle].early(delivered, due):
+            early.append(Early(pid, title, handle, due, delivered))
+    return early
 
 
 def _shortest_day(tx, settings: Settings) -> int:
