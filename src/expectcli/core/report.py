@@ -276,7 +276,7 @@ def _renegotiations(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Re
     moves = []
     for pid, title, handle, at, before, after, reason, outcome, *agreed in rows:
         given = notice.notice_given(at, before)
-        short = given is not None and notice.short_notice(at, before, terms(handle, agreed), terms.settings)
+        short = given is not None and before < terms.notice_end(handle, agreed, at)
         moves.append(Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome, given, short))
     return moves
 
@@ -290,11 +290,25 @@ class _TermsOf:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.known: dict[str, clients.Terms] = {}
+        self.working_days: dict[str, notice.OneWorkingDay] = {}
 
     def __call__(self, handle: str, agreed) -> clients.Terms:
         if handle not in self.known:
             self.known[handle] = clients.terms_from(dict(zip(TERMS, agreed)), self.settings)
         return self.known[handle]
+
+    def one_working_day(self, handle: str, agreed) -> notice.OneWorkingDay:
+        if handle not in self.working_days:
+            self.working_days[handle] = notice.OneWorkingDay(self(handle, agreed), self.settings)
+        return self.working_days[handle]
+
+    def notice_end(self, handle: str, agreed, start: int) -> int:
+        """The end of the client's notice window opening at `start` (`clients.notice_end`;
+        the default 1bd worked out per day, as early deliveries are)."""
+        terms = self(handle, agreed)
+        if terms.notice == notice.ONE_WORKING_DAY:
+            return self.one_working_day(handle, agreed).end(start)
+        return clients.notice_end(start, terms, self.settings)
 
 
 def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
@@ -308,14 +322,11 @@ def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
         " AND p.due - p.delivered_at >= :shortest ORDER BY p.reckon_at, p.id",
         {**scope, "start": period.start, "end": period.end, "shortest": _shortest_day(tx, terms.settings)},
     )
-    calendars: dict[str, notice.OneWorkingDay] = {}
-    early = []
-    for pid, title, handle, due, delivered, *agreed in rows:
-        if handle not in calendars:
-            calendars[handle] = notice.OneWorkingDay(terms(handle, agreed), terms.settings)
-        if calendars[handle].early(delivered, due):
-            early.append(Early(pid, title, handle, due, delivered))
-    return early
+    return [
+        Early(pid, title, handle, due, delivered)
+        for pid, title, handle, due, delivered, *agreed in rows
+        if terms.one_working_day(handle, agreed).early(delivered, due)
+    ]
 
 
 def _shortest_day(tx, settings: Settings) -> int:
