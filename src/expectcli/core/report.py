@@ -168,7 +168,7 @@ def build(
         by_client = _counts_by_client(tx, period, scope)
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
-        terms = _TermsOf(settings)
+        terms = _TermsOf(tx, settings)
         renegotiations = _renegotiations(tx, period, scope, terms)
         early = _early(tx, period, scope, terms)
         reckoned = _reckoned(tx, period, scope, rows)
@@ -267,47 +267,46 @@ def _renegotiations(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Re
     """Every move, not undone, of the promises reckoned in the period, oldest first, with the
     notice it gave; not the moves recorded after the delivery (they change nothing)."""
     rows = tx.all(
-        f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}, {_TERMS}"
+        f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}"
         " FROM promise p JOIN event e ON e.promise_id = p.id JOIN client c ON c.id = p.client_id"
         f" WHERE {_reckoned_in(scope)} AND p.moves > 0 AND e.kind = 'moved'"
         f" AND {LIVE} AND {outcomes.HEEDED_MOVE_SQL} ORDER BY e.recorded_at, e.id",
         {**scope, "start": period.start, "end": period.end},
     )
     moves = []
-    for pid, title, handle, at, before, after, reason, outcome, *agreed in rows:
+    for pid, title, handle, at, before, after, reason, outcome in rows:
         given = notice.notice_given(at, before)
-        short = given is not None and before < terms.notice_end(handle, agreed, at)
+        short = given is not None and before < terms.notice_end(handle, at)
         moves.append(Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome, given, short))
     return moves
 
 
-_TERMS = ", ".join(f"c.{key}" for key in TERMS)  # a client's agreed terms, beside its handle
-
-
 class _TermsOf:
-    """Each client's terms in force, read once per report (handle, agreed terms → `Terms`)."""
+    """Each client's terms in force (by handle), read once per report in its transaction."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, tx, settings: Settings):
         self.settings = settings
+        rows = tx.all(f"SELECT handle, {', '.join(TERMS)} FROM client")
+        self.agreed = {handle: dict(zip(TERMS, agreed)) for handle, *agreed in rows}
         self.known: dict[str, clients.Terms] = {}
         self.working_days: dict[str, notice.OneWorkingDay] = {}
 
-    def __call__(self, handle: str, agreed) -> clients.Terms:
+    def __call__(self, handle: str) -> clients.Terms:
         if handle not in self.known:
-            self.known[handle] = clients.terms_from(dict(zip(TERMS, agreed)), self.settings)
+            self.known[handle] = clients.terms_from(self.agreed[handle], self.settings)
         return self.known[handle]
 
-    def one_working_day(self, handle: str, agreed) -> notice.OneWorkingDay:
+    def one_working_day(self, handle: str) -> notice.OneWorkingDay:
         if handle not in self.working_days:
-            self.working_days[handle] = notice.OneWorkingDay(self(handle, agreed), self.settings)
+            self.working_days[handle] = notice.OneWorkingDay(self(handle), self.settings)
         return self.working_days[handle]
 
-    def notice_end(self, handle: str, agreed, start: int) -> int:
+    def notice_end(self, handle: str, start: int) -> int:
         """The end of the client's notice window opening at `start` (`clients.notice_end`;
         the default 1bd worked out per day, as early deliveries are)."""
-        terms = self(handle, agreed)
+        terms = self(handle)
         if terms.notice == notice.ONE_WORKING_DAY:
-            return self.one_working_day(handle, agreed).end(start)
+            return self.one_working_day(handle).end(start)
         return clients.notice_end(start, terms, self.settings)
 
 
@@ -316,7 +315,7 @@ def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
     the due in force. SQL keeps those delivered at least a working day's hours ahead (no working
     day is shorter than the shortest hours agreed); each is then measured on its client's calendar."""
     rows = tx.all(
-        f"SELECT p.id, p.title, c.handle, p.due, p.delivered_at, {_TERMS}"
+        "SELECT p.id, p.title, c.handle, p.due, p.delivered_at"
         " FROM promise p JOIN client c ON c.id = p.client_id"
         f" WHERE {_reckoned_in(scope)} AND p.state = 'delivered' AND p.outcome IN ('kept', 'renegotiated')"
         " AND p.due - p.delivered_at >= :shortest ORDER BY p.reckon_at, p.id",
@@ -324,8 +323,8 @@ def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
     )
     return [
         Early(pid, title, handle, due, delivered)
-        for pid, title, handle, due, delivered, *agreed in rows
-        if terms.one_working_day(handle, agreed).early(delivered, due)
+        for pid, title, handle, due, delivered in rows
+        if terms.one_working_day(handle).early(delivered, due)
     ]
 
 
