@@ -154,3 +154,39 @@ def test_a_server_url_without_its_driver_is_one_line(config_file, url, hidden, a
     assert out.stdout == "" and out.stderr.count("\n") == 1, out.stderr
     assert out.stderr.startswith("expect: cannot use the ledger URL postgresql")
     assert says in out.stderr and "ann:***@127.0.0.1" in out.stderr and "secret" not in out.stderr
+
+
+@sqlite_only("the probe of a SQLite file")
+def test_a_look_that_catches_a_checkpoint_half_done_looks_again(cli, monkeypatch):
+    """An immutable look at a ledger while another process checkpoints its log into the file
+    can read a torn page ("database disk image is malformed", seen in CI when four shells
+    wrote at once): the write must still go through, not be refused as an unusable ledger."""
+    from expectcli.storage import store
+
+    cli.promise("First")
+    real, torn = store._tables, []
+
+    def once_torn(path, mode):
+        if mode == "immutable=1" and not torn:
+            torn.append(mode)
+            raise store.BadInput(f"{path} is not a usable expect ledger: database disk image is malformed")
+        return real(path, mode)
+
+    monkeypatch.setattr(store, "_tables", once_torn)
+    assert cli.promise("Second") == 2
+    assert torn
+
+
+@sqlite_only("the probe of a SQLite file")
+def test_a_file_that_fails_every_look_is_refused_and_left_untouched(cli, tmp_path):
+    broken = tmp_path / "broken.db"
+    good = sqlite3.connect(broken)
+    good.execute("CREATE TABLE t (x)")
+    good.commit()
+    good.close()
+    data = bytearray(broken.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the first page's b-tree, torn
+    broken.write_bytes(bytes(data))
+    result = cli("list", "--db", str(broken))
+    assert result.exit_code == 2 and "not a usable expect ledger" in result.stderr, result
+    assert broken.read_bytes() == bytes(data)

@@ -18,7 +18,7 @@ from expectcli.core.outcomes import OUTCOMES
 from expectcli.core.validate import KINDS
 from expectcli.errors import BadInput
 
-REPORT_FORMATS = ("table", "json", "csv", "markdown")
+REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
 EXPORT_FORMATS = ("json", "csv", "ics")
 IMPORT_FORMATS = ("expect", "csv", "taskwarrior", "ics")
 DATE_ORDERS = ("dmy", "mdy", "ymd")  # read in any case
@@ -341,6 +341,11 @@ COMMANDS = (
                 **_WHEN,
             ),
             _p("client", "Only this client.", **_CLIENT_OPTION),
+            _p(
+                "for_client",
+                "The version to send the --client: no promise ids, NPS, update cadence or other clients.",
+                flag=True,
+            ),
             _p("format_", "How to write the report.", metavar="FORMAT", default="table", choices=REPORT_FORMATS),
         ),
     ),  # fmt: skip

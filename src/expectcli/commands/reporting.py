@@ -10,16 +10,25 @@ from expectcli.errors import BadInput
 
 def report(
     env: Env, week: bool, last_week: bool, month: bool, last_month: bool, since: str | None, until: str | None,
-    client: str | None, format_: str,
+    client: str | None, format_: str, for_client: bool = False,
 ) -> None:  # fmt: skip
     from expectcli.core.report import build
+    from expectcli.core.report import for_client as scrubbed
     from expectcli.views import report_formats, tables
 
+    if for_client and client is None:
+        raise BadInput("--for-client needs --client: the report to send one client")
     period = report_period(env, week, last_week, month, last_month, since, until)
     fmt = "json" if env.json else format_
-    table = fmt not in ("json", "csv", "markdown")
+    table = fmt not in ("json", "csv", "markdown", "html")
     built = build(env.ledger(), period, env.settings, client, tables.REPORT_ROWS if table else None)
-    if fmt == "json":
+    if for_client:
+        built = scrubbed(built)
+    if fmt == "html":
+        from expectcli.views import report_html
+
+        sys.stdout.write(report_html.render(built, env.settings))
+    elif fmt == "json":
         env.emit(report_formats.to_json(built, env.settings))
     elif fmt == "csv":
         sys.stdout.write(report_formats.to_csv(built, env.settings))

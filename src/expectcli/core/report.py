@@ -14,7 +14,7 @@ listed with its moves and reasons).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from expectcli.core import clients, notice, outcomes, periods
 from expectcli.core.config import Settings
@@ -23,6 +23,7 @@ from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
 from expectcli.core.periods import Period
 from expectcli.core.queries import LIVE, client_id
 from expectcli.core.validate import TERMS, normalise_handle
+from expectcli.errors import BadInput
 
 TREND_PERIODS = 8
 
@@ -142,6 +143,7 @@ class Report:
     updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
     promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
     early: list[Early] = field(default_factory=list)  # kept or renegotiated promises delivered early
+    for_client: bool = False  # the version to send the client (`for_client`): views leave out ids
 
     @property
     def short_notice(self) -> int:
@@ -400,3 +402,19 @@ def _last_updates(tx, period: Period, scope: dict) -> dict[str, int]:
         {**scope, "end": period.end},
     )
     return {handle: int(moment) for handle, moment in rows}
+
+
+def for_client(report: Report) -> Report:
+    """The report to send its client (`report --client C --for-client`).
+
+    `build` with a client already narrows every part to that client: its counts, trend,
+    broken promises, moves and their reasons (as they were given), and no other client's name
+    or totals. This leaves out what is ours, not theirs: the NPS (our reading of their
+    scores), the update cadence and owed updates, the last-update dates, and whether the rest
+    of the ledger is empty. Views of a report marked `for_client` also leave out promise ids,
+    which number every client's promises in one sequence (so they tell how much else is
+    going on) and mean nothing to the client. Notes and tags are in no report."""
+    if report.client is None:
+        raise BadInput("--for-client needs --client: the report to send one client")
+    scores = [replace(s, nps=None, last_update=None, update_overdue=False) for s in report.clients]
+    return replace(report, clients=scores, nps=None, updates_owed=[], ledger_empty=False, for_client=True)

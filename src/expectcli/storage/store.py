@@ -242,7 +242,7 @@ def _probe(path: str) -> tuple[str, list[str] | None]:
         raise ExpectError(f"cannot read the ledger {path}: {exc.strerror}") from None
     if not header.startswith(b"SQLite format 3\x00"):
         raise BadInput(f"{path} is not an expect ledger (not a SQLite database); it was left untouched")
-    tables, names = _tables(path, "immutable=1")
+    tables, names = _look(path)
     if names is None and _size(path + "-wal") > 0:  # a ledger still being set up, in its log
         tables, names = _tables(path, "mode=ro")
     if names is not None:
@@ -252,9 +252,31 @@ def _probe(path: str) -> tuple[str, list[str] | None]:
     return "empty", None
 
 
+# How many times the probe looks at a file before calling what it finds unusable.
+LOOKS = 8
+
+
+def _look(path: str) -> tuple[list[str], list[str] | None]:
+    """The tables and schema names of the SQLite file at `path`, looked at without changing it.
+
+    The first look is immutable (no locks, no -wal or -shm made). While another process
+    checkpoints its write-ahead log into the file (as the last writer to close does), such a
+    look can read a page half-written and take a sound ledger for a malformed one; so a look
+    that fails is repeated, alternately through SQLite's locks (read-only, which waits for the
+    checkpoint and reads the log) and immutable again, and only a file that fails every look
+    is refused."""
+    for attempt in range(LOOKS):
+        try:
+            return _tables(path, "immutable=1" if attempt % 2 == 0 else "mode=ro")
+        except BadInput:
+            if attempt == LOOKS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _tables(path: str, mode: str) -> tuple[list[str], list[str] | None]:
     try:
-        conn = sqlite3.connect(_uri(path, mode), uri=True)
+        conn = sqlite3.connect(_uri(path, mode), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             names = None

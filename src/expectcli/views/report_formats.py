@@ -24,7 +24,21 @@ def counts_json(counts: Counts) -> dict:
 
 
 def to_json(report: Report, settings: Settings) -> dict:
-    """Everything the table shows, under the keys documented in docs/report.md."""
+    """Everything the table shows, under the keys documented in docs/report.md; for a client
+    (`--for-client`) every promise id is null."""
+    document = {**_document(report, settings), "for_client": report.for_client}
+    return _without_ids(document) if report.for_client else document
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {key: None if key == "id" else _without_ids(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_ids(item) for item in value]
+    return value
+
+
+def _document(report: Report, settings: Settings) -> dict:
     when = lambda moment: iso(moment, settings)  # noqa: E731
     span = lambda period: {"start": when(period.start), "end": when(period.end)}  # noqa: E731
     return {
@@ -119,6 +133,10 @@ def to_csv(report: Report, settings: Settings) -> str:
     return out.getvalue()
 
 
+# The columns left out of the report sent to a client (`--for-client`), by their headers.
+INTERNAL_COLUMNS = ("#", "ID", "NPS", "Last update")
+
+
 # -- notice: short-notice moves and early deliveries ---------------------------------------------
 
 NOTICE_COLUMNS = ("short_notice", "early")
@@ -178,6 +196,40 @@ def notice_summary(report: Report) -> str:
 
 
 def to_markdown(report: Report, settings: Settings) -> str:
+    text = _markdown(report, settings)
+    return "\n".join(_without_columns(text.split("\n"), INTERNAL_COLUMNS)) if report.for_client else text
+
+
+def _without_columns(lines: list[str], headers: tuple[str, ...]) -> list[str]:
+    """Markdown `lines` with the table columns headed by any of `headers` left out."""
+    out: list[str] = []
+    dropped: set[int] = set()
+    for index, line in enumerate(lines):
+        if not line.startswith("|"):
+            dropped = set()
+        elif index == 0 or not lines[index - 1].startswith("|"):  # a table's header row
+            dropped = {i for i, cell in enumerate(_cells(line)) if cell.strip() in headers}
+        if line.startswith("|") and dropped:
+            kept = [cell for i, cell in enumerate(_cells(line)) if i not in dropped]
+            line = "|" + "|".join(kept) + "|"
+        out.append(line)
+    return out
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a Markdown table row, split at the pipes that are not escaped."""
+    cells, cell, escaped = [], "", False
+    for char in row[1:].rstrip()[:-1]:
+        if char == "|" and not escaped:
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += char
+        escaped = char == "\\" and not escaped
+    return [*cells, cell]
+
+
+def _markdown(report: Report, settings: Settings) -> str:
     lines = [f"## {title(report, settings)}", "", f"*As of {timefmt.short(report.as_of, settings, report.as_of)}.*", ""]
     owed = [f"**Status update owed** to {', '.join(markdown_literal(s.client) for s in report.updates_owed)}.", ""]
     lines += owed if report.updates_owed else []

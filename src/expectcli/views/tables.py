@@ -141,6 +141,8 @@ def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
 def report(out: Output, rep, settings: Settings) -> None:
     from expectcli.views import report_formats as fmt
 
+    if rep.for_client:
+        out = _ForClient(out)  # type: ignore[assignment]
     when = lambda moment: timefmt.short(moment, settings, rep.as_of)  # noqa: E731
     out.line((fmt.title(rep, settings), "bold"), (" ", ""), (f"  as of {when(rep.as_of)}", "dim"))
     if rep.updates_owed:
@@ -248,6 +250,26 @@ def _early(out: Output, rep, when) -> None:
     out.blank()
     out.table(early)
     _more(out, len(rep.early), "early deliveries")
+
+
+class _ForClient:
+    """An output for the report sent to a client: its tables without the internal columns
+    (`report_formats.INTERNAL_COLUMNS`: promise ids, NPS, last update)."""
+
+    def __init__(self, out: Output) -> None:
+        self._out = out
+
+    def __getattr__(self, name: str):
+        return getattr(self._out, name)
+
+    def table(self, table: Table) -> None:
+        from expectcli.views.report_formats import INTERNAL_COLUMNS
+
+        kept = [i for i, column in enumerate(table.columns) if column.header not in INTERNAL_COLUMNS]
+        public = Table(*(table.columns[i] for i in kept), title=table.title, title_style=table.title_style,
+                       show_header=table.show_header)  # fmt: skip
+        public.rows = [([cells[i] for i in kept if i < len(cells)], style) for cells, style in table.rows]
+        self._out.table(public)
 
 
 def _more(out: Output, count: int, what: str) -> None:
