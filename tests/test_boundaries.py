@@ -31,6 +31,7 @@ def due(cli, *args: str, now: str = WED_10):
 
 
 def test_a_promise_due_this_very_minute_is_due_not_overdue(cli):
+    cli.ok("client", "terms", "acme", "--notice", "0h")  # no notice window: the due window alone
     pid = cli.promise(due="2026-11-25 12:00", now=WED_10)
     at_due = "2026-11-25T12:00:00+01:00"
     counted = due(cli, "--count", now=at_due)
@@ -47,6 +48,7 @@ def test_a_promise_due_this_very_minute_is_due_not_overdue(cli):
 
 
 def test_the_due_window_includes_a_deadline_on_its_last_minute(cli):
+    cli.ok("client", "terms", "acme", "--notice", "0h")  # no notice window: the due window alone
     on_the_edge = cli.promise("On the edge", due="2026-11-25 12:00", now=WED_10)
     cli.promise("Just beyond", due="2026-11-25 12:01", now=WED_10)
     assert ids(rows(cli.json("due", "--within", "2h", now=WED_10))) == [on_the_edge]
@@ -56,6 +58,7 @@ def test_the_due_window_includes_a_deadline_on_its_last_minute(cli):
 
 
 def test_the_due_listing_and_the_count_agree(cli):
+    cli.ok("client", "terms", "acme", "--notice", "0h")  # no notice window: the due window alone
     for when in ("2026-11-24 12:00", "2026-11-25 10:00", "2026-11-26 09:59", "2026-11-27 10:00", "2026-11-27 10:01"):
         cli.promise(when, due=when, now="2026-11-20T09:00:00+01:00")
     listed = rows(due(cli, "--within", "2d"))

@@ -183,6 +183,7 @@ def test_undone_promises_refuse_changes(cli):
 
 
 def test_due_shows_overdue_and_soon_and_exits_1_when_overdue(cli):
+    cli.ok("client", "terms", "acme", "--notice", "0h")  # nothing at risk: the due window alone
     cli.promise("Overdue", due="today")
     cli.promise("Soon", due="tomorrow")
     cli.promise("Far", due="dec 20")
@@ -206,6 +207,7 @@ def test_due_shows_overdue_and_soon_and_exits_1_when_overdue(cli):
 
 
 def test_due_count_counts_the_rows_due_lists_a_late_move_as_overdue(cli):
+    cli.ok("client", "terms", "acme", "--notice", "0h")  # nothing at risk: the due window alone
     moved = cli.promise("Moved too late", due="2026-11-24 12:00", now="2026-11-23 09:00")
     cli.ok("move", str(moved), "2026-11-26 12:00", "--reason", "forgot", now="2026-11-24 13:00")
     cli.promise("Just at the deadline", due="2026-11-25 10:00", now="2026-11-23 09:00")

@@ -12,11 +12,11 @@ WED = "2026-11-25T10:00:00+01:00"  # the suite's default now
 def test_terms_show_defaults_then_agreed_values(cli):
     shown = cli.json("client", "terms", "acme")
     assert shown == {"client": "acme", "respond_within": "1bd", "update_every": None, "hours": "09:00-17:00",
-                     "timezone": "Europe/Berlin", "holidays": None, "agreed": []}  # fmt: skip
+                     "timezone": "Europe/Berlin", "holidays": None, "notice": "1bd", "agreed": []}  # fmt: skip
     set_ = cli.json("client", "terms", "acme", "--respond-within", "4h", "--update-every", "1w",
                     "--hours", "08:30-16:30", "--timezone", "Europe/London")  # fmt: skip
     assert set_ == {"client": "acme", "respond_within": "4h", "update_every": "1w", "hours": "08:30-16:30",
-                    "timezone": "Europe/London", "holidays": None, "agreed": ["respond_within", "timezone", "update_every",
+                    "timezone": "Europe/London", "holidays": None, "notice": "1bd", "agreed": ["respond_within", "timezone", "update_every",
                                                             "work_hours"]}  # fmt: skip
     partial = cli.json("client", "terms", "acme", "--update-every", "2w")
     assert (partial["respond_within"], partial["update_every"]) == ("4h", "2w")

@@ -220,7 +220,7 @@ def prompt_env(tmp_path, config_file):
 
 def test_the_prompt_path_answers_as_a_process(prompt_env):
     out = run_expect(["due", "--count"], prompt_env)
-    assert (out.returncode, out.stdout, out.stderr) == (1, "1 due, 1 update owed\n", "")
+    assert (out.returncode, out.stdout, out.stderr) == (1, "1 at risk, 1 update owed\n", "")
     late = run_expect(["due", "--count", "--json"], {**prompt_env, "EXPECT_NOW": "2026-11-25T12:00:00+01:00"})
     assert late.returncode == 1 and '"overdue": 1' in late.stdout
 
@@ -238,4 +238,4 @@ def test_a_holidays_country_is_loaded_only_when_business_time_needs_it(prompt_en
     modules = imported(["-m", "expectcli", "due", "--count"], {**prompt_env, "EXPECT_CONFIG": str(config)})
     assert "holidays" in modules  # acme's update cadence runs on business days
     out = run_expect(["due", "--count"], {**prompt_env, "EXPECT_CONFIG": str(config)})
-    assert out.stdout == "1 due, 1 update owed\n"
+    assert out.stdout == "1 at risk, 1 update owed\n"  # due today: inside acme's notice window

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from budget import examples
 from conftest import fresh_ledger
-from expectcli.core import due, outcomes, periods, report
+from expectcli.core import clients, due, outcomes, periods, report
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger, open_ledger
 from expectcli.core.outcomes import ACTIVE, OUTCOME_SQL, OUTCOMES, Step
@@ -351,10 +351,14 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], mod
         view = due.due_view(ledger, Settings(), end, limit=None)
         active = {pid for pid, s in states.items() if s.state == ACTIVE}
         overdue = {pid for pid in active if expected[pid] == "missed"}
-        soon = {pid for pid in active - overdue if states[pid].due <= end}
-        assert ({p.id for p in view.rows["overdue"]}, {p.id for p in view.rows["due"]}) == (overdue, soon), (now, end)
+        # at risk: due before the end of the (default, 1bd) notice window that opens now
+        notice_end = clients.notice_end(now, clients.default_terms(Settings()), Settings())
+        at_risk = {pid for pid in active - overdue if states[pid].due < notice_end}
+        soon = {pid for pid in active - overdue - at_risk if states[pid].due <= end}
+        shown = tuple({p.id for p in view.rows[name]} for name in ("overdue", "at_risk", "due"))
+        assert shown == (overdue, at_risk, soon), (now, end)
         counted = due.due_counts(ledger, Settings(), end)
-        assert counted == view.counts == (len(overdue), 0, len(soon), 0, 0), (now, end)
+        assert counted == view.counts == (len(overdue), len(at_risk), len(soon), 0, 0), (now, end)
 
 
 def test_the_queries_refuse_what_the_command_line_would(tmp_path):

@@ -35,7 +35,7 @@ def test_due_exit_status_tells_a_prompt_hook_about_overdue_work(env):
     made = run_expect(["promise", "Call back", "--to", "acme", "--due", "today 11:00"], env)
     assert made.returncode == 0, made.stderr
     soon = run_expect(["due", "--count"], env)
-    assert (soon.returncode, soon.stdout) == (0, "1 due\n")
+    assert (soon.returncode, soon.stdout) == (0, "1 at risk\n")  # due today: inside acme's notice window
     late = run_expect(["due", "--count"], {**env, "EXPECT_NOW": "2026-11-25T12:00:00+01:00"})
     assert (late.returncode, late.stdout, late.stderr) == (1, "1 overdue\n", "")
 

@@ -99,7 +99,7 @@ def test_nothing_is_cached_when_a_deadline_falls_inside_the_cache_lifetime(promp
     Path(prompt["EXPECT_CONFIG"]).write_text('timezone = "Europe/Berlin"\ncount_cache = 600\n')
     assert run(["promise", "Quick reply", "--to", "acme", "--due", "in 5m"], prompt).returncode == 0
     out = run(["due", "--count"], prompt)
-    assert (out.returncode, out.stdout) == (0, "1 due\n")
+    assert (out.returncode, out.stdout) == (0, "1 at risk\n")  # inside acme's notice window (1bd)
     assert cached(tmp_path) == []
 
 

@@ -57,7 +57,7 @@ def test_last_week_totals_and_rates(history):
     assert report["client"] is None
     assert report["totals"] == {
         "kept": 2, "renegotiated": 1, "late": 1, "missed": 2, "released": 1, "open": 0,
-        "kept_rate": 0.5, "on_time_rate": pytest.approx(2 / 6), "nps": None,
+        "kept_rate": 0.5, "on_time_rate": pytest.approx(2 / 6), "nps": None, "short_notice": 1, "early": 0,
         "asks": {"answered": 0, "answered_late": 0, "median_wait_hours": None},
     }  # fmt: skip
 
@@ -73,7 +73,9 @@ def test_per_client_scorecard_is_worst_first(history):
     assert initech["released"] == 1 and initech["kept_rate"] is None and initech["on_time_rate"] is None
     assert all(c["nps"] is None and c["last_update"] is None and c["update_overdue"] is False for c in clients)
     assert set(globex) == {"client", "kept", "renegotiated", "late", "missed", "released", "open", "kept_rate",
-                           "on_time_rate", "nps", "last_update", "update_overdue", "asks"}  # fmt: skip
+                           "on_time_rate", "nps", "last_update", "update_overdue", "short_notice", "early",
+                           "asks"}  # fmt: skip
+    assert [(c["short_notice"], c["early"]) for c in clients] == [(0, 0), (1, 0), (0, 0)]
 
 
 def test_broken_promises_with_slip_from_the_break_point(history):
@@ -97,10 +99,10 @@ def test_renegotiations_in_json_with_the_notice_they_gave(history):
     assert history.json("report", "--last-week")["renegotiations"] == [
         {"id": 2, "title": "B", "client": "acme", "moved_at": "2026-11-18T10:00:00+01:00",
          "from": "2026-11-18T17:00:00+01:00", "to": "2026-11-20T17:00:00+01:00", "reason": "scope grew",
-         "in_time": True, "outcome": "renegotiated"},
+         "in_time": True, "outcome": "renegotiated", "notice_hours": 7.0, "short_notice": True},
         {"id": 6, "title": "F", "client": "acme", "moved_at": "2026-11-19T09:00:00+01:00",
          "from": "2026-11-18T17:00:00+01:00", "to": "2026-11-27T17:00:00+01:00", "reason": "forgot to ask",
-         "in_time": False, "outcome": "missed"},
+         "in_time": False, "outcome": "missed", "notice_hours": None, "short_notice": False},
     ]  # fmt: skip
     assert history.json("report")["renegotiations"] == []  # this week: no promise reckoned in it was moved
 

@@ -187,7 +187,9 @@ def test_ids_continue_after_the_highest(ledger, other, tmp_path):
 
 def test_dry_run_restores_nothing(ledger, other, tmp_path):
     out = other.ok("import", str(write(tmp_path, ledger.ok("export").stdout)), "--dry-run")
-    assert out.stdout == "Would add 5 promises and 3 asks, skipped 0 already in the ledger; nothing written (dry run).\n"
+    assert (
+        out.stdout == "Would add 5 promises and 3 asks, skipped 0 already in the ledger; nothing written (dry run).\n"
+    )
     assert other.json("export")["promises"] == [] and other.json("export")["commands"] == []
     assert other.json("export")["asks"] == []
 

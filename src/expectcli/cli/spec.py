@@ -173,6 +173,7 @@ COMMANDS = (
             _promise_id("The promise to renegotiate."),
             _arg("when", "The new deadline.", **_WHEN),
             _p("reason", "Why the date moves (what you told the client).", metavar="TEXT", required=True),
+            _p("message", "Also print a ready-to-paste note to the client: old date, new date, reason.", flag=True),
         ),
     ),
     Command(
@@ -478,6 +479,11 @@ COMMANDS = (
                 "The client's public holidays, which its business days skip: a country code with an optional "
                 "region (DE, US, GB, DE-BY), or none.",
                 metavar="COUNTRY",
+            ),
+            _p(
+                "notice",
+                "How much notice the client expects before a date moves: 1bd (the default), 4h (working time), 2d.",
+                metavar="DURATION",
             ),
         ),
     ),  # fmt: skip

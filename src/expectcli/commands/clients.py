@@ -55,10 +55,11 @@ def terms(
     hours: str | None,
     zone: str | None,
     holidays: str | None = None,
+    notice: str | None = None,
 ) -> None:
     from expectcli.core import clients
 
-    changes = clients.parse_terms(respond_within, update_every, hours, zone, holidays)
+    changes = clients.parse_terms(respond_within, update_every, hours, zone, holidays, notice)
     ledger = env.ledger()
     if changes:
         ledger.set_terms(handle, changes)

@@ -34,20 +34,42 @@ def done(env: Env, ids: list[int], at: str | None, note: str | None) -> None:
     _closed(env, delivered, ledger.recorded_next, "Delivered", single=False)
 
 
-def move(env: Env, id_: int, when: str, reason: str) -> None:
-    """Relative amounts (`+1d`, `2bd`) count from the deadline in force, not from now."""
+def move(env: Env, id_: int, when: str, reason: str, message: bool = False) -> None:
+    """Relative amounts (`+1d`, `2bd`) count from the deadline in force, not from now. With
+    `message`, a note for the client follows (in JSON, as `message`)."""
     ledger = env.ledger()
     current = ledger.get(id_)
     holidays = _calendar(env, ledger, current.client)
     deadline, named_day = env.reading(when, base=current.due, holidays=holidays)
     moved = ledger.move(id_, deadline, reason, basis=_basis(when))
-    announce(env, [moved], "Moved")
+    note = _client_message(env, ledger, current, moved, reason) if message else None
+    if env.json and note is not None:
+        from expectcli.core import serialize
+
+        env.emit({**serialize.promise(moved, env.settings), "message": note})
+    else:
+        announce(env, [moved], "Moved")
     if deadline < current.due and not env.json:
         from expectcli.core import timefmt
 
         was = timefmt.short(current.due, env.settings, env.now)
         env.say(f"Moved #{moved.id} earlier by {timefmt.span(current.due - deadline)}: it was due {was}.")
     _note_non_working(env, named_day, holidays)
+    if note is not None and not env.json:
+        from expectcli.views import tables
+
+        env.out.blank()
+        env.out.line(*tables.user(note), soft_wrap=True)
+
+
+def _client_message(env: Env, ledger, before, moved, reason: str) -> str:
+    """The note for the client about a move: its name (else its handle), dates on its clock."""
+    from expectcli.core import clients, notice
+
+    client = ledger.client(moved.client)
+    shown = env.settings._replace(timezone=clients.terms_of(client, env.settings).timezone)
+    return notice.move_message(client.name or client.handle, moved.title, before.due, moved.due, reason.strip(), shown,
+                               env.now)  # fmt: skip
 
 
 def release(env: Env, id_: int, reason: str, series: bool = False) -> None:

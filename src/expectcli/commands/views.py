@@ -154,6 +154,7 @@ def emit_due(env: Env, view, window, end: int, limit: int | None) -> None:
                    "updates_overdue": c.updates_owed},
         **{name: [serialize.promise(p, env.settings) for p in rows] for name, rows in view.rows.items()},
         "asks_late": [serialize.ask(a, env.settings, env.now) for a in view.asks_late],
+        "notices": view.notices,
         "updates_owed": [{"client": u.client, "every": str(u.every), "last_update": when(u.last_update),
                           "due": when(u.due)} for u in view.updates_owed[:limit]],
     })  # fmt: skip
@@ -174,6 +175,8 @@ def draw_due(env: Env, view, window, end: int, client: str | None, limit: int | 
             out.blank()
         out.line((f"{HEADINGS[name].format(within=window)} ({total})", "bold red" if name == "overdue" else "bold"))
         tables.promise_table(out, rows, env.settings, env.now)
+        if name == "at_risk":
+            tables.tell_lines(out, rows, view.notices)
         more = MORE[name].format(end=repr(timefmt.short(end, env.settings, env.now))) + scope
         more_line(out, total - len(rows), more)
         shown = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
+from expectcli.core.outcomes import HEEDED_MOVE_SQL
 from expectcli.core.queries import LIVE, Promise, client_id, client_summary, promises_where
 from expectcli.core.textsafe import markdown_literal
 from expectcli.core.validate import normalise_handle
@@ -89,6 +90,7 @@ def build(ledger: Ledger, handle: str, settings: Settings, since: int | None) ->
                 "SELECT p.id, p.title, e.recorded_at, e.previous_due, e.due, e.text FROM event e"
                 " JOIN promise p ON p.id = e.promise_id"
                 f" WHERE p.client_id = :client AND e.kind = 'moved' AND e.recorded_at >= :since AND {LIVE}"
+                f" AND {HEEDED_MOVE_SQL}"  # not a move recorded after the delivery: it changed nothing
                 " AND p.state <> 'voided' ORDER BY e.recorded_at, e.id",
                 {"client": client, "since": floor},
             )

@@ -20,6 +20,7 @@ from expectcli.core.validate import TERMS
 from expectcli.errors import BadInput
 
 NONE_WORDS = ("none", "never", "-")
+DEFAULT_NOTICE = Duration(1, "bd")  # the notice a client expects before a date moves, unless agreed otherwise
 
 
 class Terms(NamedTuple):
@@ -28,10 +29,9 @@ class Terms(NamedTuple):
     start: time
     end: time
     timezone: str
-    agreed: frozenset[str]
-    holidays: str | None = (
-        None  # the client's public holidays, else the config's  # which of the terms the client agreed (the rest are defaults)
-    )
+    agreed: frozenset[str]  # which of the terms the client agreed (the rest are defaults)
+    holidays: str | None = None  # the client's public holidays, else the config's
+    notice: Duration = DEFAULT_NOTICE  # how much notice the client expects before a date moves
 
     @property
     def hours(self) -> str:
@@ -50,6 +50,11 @@ def terms_of(client: ClientSummary | ClientCadence, settings: Settings) -> Terms
     return _terms(client.terms, settings)
 
 
+def terms_from(agreed: dict[str, str | None], settings: Settings) -> Terms:
+    """The terms in force for a client that agreed `agreed` (TERMS → text, None for a default)."""
+    return _terms(agreed, settings)
+
+
 def default_terms(settings: Settings) -> Terms:
     """The terms of a client who has agreed none: the config file's defaults."""
     return _terms(dict.fromkeys(TERMS), settings)
@@ -57,7 +62,7 @@ def default_terms(settings: Settings) -> Terms:
 
 def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
     start, end = parse_hours(agreed["work_hours"]) if agreed["work_hours"] else (settings.day_start, settings.day_end)
-    respond, every = agreed["respond_within"], agreed["update_every"]
+    respond, every, notice = agreed["respond_within"], agreed["update_every"], agreed.get("notice")
     cadence = settings.update_every  # the config's, already read: a client's own terms are text in the ledger
     if every:
         cadence = None if every in NONE_WORDS else parse_duration(every)
@@ -69,6 +74,7 @@ def _terms(agreed: dict[str, str | None], settings: Settings) -> Terms:
         timezone=agreed["timezone"] or settings.timezone,
         agreed=frozenset(key for key, value in agreed.items() if value),
         holidays=_holidays(agreed.get("holidays"), settings),
+        notice=parse_duration(notice) if notice else DEFAULT_NOTICE,
     )
 
 
@@ -97,6 +103,16 @@ def response_due(arrived: int, terms: Terms, settings: Settings) -> int:
     """When a reply to a request that arrived at `arrived` is due under `terms`."""
     moment = after(datetime.fromtimestamp(arrived, UTC), terms.respond_within, working_time(terms, settings))
     return int(moment.timestamp())
+
+
+def notice_end(start: int, terms: Terms, settings: Settings) -> int:
+    """The end of the notice window that starts at `start`: a move recorded at `start` gives
+    the client the notice agreed only for a deadline at or after it (business time for `bd`,
+    hours and minutes, as every term; calendar time for days and weeks). A client that expects
+    no notice (`0h`) has no window."""
+    if terms.notice.amount == 0:
+        return start
+    return int(after(datetime.fromtimestamp(start, UTC), terms.notice, working_time(terms, settings)).timestamp())
 
 
 def record_inbound(
@@ -136,6 +152,7 @@ def parse_terms(
     hours: str | None,
     zone: str | None,
     holidays: str | None = None,
+    notice: str | None = None,
 ) -> dict[str, str | None]:
     """The changes a `client terms` call asks for, checked and in canonical form."""
     changes: dict[str, str | None] = {}
@@ -153,6 +170,8 @@ def parse_terms(
     if holidays is not None:
         cleared = holidays.strip().lower() in NONE_WORDS
         changes["holidays"] = "none" if cleared else check_country(_country_code(holidays))
+    if notice is not None:
+        changes["notice"] = str(parse_duration(notice))
     return changes
 
 
@@ -222,5 +241,6 @@ def terms_json(handle: str, terms: Terms) -> dict:
         "hours": terms.hours,
         "timezone": terms.timezone,
         "holidays": terms.holidays,
+        "notice": str(terms.notice),
         "agreed": sorted(terms.agreed),
     }

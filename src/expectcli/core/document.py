@@ -204,12 +204,12 @@ Score = Annotated[int, BeforeValidator(_score), WithJsonSchema({"type": "integer
 
 def _term(key: str) -> Callable[[str], str | None]:
     """A validator of one of a client's terms, exactly as `expect client terms` checks it."""
-    option = {"respond_within": 0, "update_every": 1, "work_hours": 2, "timezone": 3, "holidays": 4}[key]
+    option = {"respond_within": 0, "update_every": 1, "work_hours": 2, "timezone": 3, "holidays": 4, "notice": 5}[key]
 
     def check(text: str) -> str | None:
         from expectcli.core.clients import parse_terms
 
-        arguments: list[str | None] = [None] * 5
+        arguments: list[str | None] = [None] * 6
         arguments[option] = text
         try:
             return parse_terms(*arguments)[key]
@@ -238,6 +238,7 @@ class Terms(_Model):
     work_hours: _term_type("work_hours") | None = None  # type: ignore[valid-type]
     timezone: _term_type("timezone") | None = None  # type: ignore[valid-type]
     holidays: _term_type("holidays") | None = None  # type: ignore[valid-type]
+    notice: _term_type("notice") | None = None  # type: ignore[valid-type]
 
 
 class Command(_Model):

@@ -7,9 +7,9 @@ Each active promise (neither delivered nor released) falls in at most one sectio
   date beyond the window); it stays until it is delivered or released. A promise whose clock
   is paused (an ask blocking it is outstanding) is never overdue: it stays in the section its
   date gives it, shown as paused;
-- **at risk** — open, and due inside its client's notice window (now + the notice the client
-  expects before a date moves): too late to move it with the notice agreed. Empty while no
-  client's terms carry a notice (`notice_ends`);
+- **at risk** — open, and due before the end of its client's notice window (now + the notice
+  the client expects before a date moves, 1 business day unless agreed otherwise, in the
+  client's business time): moving it now would be a short-notice move (`notice_ends`);
 - **due** — open and due by the end of the window (`--within`), not at risk.
 
 Then the sections that are not promises: **asks late** (what a client owes and has not sent by
@@ -48,19 +48,28 @@ class DueView(NamedTuple):
     counts: Counts
     rows: dict[str, list[Promise]]  # section → its first `limit` promises (all with no limit)
     updates_owed: list  # clients.UpdateStatus of every client whose update is overdue
-    asks_late: list = []  # asks.Ask: the first `limit` waiting asks past their needed-by, most overdue first
+    asks_late: list = []  # noqa: RUF012 — asks.Ask: the first `limit` waiting asks past their needed-by, most overdue first
+    notices: dict[str, str] = {}  # noqa: RUF012 — the notice each client of an at-risk row expects (handle → 1bd)
 
 
-def conditions(notices: dict[int, int]) -> dict[str, str]:
+class NoticeEnds(NamedTuple):
+    """When each client's notice window ends: `default` for every client not in `by_client`."""
+
+    default: int
+    by_client: dict[int, int]
+
+
+def conditions(notices: NoticeEnds) -> dict[str, str]:
     """The SQL condition over `promise p` of each section (parameters :now and :end), given
     each client's notice end (`notice_ends`)."""
     missed = f"{OUTCOME_SQL} = 'missed'"
     open_ = f"{OUTCOME_SQL} = 'open'"
-    if notices:
-        cases = " ".join(f"WHEN {int(client)} THEN {int(end)}" for client, end in sorted(notices.items()))
-        inside_notice = f"p.due <= CASE p.client_id {cases} ELSE 0 END"
+    # A promise due before the end is inside the window: moving it now gives less notice than agreed.
+    if notices.by_client:
+        cases = " ".join(f"WHEN {int(client)} THEN {int(end)}" for client, end in sorted(notices.by_client.items()))
+        inside_notice = f"p.due < CASE p.client_id {cases} ELSE {int(notices.default)} END"
     else:
-        inside_notice = "1 = 0"
+        inside_notice = f"p.due < {int(notices.default)}"
     return {
         "overdue": f"p.state = 'active' AND {missed}",
         "at_risk": f"p.state = 'active' AND {open_} AND {inside_notice}",
@@ -68,22 +77,30 @@ def conditions(notices: dict[int, int]) -> dict[str, str]:
     }
 
 
-def notice_ends(tx: Tx, settings, now: int) -> dict[int, int]:
-    """Client id → the end of its notice window (now + the notice its terms carry, in its
-    business time). Client terms do not carry a notice yet, so no promise is at risk; when
-    `notice` joins `validate.TERMS`, the clients that agreed one are read here."""
-    if "notice" not in TERMS:
-        return {}
-    from datetime import UTC, datetime
+def notice_ends(tx: Tx, settings, now: int) -> NoticeEnds:
+    """When each client's notice window, starting now, ends: the notice its terms carry (1bd
+    unless agreed) in its business time (`clients.notice_end`). Every client on the config's
+    defaults shares one end, so a prompt's count works out one end, plus one for each distinct
+    set of terms agreed (notice, hours, zone, holidays); never a walk per promise."""
+    from expectcli.core import clients
 
-    from expectcli.core import dates
+    ends: dict[tuple, int] = {}
 
-    ends = {}
-    start = datetime.fromtimestamp(now, UTC)
-    for id_, notice, holidays in tx.all("SELECT id, notice, holidays FROM client WHERE notice IS NOT NULL"):
-        local = settings if holidays is None else settings._replace(holidays=holidays)
-        ends[int(id_)] = int(dates.parse_duration(notice).add_to(start, local).timestamp())
-    return ends
+    def end_of(terms) -> int:
+        key = (terms.notice, terms.start, terms.end, terms.timezone, terms.holidays)
+        if key not in ends:
+            ends[key] = clients.notice_end(now, terms, settings)
+        return ends[key]
+
+    default = end_of(clients.default_terms(settings))
+    columns = ", ".join(TERMS)
+    by_client = {}
+    agreed = " OR ".join(f"{key} IS NOT NULL" for key in ("notice", "work_hours", "timezone", "holidays"))
+    for id_, *terms in tx.all(f"SELECT id, {columns} FROM client WHERE {agreed}"):
+        end = end_of(clients.terms_from(dict(zip(TERMS, terms)), settings))
+        if end != default:
+            by_client[int(id_)] = end
+    return NoticeEnds(default, by_client)
 
 
 def _scope(tx: Tx, client: str | None) -> tuple[str, dict]:
@@ -159,4 +176,18 @@ def due_view(ledger, settings, end: int, client: str | None = None, limit: int |
             rows[name] = [promise_from_row(row, ledger.now) for row in found]
         owed = _owed(tx, settings, ledger.now, client)
         late, asks = _asks_late(tx, ledger.now, client, limit)
-    return DueView(Counts(*counted, len(owed), late), rows, owed, asks)
+        notices = _notices(tx, {p.client for p in rows["at_risk"]})
+    return DueView(Counts(*counted, len(owed), late), rows, owed, asks, notices)
+
+
+def _notices(tx: Tx, handles: set[str]) -> dict[str, str]:
+    """The notice each of the clients `handles` expects before a date moves (handle → 1bd)."""
+    if not handles:
+        return {}
+    from expectcli.core.clients import DEFAULT_NOTICE
+
+    names = {f"h{n}": handle for n, handle in enumerate(sorted(handles))}
+    found = dict(
+        tx.all(f"SELECT handle, notice FROM client WHERE handle IN ({', '.join(':' + k for k in names)})", names)
+    )
+    return {handle: found.get(handle) or str(DEFAULT_NOTICE) for handle in names.values()}

@@ -162,6 +162,12 @@ def unheeded_moves(events) -> set[int]:
     return {live[position].id for position in after_settlement(steps)}
 
 
+# `unheeded_moves` in SQL: whether the move `event e` of `promise p` counts, i.e. was not recorded
+# after the promise's delivery (or release) on the timeline. (A move recorded in the same minute
+# as a delivery typed after it in the journal comes before it on the timeline, and counts.)
+HEEDED_MOVE_SQL = "e.recorded_at <= COALESCE(p.delivered_at, p.released_at, e.recorded_at)"
+
+
 def fold(steps: Iterable[Step], extend: Extend = calendar_time) -> PromiseState | None:
     """The state a promise's live events leave it in; None if it was never (or no longer)
     promised. `extend` moves a deadline later by a paused time (see the module docstring)."""

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from expectcli.core import clients, outcomes, periods
+from expectcli.core import clients, notice, outcomes, periods
 from expectcli.core.config import Settings
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
 from expectcli.core.periods import Period
 from expectcli.core.queries import LIVE, client_id
-from expectcli.core.validate import normalise_handle
+from expectcli.core.validate import TERMS, normalise_handle
 from expectcli.errors import BadInput
 
 TREND_PERIODS = 8
@@ -96,6 +96,8 @@ class ClientScore:
     nps: int | None = None  # over the client's feedback recorded in the period
     last_update: int | None = None  # the last status update sent, up to the period's end (and now)
     update_overdue: bool = False  # under the client's update cadence
+    short_notice: int = 0  # moves in the period's renegotiations that gave less notice than agreed
+    early: int = 0  # promises of the period delivered a working day or more before the due
     asks: AskFigures = field(default_factory=AskFigures)  # the client's asks answered in the period
 
 
@@ -123,6 +125,19 @@ class Renegotiation:
     reason: str
     in_time: bool  # made before the deadline it replaced
     outcome: str = "renegotiated"  # the promise's outcome (a move after the deadline leaves it broken)
+    notice: int | None = None  # seconds of warning before the deadline it replaced; None when made after it
+    short_notice: bool = False  # less notice than the client expects (`notice.short_notice`)
+
+
+@dataclass(frozen=True)
+class Early:
+    """A promise of the period delivered a working day or more before the due in force."""
+
+    id: int
+    title: str
+    client: str
+    due: int
+    delivered: int
 
 
 @dataclass(frozen=True)
@@ -160,9 +175,14 @@ class Report:
     nps: int | None = None  # over all feedback recorded in the period
     updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
     promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
+    early: list[Early] = field(default_factory=list)  # kept or renegotiated promises delivered early
     for_client: bool = False  # the version to send the client (`for_client`): views leave out ids
     asks: AskFigures = field(default_factory=AskFigures)  # all asks answered in the period
     asks_late: list[AskLate] = field(default_factory=list)  # those answered late, in the order received
+
+    @property
+    def short_notice(self) -> int:
+        return sum(s.short_notice for s in self.clients)
 
     def listed(self, outcome: str) -> list[Reckoned]:
         return [p for p in self.promises if p.outcome == outcome]
@@ -185,7 +205,9 @@ def build(
         by_client = _counts_by_client(tx, period, scope)
         trend = _trend(tx, trend_periods, scope)
         broken = _broken(tx, period, scope)
-        renegotiations = _renegotiations(tx, period, scope)
+        terms = _TermsOf(tx, settings)
+        renegotiations = _renegotiations(tx, period, scope, terms)
+        early = _early(tx, period, scope, terms)
         reckoned = _reckoned(tx, period, scope, rows)
         feedback = _feedback(tx, period, scope)
         last_updates = _last_updates(tx, period, scope)
@@ -195,6 +217,7 @@ def build(
     updates_owed = [s for s in owed_now if s.overdue and handle in (None, s.client)]
     owed = {status.client for status in updates_owed}
     names = set(by_client) | set(feedback) | set(asks_by_client)
+    short, ahead = _notice_counts(renegotiations, early)
     scores = sorted(
         (
             ClientScore(
@@ -203,6 +226,8 @@ def build(
                 clients.nps(*feedback.get(name, (0, 0, 0))),
                 last_updates.get(name),
                 name in owed,
+                short.get(name, 0),
+                ahead.get(name, 0),
                 asks=asks_by_client.get(name, AskFigures()),
             )  # fmt: skip
             for name in names
@@ -213,7 +238,7 @@ def build(
     overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
     return Report(
         period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed,
-        reckoned, asks=asks_total, asks_late=asks_late,
+        reckoned, early, asks=asks_total, asks_late=asks_late,
     )  # fmt: skip
 
 
@@ -277,19 +302,92 @@ def _broken(tx, period: Period, scope: dict) -> list[Broken]:
     return broken
 
 
-def _renegotiations(tx, period: Period, scope: dict) -> list[Renegotiation]:
-    """Every move, not undone, of the promises reckoned in the period, oldest first."""
+def _renegotiations(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Renegotiation]:
+    """Every move, not undone, of the promises reckoned in the period, oldest first, with the
+    notice it gave; not the moves recorded after the delivery (they change nothing)."""
     rows = tx.all(
         f"SELECT p.id, p.title, c.handle, e.recorded_at, e.previous_due, e.due, e.text, {OUTCOME_SQL}"
         " FROM promise p JOIN event e ON e.promise_id = p.id JOIN client c ON c.id = p.client_id"
         f" WHERE {_reckoned_in(scope)} AND p.moves > 0 AND e.kind = 'moved'"
-        f" AND {LIVE} ORDER BY e.recorded_at, e.id",
+        f" AND {LIVE} AND {outcomes.HEEDED_MOVE_SQL} ORDER BY e.recorded_at, e.id",
         {**scope, "start": period.start, "end": period.end},
     )
+    moves = []
+    for pid, title, handle, at, before, after, reason, outcome in rows:
+        given = notice.notice_given(at, before)
+        short = given is not None and before < terms.notice_end(handle, at)
+        moves.append(Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome, given, short))
+    return moves
+
+
+class _TermsOf:
+    """Each client's terms in force (by handle), read once per report in its transaction."""
+
+    def __init__(self, tx, settings: Settings):
+        self.settings = settings
+        rows = tx.all(f"SELECT handle, {', '.join(TERMS)} FROM client")
+        self.agreed = {handle: dict(zip(TERMS, agreed)) for handle, *agreed in rows}
+        self.known: dict[str, clients.Terms] = {}
+        self.working_days: dict[str, notice.OneWorkingDay] = {}
+
+    def __call__(self, handle: str) -> clients.Terms:
+        if handle not in self.known:
+            self.known[handle] = clients.terms_from(self.agreed[handle], self.settings)
+        return self.known[handle]
+
+    def one_working_day(self, handle: str) -> notice.OneWorkingDay:
+        if handle not in self.working_days:
+            self.working_days[handle] = notice.OneWorkingDay(self(handle), self.settings)
+        return self.working_days[handle]
+
+    def notice_end(self, handle: str, start: int) -> int:
+        """The end of the client's notice window opening at `start` (`clients.notice_end`;
+        the default 1bd worked out per day, as early deliveries are)."""
+        terms = self(handle)
+        if terms.notice == notice.ONE_WORKING_DAY:
+            return self.one_working_day(handle).end(start)
+        return clients.notice_end(start, terms, self.settings)
+
+
+def _early(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Early]:
+    """The kept and renegotiated promises of the period delivered a working day or more before
+    the due in force. SQL keeps those delivered at least a working day's hours ahead (no working
+    day is shorter than the shortest hours agreed); each is then measured on its client's calendar."""
+    rows = tx.all(
+        "SELECT p.id, p.title, c.handle, p.due, p.delivered_at"
+        " FROM promise p JOIN client c ON c.id = p.client_id"
+        f" WHERE {_reckoned_in(scope)} AND p.state = 'delivered' AND p.outcome IN ('kept', 'renegotiated')"
+        " AND p.due - p.delivered_at >= :shortest ORDER BY p.reckon_at, p.id",
+        {**scope, "start": period.start, "end": period.end, "shortest": _shortest_day(tx, terms.settings)},
+    )
     return [
-        Renegotiation(pid, title, handle, at, before, after, reason, at <= before, outcome)
-        for pid, title, handle, at, before, after, reason, outcome in rows
+        Early(pid, title, handle, due, delivered)
+        for pid, title, handle, due, delivered in rows
+        if terms.one_working_day(handle).early(delivered, due)
     ]
+
+
+def _shortest_day(tx, settings: Settings) -> int:
+    """The fewest seconds a working day lasts, under the config's hours or any client's."""
+    hours = [clients.parse_hours(text) for (text,) in tx.all("SELECT DISTINCT work_hours FROM client"
+                                                             " WHERE work_hours IS NOT NULL")]  # fmt: skip
+    spans = [(end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) for start, end in hours]
+    default = (settings.day_end.hour * 60 + settings.day_end.minute) - (
+        settings.day_start.hour * 60 + settings.day_start.minute
+    )
+    return 60 * min([default, *spans])
+
+
+def _notice_counts(renegotiations: list[Renegotiation], early: list[Early]) -> tuple[dict[str, int], dict[str, int]]:
+    """(short-notice moves, early deliveries) per client."""
+    short: dict[str, int] = {}
+    for move in renegotiations:
+        if move.short_notice:
+            short[move.client] = short.get(move.client, 0) + 1
+    ahead: dict[str, int] = {}
+    for promise in early:
+        ahead[promise.client] = ahead.get(promise.client, 0) + 1
+    return short, ahead
 
 
 def _reckoned(tx, period: Period, scope: dict, limit: int | None = None) -> list[Reckoned]:

@@ -14,7 +14,7 @@ KINDS = ("deliverable", "reply", "call", "meeting")
 HANDLE_RE = re.compile(r"^[^\W_][\w.-]{0,39}$")
 TAG_RE = re.compile(r"^[^\s,;\x00]{1,40}$")
 MAX_TEXT = 1000
-TERMS = ("respond_within", "update_every", "work_hours", "timezone", "holidays")
+TERMS = ("respond_within", "update_every", "work_hours", "timezone", "holidays", "notice")
 
 
 def normalise_handle(handle: str) -> str:

@@ -198,6 +198,7 @@ def terms_grid(terms) -> Table:
         ("working hours", terms.hours, "work_hours"),
         ("time zone", terms.timezone, "timezone"),
         ("holidays", terms.holidays or "none", "holidays"),
+        ("notice to move", str(terms.notice), "notice"),
     ]
     for label, value, key in rows:
         grid.add_row(label, value, "agreed" if key in terms.agreed else "default")

@@ -45,7 +45,12 @@ def _document(report: Report, settings: Settings) -> dict:
         "period": span(report.period),
         "as_of": when(report.as_of),
         "client": report.client,
-        "totals": {**counts_json(report.totals), "nps": report.nps, "asks": asks_json(report.asks)},
+        "totals": {
+            **counts_json(report.totals),
+            "nps": report.nps,
+            **notice_counts_json(report.short_notice, len(report.early)),
+            "asks": asks_json(report.asks),
+        },
         "clients": [
             {
                 "client": s.client,
@@ -53,6 +58,7 @@ def _document(report: Report, settings: Settings) -> dict:
                 "nps": s.nps,
                 "last_update": when(s.last_update),
                 "update_overdue": s.update_overdue,
+                **notice_counts_json(s.short_notice, s.early),
                 "asks": asks_json(s.asks),
             }  # fmt: skip
             for s in report.clients
@@ -85,9 +91,11 @@ def _document(report: Report, settings: Settings) -> dict:
                 "reason": r.reason,
                 "in_time": r.in_time,
                 "outcome": r.outcome,
+                **renegotiation_notice_json(r),
             }  # fmt: skip
             for r in report.renegotiations
         ],
+        "early": early_json(report, settings),
         "promises": [
             {
                 "id": p.id,
@@ -117,13 +125,14 @@ def to_csv(report: Report, settings: Settings) -> str:
     """One row per client, then the total row; rates as fractions, empty when there is none."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["client", *COLUMNS, "kept_rate", "on_time_rate", "nps", "last_update", *ASK_COLUMNS])
-    rows = [(s.client, s.counts, s.nps, s.last_update, s.asks) for s in report.clients]
-    rows.append((TOTAL_ROW, report.totals, report.nps, None, report.asks))
-    for client, counts, nps, last_update, asks in rows:
+    writer.writerow(["client", *COLUMNS, "kept_rate", "on_time_rate", "nps", "last_update", *NOTICE_COLUMNS,
+                     *ASK_COLUMNS])  # fmt: skip
+    rows = [(s.client, s.counts, s.nps, s.last_update, (s.short_notice, s.early), s.asks) for s in report.clients]
+    rows.append((TOTAL_ROW, report.totals, report.nps, None, (report.short_notice, len(report.early)), report.asks))
+    for client, counts, nps, last_update, notice, asks in rows:
         writer.writerow([
             client, *(getattr(counts, key) for key in COLUMNS), _fraction(counts.kept_rate),
-            _fraction(counts.on_time_rate), "" if nps is None else nps, iso(last_update, settings) or "",
+            _fraction(counts.on_time_rate), "" if nps is None else nps, iso(last_update, settings) or "", *notice,
             *asks_cells(asks),
         ])  # fmt: skip
     return out.getvalue()
@@ -131,6 +140,64 @@ def to_csv(report: Report, settings: Settings) -> str:
 
 # The columns left out of the report sent to a client (`--for-client`), by their headers.
 INTERNAL_COLUMNS = ("#", "ID", "NPS", "Last update")
+
+
+# -- notice: short-notice moves and early deliveries ---------------------------------------------
+
+NOTICE_COLUMNS = ("short_notice", "early")
+
+
+def notice_counts_json(short_notice: int, early: int) -> dict:
+    return {"short_notice": short_notice, "early": early}
+
+
+def renegotiation_notice_json(r) -> dict:
+    """The notice a move gave (hours, 2 decimals; null for a move after the deadline) and whether it was short."""
+    hours = None if r.notice is None else round(r.notice / 3600, 2)
+    return {"notice_hours": hours, "short_notice": r.short_notice}
+
+
+def early_json(report: Report, settings: Settings) -> list[dict]:
+    return [
+        {"id": e.id, "title": e.title, "client": e.client, "due": iso(e.due, settings),
+         "delivered": iso(e.delivered, settings), "ahead_hours": round((e.due - e.delivered) / 3600, 2)}
+        for e in report.early
+    ]  # fmt: skip
+
+
+def notice_text(r) -> str:
+    """The notice a move gave, for a person: '2.3 days', '5 h (short notice)', or '—' after the deadline."""
+    if r.notice is None:
+        return "—"
+    return slip(r.notice // 60) + (" (short notice)" if r.short_notice else "")
+
+
+def early_markdown(report: Report, when) -> list[str]:
+    if not report.early:
+        return []
+    lines = [
+        "",
+        "### Early deliveries",
+        "",
+        "| # | Client | Promise | Due | Delivered | Ahead |",
+        "|--:|---|---|---|---|--:|",
+    ]
+    for e in report.early:
+        lines.append(f"| {e.id} | {markdown_literal(e.client)} | {markdown_literal(e.title)} | {when(e.due)}"
+                     f" | {when(e.delivered)} | {ahead(e)} |")  # fmt: skip
+    return lines
+
+
+def ahead(e) -> str:
+    return slip((e.due - e.delivered) // 60)
+
+
+def notice_summary(report: Report) -> str:
+    """'1 short-notice move · 2 early deliveries', or '' when there is neither."""
+    short, early = report.short_notice, len(report.early)
+    parts = [f"{short} short-notice move{'s' if short != 1 else ''}" if short else "",
+             f"{early} early deliver{'ies' if early != 1 else 'y'}" if early else ""]  # fmt: skip
+    return " · ".join(part for part in parts if part)
 
 
 def to_markdown(report: Report, settings: Settings) -> str:
@@ -177,16 +244,18 @@ def _markdown(report: Report, settings: Settings) -> str:
     lines += [
         f"**Kept rate {percent(t.kept_rate)}** · on-time rate {percent(t.on_time_rate)} · "
         f"{t.kept} kept, {t.renegotiated} renegotiated, {t.late} late, {t.missed} missed, "
-        f"{t.released} released, {t.open} open{'' if report.nps is None else f' · NPS {report.nps}'}",
+        f"{t.released} released, {t.open} open{'' if report.nps is None else f' · NPS {report.nps}'}"
+        f"{' · ' + notice_summary(report) if notice_summary(report) else ''}",
         "",
-        "| Client | Kept | Renegotiated | Late | Missed | Released | Open | Kept rate | On time | NPS | Last update |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| Client | Kept | Renegotiated | Late | Missed | Released | Open | Kept rate | On time | NPS | Last update "
+        "| Short notice | Early |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|",
     ]
     for s in report.clients:
         c = s.counts
         lines.append(f"| {markdown_literal(s.client)} | {c.kept} | {c.renegotiated} | {c.late} | {c.missed} | {c.released} "
                      f"| {c.open} | {percent(c.kept_rate)} | {percent(c.on_time_rate)} | {score(s.nps)} "
-                     f"| {last_update(s, settings, report.as_of)} |")  # fmt: skip
+                     f"| {last_update(s, settings, report.as_of)} | {s.short_notice} | {s.early} |")  # fmt: skip
     if report.broken:
         lines += ["", "### Broken promises", "", "| # | Client | Promise | Deadline | Delivered | Slip |",
                   "|--:|---|---|---|---|--:|"]  # fmt: skip
@@ -196,11 +265,13 @@ def _markdown(report: Report, settings: Settings) -> str:
                          f"{timefmt.short(b.break_point, settings, report.as_of)} | {delivered} | {slip(b.slip_minutes)} |")  # fmt: skip
     when = lambda moment: timefmt.short(moment, settings, report.as_of) if moment else "—"  # noqa: E731
     if report.renegotiations:
-        lines += ["", "### Renegotiated dates", "", "| # | Client | Promise | Moved on | From | To | Reason | Outcome |",
-                  "|--:|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += ["", "### Renegotiated dates", "",
+                  "| # | Client | Promise | Moved on | From | To | Notice | Reason | Outcome |",
+                  "|--:|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for r in report.renegotiations:
             lines.append(f"| {r.id} | {markdown_literal(r.client)} | {markdown_literal(r.title)} | {when(r.recorded_at)} | {when(r.previous_due)}"
-                         f" | {when(r.due)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} | {r.outcome} |")  # fmt: skip
+                         f" | {when(r.due)} | {notice_text(r)} | {markdown_literal(r.reason)}{'' if r.in_time else ' (after the deadline)'} | {r.outcome} |")  # fmt: skip
+    lines += early_markdown(report, when)
     lines += asks_markdown(report, settings)
     for outcome, heading in LISTED:
         listed = report.listed(outcome)

@@ -35,9 +35,20 @@ def announce(out: Output, p: Promise, verb: str, settings: Settings, now: int) -
     spans = [(f"{verb} #{p.id} ", ""), *user(p.title), (" for ", ""), *user(p.client),
              (f" — due {timefmt.short(p.due, settings, now)}", "")]  # fmt: skip
     if p.state == "active":
-        spans.append((f" ({timefmt.relative(p.due, now)})", ""))
+        spans.append((f" ({late_note(p, settings, now) or timefmt.relative(p.due, now)})", ""))
     spans += [(" — ", ""), (p.outcome, OUTCOME_STYLE.get(p.outcome, ""))]
     out.line(*spans)
+
+
+def late_note(p: Promise, settings: Settings, now: int) -> str | None:
+    """How late an outstanding broken promise is, from its break point: '2 h late', or after a
+    move that came too late 'missed Wed 25 Nov 17:00, 2 h late'; None when it is not broken."""
+    if p.outcome != "missed" or p.slip is None:
+        return None
+    late = f"{timefmt.span(p.slip)} late"
+    if p.break_at is not None and p.break_at != p.due:
+        return f"missed {timefmt.short(p.break_at, settings, now)}, {late}"
+    return late
 
 
 # A long list is sized on its first rows (`output.SAMPLE`): the date and its note are given the
@@ -171,6 +182,18 @@ def ask_row(a, settings: Settings, now: int) -> tuple[list[Spans], str]:
     ], "red" if late and a.state == "waiting" else ""  # fmt: skip
 
 
+def tell_lines(out: Output, at_risk: list[Promise], notices: dict[str, str]) -> None:
+    """'Tell acme today if #4 or #7 will slip (acme expects 1bd notice).', a line per client
+    of the at-risk rows, in the order they are listed."""
+    ids: dict[str, list[str]] = {}
+    for p in at_risk:
+        ids.setdefault(p.client, []).append(f"#{p.id}")
+    for client, listed in ids.items():
+        which = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + f" or {listed[-1]}"
+        out.line(("Tell ", "yellow"), *user(client, "yellow"), (f" today if {which} will slip", "yellow"),
+                 (f" (it expects {notices.get(client, '1bd')} notice before a date moves).", "dim"))  # fmt: skip
+
+
 def updates_owed(out: Output, owed, settings: Settings, now: int) -> None:
     out.blank()
     for status in owed:
@@ -205,17 +228,20 @@ def report(out: Output, rep, settings: Settings) -> None:
     summary.append(("\n", ""))
     for outcome in fmt.COLUMNS:
         summary += [(f"{outcome} ", OUTCOME_STYLE[outcome]), (f"{getattr(t, outcome)}   ", "")]
+    if fmt.notice_summary(rep):
+        summary += [("\n", ""), (fmt.notice_summary(rep), "")]
     out.line(*summary)
 
     scores = Table(Column("Client"), *(Column(name, "right") for name in ("Kept", "Reneg.", "Late", "Missed", "Released",
-                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), title="Clients, worst kept rate first",
-                   title_style="bold")  # fmt: skip
+                   "Open", "Kept rate", "On time", "NPS")), Column("Last update"), Column("Short notice", "right"),
+                   Column("Early", "right"), title="Clients, worst kept rate first", title_style="bold")  # fmt: skip
     for s in rep.clients:
         c = s.counts
         scores.add_row(
             user(s.client), str(c.kept), str(c.renegotiated), str(c.late), str(c.missed), str(c.released),
             str(c.open), fmt.percent(c.kept_rate), fmt.percent(c.on_time_rate), fmt.score(s.nps),
             styled(fmt.last_update(s, settings, rep.as_of), "red" if s.update_overdue else ""),
+            styled(str(s.short_notice), "yellow" if s.short_notice else ""), str(s.early),
         )  # fmt: skip
     out.blank()
     out.table(scores)
@@ -233,15 +259,19 @@ def report(out: Output, rep, settings: Settings) -> None:
 
     if rep.renegotiations:
         moves = Table(*(Column(name, "right" if name == "ID" else "left") for name in ("ID", "Client", "Promise",
-                      "Moved on", "From → to", "Reason", "Outcome")), title="Renegotiated dates", title_style="bold cyan")  # fmt: skip
+                      "Moved on", "From → to", "Notice", "Reason", "Outcome")), title="Renegotiated dates",
+                      title_style="bold cyan")  # fmt: skip
         for r in rep.renegotiations[:REPORT_ROWS]:
             reason = user(r.reason) + ([] if r.in_time else [(" (after the deadline)", "red")])
             moves.add_row(str(r.id), user(r.client), user(r.title), when(r.recorded_at),
-                          f"{when(r.previous_due)} → {when(r.due)}", reason,
+                          f"{when(r.previous_due)} → {when(r.due)}",
+                          styled(fmt.notice_text(r), "yellow" if r.short_notice else ""), reason,
                           styled(r.outcome, OUTCOME_STYLE.get(r.outcome, "")))  # fmt: skip
         out.blank()
         out.table(moves)
         _more(out, len(rep.renegotiations), "renegotiations")
+
+    _early(out, rep, when)
 
     _asks(out, rep, settings)
     _listed(out, rep, settings)
@@ -297,6 +327,21 @@ def _listed(out: Output, rep, settings: Settings) -> None:
         out.blank()
         out.table(table)
         _more(out, getattr(rep.totals, outcome), f"{outcome} promises")
+
+
+def _early(out: Output, rep, when) -> None:
+    """The promises delivered a working day or more before their due."""
+    from expectcli.views import report_formats as fmt
+
+    if not rep.early:
+        return
+    early = Table(*(Column(name, "right" if name in ("ID", "Ahead") else "left") for name in ("ID", "Client", "Promise",
+                  "Due", "Delivered", "Ahead")), title="Early deliveries", title_style="bold green")  # fmt: skip
+    for e in rep.early[:REPORT_ROWS]:
+        early.add_row(str(e.id), user(e.client), user(e.title), when(e.due), when(e.delivered), fmt.ahead(e))
+    out.blank()
+    out.table(early)
+    _more(out, len(rep.early), "early deliveries")
 
 
 class _ForClient:
