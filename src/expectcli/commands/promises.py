@@ -59,7 +59,7 @@ def move(env: Env, id_: int, when: str, reason: str, message: bool = False) -> N
         from expectcli.views import tables
 
         env.out.blank()
-        env.out.line(*tables.user(note), soft_wrap=True)
+        env.out.line(*tables.user(note))
 
 
 def _client_message(env: Env, ledger, before, moved, reason: str) -> str:
