@@ -221,6 +221,9 @@ def test_short_notice_is_measured_in_the_clients_business_time(cli):
     assert "1 short-notice move" in text and "2.8 days (short notice)" in text
     markdown = cli.ok("report", *SPAN, "--format", "markdown", now=AFTER).stdout
     assert "| 2.8 days (short notice) | data late |" in markdown
+    page = cli.ok("report", *SPAN, "--format", "html", now=AFTER).stdout
+    assert "<td>2.8 days (short notice)</td><td>data late</td>" in page
+    assert "<dt>Short-notice moves</dt><dd>1</dd>" in page
     rows = [row.split(",") for row in cli.ok("report", *SPAN, "--format", "csv", now=AFTER).stdout.splitlines()]
     total = dict(zip(rows[0], rows[-1]))
     assert total["client"] == "(total)" and (total["short_notice"], total["early"]) == ("1", "2")
@@ -267,6 +270,10 @@ def test_early_deliveries_are_a_working_day_ahead_on_the_clients_calendar(cli):
     assert "Early deliveries" in text and "2 early deliveries" in text
     markdown = cli.ok("report", *span, "--format", "markdown", now="2027-01-04T10:00:00+01:00").stdout
     assert "### Early deliveries" in markdown and "| 1 day |" not in markdown
+    page = cli.ok("report", *span, "--format", "html", now="2027-01-04T10:00:00+01:00").stdout
+    assert "<h2>Early deliveries</h2>" in page and "<dt>Early deliveries</dt><dd>2</dd>" in page
+    early = page.split("<h2>Early deliveries</h2>")[1].split("</section>")[0]
+    assert "Exactly a day" in early and "Not quite" not in early
 
 
 def test_a_late_delivery_is_never_early(cli):

@@ -130,6 +130,7 @@ def _summary(report: Report, settings: Settings) -> str:
     t = report.totals
     figures = [("Kept rate", fmt.percent(t.kept_rate)), ("On-time rate", fmt.percent(t.on_time_rate))]
     figures += [(_label(name), getattr(t, name)) for name in count_columns()]
+    figures += [("Early deliveries", len(report.early)), ("Short-notice moves", report.short_notice)]
     if report.nps is not None:
         figures.append(("NPS", report.nps))
     items = "".join(f"<div><dt>{text(label)}</dt><dd>{text(value)}</dd></div>" for label, value in figures)
@@ -188,13 +189,24 @@ def _renegotiations(report: Report, settings: Settings) -> str:
             when(r.recorded_at),
             when(r.previous_due),
             when(r.due),
+            fmt.notice_text(r),
             r.reason + ("" if r.in_time else " (after the deadline)"),
             r.outcome,
         ]  # fmt: skip
         for r in report.renegotiations
     ]
-    headers = ["#", "Client", "Promise", "Moved on", "From", "To", "Reason", "Outcome"]
+    headers = ["#", "Client", "Promise", "Moved on", "From", "To", "Notice", "Reason", "Outcome"]
     return _section("Renegotiated dates", table(report, headers, rows, {"#"}))
+
+
+def _early(report: Report, settings: Settings) -> str:
+    """The promises delivered a working day or more before their due."""
+    if not report.early:
+        return ""
+    when = _when(report, settings)
+    rows = [[e.id, e.client, e.title, when(e.due), when(e.delivered), fmt.ahead(e)] for e in report.early]
+    headers = ["#", "Client", "Promise", "Due", "Delivered", "Ahead"]
+    return _section("Early deliveries", table(report, headers, rows, {"#", "Ahead"}))
 
 
 def _asks(report: Report, settings: Settings) -> str:
@@ -238,7 +250,7 @@ def _trend(report: Report, settings: Settings) -> str:
 
 
 SECTIONS: tuple[Callable[[Report, Settings], str], ...] = (
-    _owed, _summary, _scorecard, _broken, _renegotiations, _asks, _listed, _trend,
+    _owed, _summary, _scorecard, _broken, _renegotiations, _early, _asks, _listed, _trend,
 )  # fmt: skip
 
 
