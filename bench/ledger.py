@@ -25,6 +25,12 @@ DAY = 24 * HOUR
 NOW = 1_795_000_000  # 2026-11-18, a fixed "now" so runs compare
 
 
+def minute(moment: int) -> int:
+    """`moment` to its whole minute: `expect` keeps times in whole minutes (seconds are dropped
+    on input), so a ledger it wrote has no others."""
+    return moment - moment % 60
+
+
 def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = NOW, backlog: float = 0.0) -> None:
     """`backlog`: the share of promises still in hand (made in the last 60 days, due up to 120
     days after they were made; about a quarter of them overdue), like a ledger that is
@@ -43,11 +49,11 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
         event_id = 0
         for pid in range(1, count + 1):
             if rng.random() < backlog:
-                made = now - rng.randint(0, 60 * DAY)
-                due = made + rng.randint(4 * HOUR, 120 * DAY)
+                made = minute(now - rng.randint(0, 60 * DAY))
+                due = minute(made + rng.randint(4 * HOUR, 120 * DAY))
                 roll = 1.0  # stays in hand: open, or missed once its deadline passes
             else:
-                made = now - rng.randint(0, 2 * 365 * DAY)
+                made = minute(now - rng.randint(0, 2 * 365 * DAY))
                 due = made + rng.choice((4 * HOUR, DAY, 2 * DAY, 3 * DAY, 7 * DAY, 14 * DAY))
                 roll = rng.random()
             steps = [outcomes.Step("promised", made, due=due)]
@@ -58,7 +64,7 @@ def build(path: Path, count: int, clients: int = 50, seed: int = 7, now: int = N
             end = steps[-1].recorded_at
             if roll < 0.88:  # delivered, mostly on time
                 delivered = due - rng.randint(0, DAY) if rng.random() < 0.85 else due + rng.randint(HOUR, 3 * DAY)
-                delivered = max(delivered, end)
+                delivered = max(minute(delivered), end)
                 if delivered <= now:
                     steps.append(outcomes.Step("delivered", delivered, effective_at=delivered))
             elif roll < 0.93:

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
-LEDGERS = HERE / ".ledgers"
+# Generated ledgers, named by their shape: bump SHAPE when bench/ledger.py generates differently
+# (2: times in whole minutes, as `expect` writes them), so a stale one is not measured.
+SHAPE = 2
+LEDGERS = HERE / ".ledgers" / f"shape{SHAPE}"
 BASELINE = [sys.executable, "-c", "pass"]
 NOW = "2026-11-18T10:00:00+01:00"  # just after bench/ledger.py's fixed now
 
@@ -28,7 +31,7 @@ def ledger(size: int) -> Path:
     """A generated ledger of `size` promises over 50 clients, built once into bench/.ledgers/."""
     path = LEDGERS / f"{size}.db"
     if not path.exists():
-        LEDGERS.mkdir(exist_ok=True)
+        LEDGERS.mkdir(parents=True, exist_ok=True)
         print(f"generating {size:,} promises …", file=sys.stderr)
         # In a child process, so that this one stays small: a forked child's peak memory
         # counts what it inherited before exec.
@@ -39,7 +42,7 @@ def ledger(size: int) -> Path:
 def environment(db: Path) -> dict[str, str]:
     """The environment commands run in: the ledger, a Berlin config, a fixed now, no colour."""
     config = LEDGERS / "config.toml"
-    LEDGERS.mkdir(exist_ok=True)
+    LEDGERS.mkdir(parents=True, exist_ok=True)
     config.write_text('timezone = "Europe/Berlin"\n')
     env = {**os.environ, "EXPECT_DB": str(db), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW,
            "NO_COLOR": "1", "COLUMNS": "120"}  # fmt: skip

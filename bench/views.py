@@ -39,7 +39,7 @@ TARGETS = [
 def ledger(size: int) -> Path:
     path = LEDGERS / f"{size}-backlog.db"
     if not path.exists():
-        LEDGERS.mkdir(exist_ok=True)
+        LEDGERS.mkdir(parents=True, exist_ok=True)
         print(f"generating {size:,} promises …", file=sys.stderr)
         subprocess.run([sys.executable, str(HERE / "ledger.py"), str(path), str(size), "--backlog", str(BACKLOG)],
                        check=True)  # fmt: skip
