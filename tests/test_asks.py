@@ -98,6 +98,19 @@ def test_a_paused_promise_is_never_overdue_while_it_waits(cli):
     assert "paused since Wed 25 Nov 10:00 waiting on #2 the signed SOW" in detail
 
 
+def test_a_paused_promise_due_inside_the_notice_window_is_not_at_risk(cli):
+    """Nothing to warn the client of: its date moves later when what it waits on comes."""
+    waiting = cli.promise("Send the draft", due="today 17:00")
+    running = cli.promise("Send the deck", due="today 17:00")
+    cli.ok("ask", "acme", "the signed SOW", "--blocks", str(waiting))
+    due = cli.json("due")
+    assert [p["id"] for p in due["at_risk"]] == [running] and [p["id"] for p in due["due"]] == [waiting]
+    assert (due["counts"]["at_risk"], due["counts"]["due"]) == (1, 1)
+    assert cli.ok("due", "--count").stdout.startswith("1 at risk")
+    shown = cli.ok("due").stdout
+    assert f"if #{running} will slip" in shown and f"#{waiting} will slip" not in shown
+
+
 def test_a_block_after_the_deadline_passed_leaves_it_missed(cli):
     cli.promise("Send the draft", due="today 12:00")
     late = cli.ok("ask", "acme", "the signed SOW", "--blocks", "1", now=THU)

@@ -9,7 +9,8 @@ Each active promise (neither delivered nor released) falls in at most one sectio
   date gives it, shown as paused;
 - **at risk** — open, and due before the end of its client's notice window (now + the notice
   the client expects before a date moves, 1 business day unless agreed otherwise, in the
-  client's business time): moving it now would be a short-notice move (`notice_ends`);
+  client's business time): moving it now would be a short-notice move (`notice_ends`). A
+  paused promise is not at risk: its date moves later when the client sends what it waits on;
 - **due** — open and due by the end of the window (`--within`), not at risk.
 
 Then the sections that are not promises: **asks late** (what a client owes and has not sent by
@@ -70,10 +71,13 @@ def conditions(notices: NoticeEnds) -> dict[str, str]:
         inside_notice = f"p.due < CASE p.client_id {cases} ELSE {int(notices.default)} END"
     else:
         inside_notice = f"p.due < {int(notices.default)}"
+    # A paused promise waits on its client: its date moves later when the ask comes, so there is
+    # nothing to warn the client of (it is listed with the promises due, as paused).
+    running = "(p.paused_since IS NULL OR p.paused_since > :now)"
     return {
         "overdue": f"p.state = 'active' AND {missed}",
-        "at_risk": f"p.state = 'active' AND {open_} AND {inside_notice}",
-        "due": f"p.state = 'active' AND {open_} AND p.due <= :end AND NOT ({inside_notice})",
+        "at_risk": f"p.state = 'active' AND {open_} AND {inside_notice} AND {running}",
+        "due": f"p.state = 'active' AND {open_} AND p.due <= :end AND NOT ({inside_notice} AND {running})",
     }
 
 
