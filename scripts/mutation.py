@@ -51,6 +51,9 @@ EDGE_TESTS = (
     "tests/test_brief.py",
     "tests/test_bad_input.py",
     "tests/test_security.py",
+    "tests/test_asks.py",
+    "tests/test_notice.py",
+    "tests/test_report_asks.py",
 )
 SQL_WORDS = re.compile(r"\b(SELECT|WHERE|CASE|WHEN|AND|UPDATE|INSERT)\b| :[a-z]")  # SQL text, or a bound :name
 SQL_COMPARISON = re.compile(r"(?<= )(<=|>=|<|>)(?= )")
