@@ -351,9 +351,11 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], mod
         view = due.due_view(ledger, Settings(), end, limit=None)
         active = {pid for pid, s in states.items() if s.state == ACTIVE}
         overdue = {pid for pid in active if expected[pid] == "missed"}
-        # at risk: due before the end of the (default, 1bd) notice window that opens now
+        # at risk: due before the end of the (default, 1bd) notice window that opens now, and
+        # not paused (a paused promise's date moves later when what it waits on comes)
         notice_end = clients.notice_end(now, clients.default_terms(Settings()), Settings())
-        at_risk = {pid for pid in active - overdue if states[pid].due < notice_end}
+        paused = {pid for pid in active if states[pid].paused_since is not None and states[pid].paused_since <= now}
+        at_risk = {pid for pid in active - overdue - paused if states[pid].due < notice_end}
         soon = {pid for pid in active - overdue - at_risk if states[pid].due <= end}
         shown = tuple({p.id for p in view.rows[name]} for name in ("overdue", "at_risk", "due"))
         assert shown == (overdue, at_risk, soon), (now, end)
