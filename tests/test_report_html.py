@@ -84,6 +84,11 @@ def test_the_client_report_leaks_nothing_of_the_rest_of_the_ledger(two_clients, 
         assert "Workshop slides" in text and "Late report" in text
 
 
+def test_the_client_report_on_a_terminal_heads_its_one_row_as_a_scorecard(two_clients):
+    text = report(two_clients, "--client", "acme", "--for-client")
+    assert "Scorecard" in text and "worst kept rate first" not in text
+
+
 def test_the_same_ledger_shows_everything_in_the_internal_report(two_clients):
     """The leak test can fail: the internal report of the same ledger holds what must not leak."""
     internal = report(two_clients, "--format", "html") + report(two_clients, "--client", "acme", "--format", "json")

@@ -234,7 +234,8 @@ def report(out: Output, rep, settings: Settings) -> None:
 
     scores = Table(Column("Client"), *(Column(name, "right") for name in ("Kept", "Reneg.", "Late", "Missed", "Released",
                    "Open", "Kept rate", "On time", "NPS")), Column("Last update"), Column("Short notice", "right"),
-                   Column("Early", "right"), title="Clients, worst kept rate first", title_style="bold")  # fmt: skip
+                   Column("Early", "right"), title="Scorecard" if rep.for_client else "Clients, worst kept rate first",
+                   title_style="bold")  # fmt: skip
     for s in rep.clients:
         c = s.counts
         scores.add_row(
