@@ -16,26 +16,22 @@ def client_handles(ledger, prefix: str) -> list[str]:
 def open_titles(ledger, prefix: str, limit: int) -> list[tuple[str, str]]:
     """(id, title) of the open promises whose id starts with `prefix`, soonest due first, at
     most `limit`; titles on one line, with control characters shown, never interpreted."""
-    if prefix and not prefix.isdigit():
-        return []
-    with ledger.store.read() as tx:
-        rows = tx.all(
-            "SELECT p.id, p.title FROM promise p WHERE p.state = 'active'"
-            " AND CAST(p.id AS TEXT) LIKE :prefix ORDER BY p.due, p.id LIMIT :limit",
-            {"prefix": f"{prefix}%", "limit": limit},
-        )
-    return [(str(promise_id), printable(" ".join(title.split()))) for promise_id, title in rows]
+    return _titles(ledger, prefix, limit, "SELECT p.id, p.title FROM promise p WHERE p.state = 'active'"
+                   " AND CAST(p.id AS TEXT) LIKE :prefix ORDER BY p.due, p.id LIMIT :limit")  # fmt: skip
 
 
 def waiting_titles(ledger, prefix: str, limit: int) -> list[tuple[str, str]]:
     """(id, title) of the asks still waiting whose id starts with `prefix`, soonest needed
     first, at most `limit` (for `received`); titles as `open_titles` gives them."""
+    return _titles(ledger, prefix, limit,
+                   "SELECT a.id, a.title FROM ask a WHERE a.state = 'waiting' AND CAST(a.id AS TEXT) LIKE :prefix"
+                   " ORDER BY CASE WHEN a.needed_by IS NULL THEN 1 ELSE 0 END, a.needed_by, a.id LIMIT :limit")  # fmt: skip
+
+
+def _titles(ledger, prefix: str, limit: int, sql: str) -> list[tuple[str, str]]:
+    """(id, title) of the rows `sql` selects (parameters :prefix and :limit) for an id typed so far."""
     if prefix and not prefix.isdigit():
         return []
     with ledger.store.read() as tx:
-        rows = tx.all(
-            "SELECT a.id, a.title FROM ask a WHERE a.state = 'waiting' AND CAST(a.id AS TEXT) LIKE :prefix"
-            " ORDER BY CASE WHEN a.needed_by IS NULL THEN 1 ELSE 0 END, a.needed_by, a.id LIMIT :limit",
-            {"prefix": f"{prefix}%", "limit": limit},
-        )
-    return [(str(ask_id), printable(" ".join(title.split()))) for ask_id, title in rows]
+        rows = tx.all(sql, {"prefix": f"{prefix}%", "limit": limit})
+    return [(str(row_id), printable(" ".join(title.split()))) for row_id, title in rows]
