@@ -637,25 +637,32 @@ ASK_KINDS = ("asked", "received")
 
 
 def refold_ask(tx: Tx, ask_id: int) -> None:
-    """An ask's row as its live events leave it: no live `asked` → voided; a live `received`
-    → received, at the time it came; else waiting."""
+    """An ask's row as its events leave it: its title, when it was asked and by when it is
+    needed from its `asked` event; its state from its live events — no live `asked` → voided;
+    a live `received` → received, at the time it came; else waiting. (A restore folds each ask
+    of the document through this too, and checks the result against the file.)"""
     rows = tx.all(
-        f"SELECT e.kind, e.effective_at, e.recorded_at FROM event e WHERE e.ask_id = :a AND e.promise_id IS NULL"
-        f" AND e.kind IN ('asked', 'received') AND {LIVE} ORDER BY e.id",
+        f"SELECT e.kind, e.effective_at, e.recorded_at, e.text, e.due, CASE WHEN {LIVE} THEN 1 ELSE 0 END"
+        " FROM event e WHERE e.ask_id = :a AND e.promise_id IS NULL AND e.kind IN ('asked', 'received') ORDER BY e.id",
         {"a": ask_id},
     )
-    kinds = [row[0] for row in rows]
-    received = [row for row in rows if row[0] == "received"]
-    if "asked" not in kinds:
+    asked = next((row for row in rows if row[0] == "asked"), None)
+    live = [row for row in rows if row[5]]
+    received = [row for row in live if row[0] == "received"]
+    if not any(row[0] == "asked" for row in live):
         state, received_at = "voided", None
     elif received:
         state, received_at = "received", received[-1][1] if received[-1][1] is not None else received[-1][2]
     else:
         state, received_at = "waiting", None
+    title, asked_at, needed_by = (asked[3], asked[1] if asked[1] is not None else asked[2], asked[4]) if asked else (
+        None, None, None)  # fmt: skip
     tx.execute(
-        "UPDATE ask SET state = :state, received_at = :received WHERE id = :id",
-        {"state": state, "received": received_at, "id": ask_id},
-    )
+        "UPDATE ask SET title = COALESCE(:title, title), asked_at = COALESCE(:asked_at, asked_at),"
+        " needed_by = :needed_by, received_at = :received, state = :state WHERE id = :id",
+        {"title": title, "asked_at": asked_at, "needed_by": needed_by, "received": received_at, "state": state,
+         "id": ask_id},
+    )  # fmt: skip
 
 
 def refold_all(tx: Tx) -> int:

@@ -28,7 +28,6 @@ from expectcli.core.document import Document, DocumentError
 from expectcli.core.exporting import ledger_snapshot
 from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import ACTIVE
-from expectcli.core.queries import LIVE
 from expectcli.core.validate import quote
 from expectcli.storage.store import Tx
 
@@ -113,41 +112,12 @@ def _write(tx: Tx, doc: Document, now: int, progress: Callable[[int], None]) -> 
         journal.refold(tx, promise.id)
         progress(1)
     for ask in doc.asks:
-        refold_ask(tx, ask.id)
+        journal.refold_ask(tx, ask.id)
     for client in doc.clients:
         journal.refold_terms(tx, client.id)
         corrections.refold_client(tx, client.id)
     for table in TABLES:
         tx.sync_ids(table)
-
-
-def refold_ask(tx: Tx, ask_id: int) -> None:
-    """Store what an ask's events give it: its title, when it was asked and by when it is
-    needed from its `asked` event; its state from its live events (no live `asked`: voided,
-    with no receipt; a live `received`: received, at that event's time; else waiting).
-
-    The ask commands' own fold does the same when they land; this one is what a restore
-    checks a document against."""
-    asked = tx.one(
-        "SELECT e.text, COALESCE(e.effective_at, e.recorded_at), e.due FROM event e"
-        " WHERE e.ask_id = :id AND e.kind = 'asked' ORDER BY e.id LIMIT 1",
-        {"id": ask_id},
-    )
-    live = tx.scalar(f"SELECT 1 FROM event e WHERE e.ask_id = :id AND e.kind = 'asked' AND {LIVE}", {"id": ask_id})
-    received = tx.scalar(
-        f"SELECT e.effective_at FROM event e WHERE e.ask_id = :id AND e.kind = 'received' AND {LIVE}"
-        " ORDER BY e.id DESC LIMIT 1",
-        {"id": ask_id},
-    )
-    state = "voided" if not live else "received" if received is not None else "waiting"
-    received = received if state == "received" else None
-    title, asked_at, needed_by = asked if asked is not None else (None, None, None)
-    tx.execute(
-        "UPDATE ask SET title = COALESCE(:title, title), asked_at = COALESCE(:asked_at, asked_at),"
-        " needed_by = :needed_by, received_at = :received_at, state = :state WHERE id = :id",
-        {"title": title, "asked_at": asked_at, "needed_by": needed_by, "received_at": received, "state": state,
-         "id": ask_id},
-    )  # fmt: skip
 
 
 def _insert(tx: Tx, table: str, columns: dict) -> None:
