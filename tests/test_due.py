@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget import examples
-from conftest import NOW, Cli, fresh_ledger
+from conftest import NOW, ON_POSTGRES, Cli, fresh_ledger
 
 MON = "2026-11-23T09:00:00+01:00"
 
@@ -89,6 +89,59 @@ def test_each_section_shows_at_most_limit_rows_then_how_many_more(cli):
     assert view["counts"] == {"overdue": 23, "at_risk": 0, "due": 4, "asks_late": 0, "updates_overdue": 0}
     assert view["limit"] == 5 and view["within"] == "2d"
     assert due(cli, "--count").stdout == "23 overdue, 4 due\n"
+
+
+def test_the_overdue_are_ordered_from_their_break_points_across_late_moves_and_passed_dates(cli):
+    """The most overdue first, from the break point: a promise broken by a late move (its
+    date now ahead) and promises whose date simply passed, interleaved, with a limit."""
+    first = cli.promise("Passed Tue", due="2026-11-24 17:00", now=MON)
+    moved = cli.promise("Broken Mon, moved late", due="2026-11-23 12:00", now=MON)
+    cli.ok("move", str(moved), "2026-12-10 17:00", "--reason", "forgot", now="2026-11-23T15:00:00+01:00")
+    third = cli.promise("Passed Mon", due="2026-11-23 14:00", now=MON)
+    fourth = cli.promise("Passed Tue too", due="2026-11-24 17:00", now=MON)
+    view = due(cli, "--json").json()
+    assert [p["id"] for p in view["overdue"]] == [moved, third, first, fourth]
+    assert [p["id"] for p in due(cli, "--json", "--limit", "2").json()["overdue"]] == [moved, third]
+    assert [p["id"] for p in due(cli, "--json", "--limit", "1").json()["overdue"]] == [moved]
+    assert due(cli, "--count").stdout == "4 overdue\n"
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the plans asked of SQLite (PostgreSQL plans by its statistics)")
+def test_the_counts_and_first_rows_read_an_index_not_every_promise(tmp_path, monkeypatch):
+    """`due --count` runs before every prompt line: each section is counted from the index of
+    the promises in hand (`promise_in_hand`), never by reading the promise table through, and
+    `due` finds each section's first rows through it."""
+    import sqlite3
+
+    from expectcli.core import due as due_rule
+    from expectcli.core.config import Settings
+    from expectcli.core.ledger import open_ledger
+    from expectcli.storage.store import Tx
+
+    asked: list[tuple[str, dict]] = []
+    execute = Tx.execute
+
+    def recording(self, sql, params=None):
+        asked.append((sql, dict(params or {})))
+        return execute(self, sql, params)
+
+    with fresh_ledger(tmp_path) as location:
+        ledger = open_ledger(location, 1_795_000_000)
+        try:
+            monkeypatch.setattr(Tx, "execute", recording)
+            due_rule.due_counts(ledger, Settings(), 1_795_100_000)
+            due_rule.due_view(ledger, Settings(), 1_795_100_000, limit=20)
+        finally:
+            monkeypatch.undo()
+            ledger.store.close()
+        reads = [(sql, params) for sql, params in asked if "FROM promise p" in sql]
+        assert len(reads) >= 2
+        with contextlib.closing(sqlite3.connect(location)) as connection:
+            plans = [row[3] for sql, params in reads for row in connection.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    on_promise = [plan for plan in plans if plan.split(" ")[1:2] == ["p"]]
+    assert all(plan.startswith("SEARCH p USING ") and "INDEX" in plan for plan in on_promise), plans
+    # the four counts (two parts of the overdue) and the rows of the three sections
+    assert sum("INDEX promise_in_hand (state=? AND outcome=?" in plan for plan in on_promise) >= 7, plans
 
 
 def test_the_more_line_keeps_the_client(cli):

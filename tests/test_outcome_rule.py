@@ -361,6 +361,18 @@ def check_at(data, ledger: Ledger, states: dict[int, outcomes.PromiseState], mod
         assert shown == (overdue, at_risk, soon), (now, end)
         counted = due.due_counts(ledger, Settings(), end)
         assert counted == view.counts == (len(overdue), len(at_risk), len(soon), 0, 0), (now, end)
+        # each section in its order (the overdue from the break point, the others by due), and
+        # with a limit, its first rows in that order
+        order = {
+            "overdue": sorted(overdue, key=lambda pid: (models[pid].break_point(now), pid)),
+            "at_risk": sorted(at_risk, key=lambda pid: (states[pid].due, pid)),
+            "due": sorted(soon, key=lambda pid: (states[pid].due, pid)),
+        }
+        assert {name: [p.id for p in rows] for name, rows in view.rows.items()} == order, (now, end)
+        first = due.due_view(ledger, Settings(), end, limit=2)
+        assert {name: [p.id for p in rows] for name, rows in first.rows.items()} == {
+            name: ids[:2] for name, ids in order.items()
+        }, (now, end)
 
 
 def test_the_queries_refuse_what_the_command_line_would(tmp_path):

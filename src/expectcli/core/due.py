@@ -114,20 +114,52 @@ def _scope(tx: Tx, client: str | None) -> tuple[str, dict]:
     return " AND p.client_id = :client_id", {"client_id": client_id(tx, normalise_handle(client))}
 
 
-def _scan(tx: Tx) -> str:
-    """`promise p`, read in table order on SQLite. Promises in hand are a large share of a
-    ledger that is not kept up (40,000 of 100,000) and lie all over the table: reading it
-    through to count them or to rank the overdue takes a tenth of the time of one index
-    lookup per row (25 ms against 320 ms at 100,000 promises)."""
-    return "promise p NOT INDEXED" if tx.dialect == "sqlite" else "promise p"
+# Each section read as ranges of the index `promise_in_hand` (state, outcome, due,
+# paused_since, client_id), which holds every column the sections' conditions read: the parts
+# of a section are disjoint and together hold all of it (each part's range is implied by the
+# section's condition, which every query keeps whole), so counting reads the index alone and
+# the first rows of a section are found in due order without reading the rest. An active
+# promise's stored outcome is `open` (no break point yet; `broken_at` is NULL) or `missed`
+# (a move recorded after the deadline in force broke it), so the overdue are the `missed`
+# ones and the `open` ones whose due has passed; `_ORDER` of an `open` part is `p.due, p.id`.
+def _parts(section: str) -> tuple[tuple[str, str], ...]:
+    """(range, order) of each part of `section`."""
+    if section == "overdue":
+        return (("p.outcome = 'missed'", _ORDER["overdue"]), ("p.outcome = 'open' AND p.due < :now", "p.due, p.id"))
+    if section == "at_risk":  # open at now and running: not past its due; inside the latest notice window
+        return (("p.outcome = 'open' AND p.due >= :now AND p.due < :notice_end", _ORDER["at_risk"]),)
+    return (("p.outcome = 'open' AND p.due <= :end", _ORDER["due"]),)
+
+
+def _latest(notices: NoticeEnds) -> int:
+    return max([notices.default, *notices.by_client.values()])
 
 
 def _counts(tx: Tx, sections: dict[str, str], client: str | None, params: dict) -> tuple[int, int, int]:
     scope, extra = _scope(tx, client)
-    sums = ", ".join(f"COALESCE(SUM(CASE WHEN {sections[name]} THEN 1 ELSE 0 END), 0)" for name in SECTIONS)
-    row = row_of(tx, f"SELECT {sums} FROM {_scan(tx)} WHERE p.state = 'active'{scope}", {**params, **extra})
-    overdue, at_risk, due = (int(value) for value in row)
-    return overdue, at_risk, due
+    counts = [
+        f"(SELECT COUNT(*) FROM promise p WHERE p.state = 'active' AND {part} AND {sections[name]}{scope})"
+        for name in SECTIONS
+        for part, _ in _parts(name)
+    ]
+    row = [int(value) for value in row_of(tx, f"SELECT {', '.join(counts)}", {**params, **extra})]
+    overdue = row[0] + row[1]
+    return overdue, row[2], row[3]
+
+
+def _first(tx: Tx, name: str, condition: str, scope: str, params: dict, limit: int | None) -> list:
+    """The rows of section `name`, in its order; the first `limit` of them (all if None)."""
+    bound = "" if limit is None else f" LIMIT {int(limit)}"
+    parts = [
+        f"SELECT * FROM (SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE p.state = 'active' AND {part} AND "
+        f"{condition}{scope} ORDER BY {order}{bound}) AS part{n}"
+        for n, (part, order) in enumerate(_parts(name))
+    ]
+    if len(parts) == 1:
+        return tx.all(parts[0], params)
+    # The union of the parts' first rows, ordered again (the overdue: from the break point).
+    order = _ORDER[name].replace("p.", "")
+    return tx.all(f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS found ORDER BY {order}{bound}", params)
 
 
 def _owed(tx: Tx, settings, now: int, client: str | None) -> list:
@@ -153,35 +185,29 @@ def due_counts(ledger, settings, end: int, client: str | None = None) -> Counts:
     """The number of promises in each section (and of clients owed an update, and of asks
     the client is late with) at the ledger's now."""
     with ledger.store.read() as tx:
-        sections = conditions(notice_ends(tx, settings, ledger.now))
-        counted = _counts(tx, sections, client, {"now": ledger.now, "end": end})
+        notices = notice_ends(tx, settings, ledger.now)
+        sections = conditions(notices)
+        counted = _counts(tx, sections, client, {"now": ledger.now, "end": end, "notice_end": _latest(notices)})
         late, _ = _asks_late(tx, ledger.now, client, limit=0)
         return Counts(*counted, len(_owed(tx, settings, ledger.now, client)), late)
 
 
 def due_view(ledger, settings, end: int, client: str | None = None, limit: int | None = 20) -> DueView:
     """The counts, and the first `limit` promises of each section (every one if `limit` is None)."""
-    params = {"now": ledger.now, "end": end}
     with ledger.store.read() as tx:
-        sections = conditions(notice_ends(tx, settings, ledger.now))
+        notices = notice_ends(tx, settings, ledger.now)
+        sections = conditions(notices)
+        params = {"now": ledger.now, "end": end, "notice_end": _latest(notices)}
         counted = _counts(tx, sections, client, params)
         scope, extra = _scope(tx, client)
-        bound, bound_params = ("", {}) if limit is None else (" LIMIT :limit", {"limit": limit})
         rows: dict[str, list[Promise]] = {}
         for name, count in zip(SECTIONS, counted, strict=True):
-            if not count:
-                rows[name] = []
-                continue
-            source = PROMISE_FROM if name == "due" else PROMISE_FROM.replace("promise p", _scan(tx), 1)
-            found = tx.all(
-                f"SELECT {PROMISE_COLUMNS} FROM {source} WHERE {sections[name]}{scope} ORDER BY {_ORDER[name]}{bound}",
-                {**params, **extra, **bound_params},
-            )
+            found = _first(tx, name, sections[name], scope, {**params, **extra}, limit) if count else []
             rows[name] = [promise_from_row(row, ledger.now) for row in found]
         owed = _owed(tx, settings, ledger.now, client)
         late, asks = _asks_late(tx, ledger.now, client, limit)
-        notices = _notices(tx, {p.client for p in rows["at_risk"]})
-    return DueView(Counts(*counted, len(owed), late), rows, owed, asks, notices)
+        expected = _notices(tx, {p.client for p in rows["at_risk"]})
+    return DueView(Counts(*counted, len(owed), late), rows, owed, asks, expected)
 
 
 def _notices(tx: Tx, handles: set[str]) -> dict[str, str]:

@@ -368,12 +368,15 @@ def clients_with_work(tx: Tx, agreed_cadence_only: bool = False) -> list[ClientC
     """Clients with active promises, by handle, with what their update cadence depends on;
     with `agreed_cadence_only`, only those that agreed a cadence of their own."""
     agreed = " WHERE c.update_every IS NOT NULL" if agreed_cadence_only else ""
+    # Each client's promises in hand counted from the index (state, client_id, …), and only for
+    # the clients asked about: a prompt without a default cadence reads no promise at all here.
     rows = tx.all(
-        f"SELECT c.handle, c.created_at, a.active, {', '.join('c.' + key for key in TERMS)}, c.terms_set_at,"
+        "SELECT * FROM ("
+        f"SELECT c.handle, c.created_at, (SELECT COUNT(*) FROM promise p WHERE p.state = 'active'"
+        f" AND p.client_id = c.id) AS active, {', '.join('c.' + key for key in TERMS)}, c.terms_set_at,"
         " (SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = c.id AND e.kind = 'update-sent'"
-        f" AND {LIVE})"
-        " FROM (SELECT client_id, COUNT(*) AS active FROM promise WHERE state = 'active' GROUP BY client_id) a"
-        f" JOIN client c ON c.id = a.client_id{agreed} ORDER BY c.handle"
+        f" AND {LIVE}) AS last_update"
+        f" FROM client c{agreed}) AS work WHERE active > 0 ORDER BY handle"
     )
     n = len(TERMS)
     return [

@@ -108,6 +108,9 @@ class Promise(SQLModel, table=True):
         Index("promise_client_reckon", "client_id", "reckon_at", "state", "outcome", "due"),
         # Active promises by client, for every update cadence check (`due --count`).
         Index("promise_state_client", "state", "client_id", "due"),
+        # The promises in hand by stored outcome and due, with every column `due`'s sections
+        # read: its counts come from the index alone, its first rows in due order (core/due.py).
+        Index("promise_in_hand", "state", "outcome", "due", "paused_since", "client_id"),
         Index("promise_origin", "origin", unique=True),
         Index("promise_series", "series_id", "id"),  # a series' occurrences
         NEVER_REUSE_IDS,
