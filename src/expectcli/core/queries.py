@@ -134,13 +134,17 @@ class Queries:
 
     def log(self, limit: int = 20, client: str | None = None, since: int | None = None) -> list[Event]:
         """The newest `limit` events, newest first; with `client`, that client's (its promises'
-        events and its own: terms, feedback, updates sent); with `since`, those recorded then or later."""
+        events and its own: terms, feedback, updates sent, asks; and those of the clients merged
+        into it); with `since`, those recorded then or later."""
         if limit < 1:
             raise BadInput("--limit must be at least 1")
         where, params = [], {"n": limit}
         with self.store.read() as tx:
             if client is not None:
-                where.append("COALESCE(e.client_id, p.client_id) = :client")
+                # its events, and those of any client merged into it (what was asked of the
+                # old handle, its terms, the merge itself)
+                where.append("COALESCE(e.client_id, p.client_id) IN "
+                             "(SELECT m.id FROM client m WHERE m.id = :client OR m.merged_into = :client)")  # fmt: skip
                 params["client"] = client_id(tx, normalise_handle(client))
             if since is not None:
                 where.append("e.recorded_at >= :since")
