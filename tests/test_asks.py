@@ -80,7 +80,7 @@ def test_a_promise_paused_and_delivered_in_its_extended_time_is_kept(cli):
 def test_a_delivery_after_the_extended_date_is_late_from_it(cli):
     cli.promise("Send the draft", due="thu 17:00")
     cli.ok("ask", "acme", "the signed SOW", "--blocks", "1")
-    cli.ok("received", "1", now=FRI)
+    cli.ok("received", "2", now=FRI)
     cli.ok("done", "1", now=MON)
     shown = cli.json("show", "1", now=MON)
     assert (shown["outcome"], shown["break_point"]) == ("late", "2026-11-28T17:00:00+01:00")
@@ -117,7 +117,7 @@ def test_a_block_after_the_deadline_passed_leaves_it_missed(cli):
     assert "#1 paused" not in late.stdout and "not paused" in late.stderr
     assert cli.json("show", "1", now=THU)["outcome"] == "missed"
     assert "waiting on ask #2  (after the deadline had passed" in cli.ok("show", "1", now=THU).stdout
-    cli.ok("received", "1", now=FRI)
+    cli.ok("received", "2", now=FRI)
     cli.ok("done", "1", now=FRI)
     shown = cli.json("show", "1", now=FRI)
     assert (shown["outcome"], shown["break_point"]) == ("late", "2026-11-25T12:00:00+01:00")
@@ -167,7 +167,7 @@ def test_two_overlapping_asks_pause_the_clock_once(cli):
 def test_undo_takes_back_an_ask_and_a_receipt(cli):
     cli.promise("Send the draft", due="thu 17:00")
     cli.ok("ask", "acme", "the SOW", "--blocks", "1")
-    cli.ok("received", "1", now=FRI)
+    cli.ok("received", "2", now=FRI)
     assert cli.json("show", "1", now=FRI)["due"] == "2026-11-28T17:00:00+01:00"
     undone = cli.ok("undo", now=FRI)
     assert "received of ask #2 the SOW" in undone.stdout and "resumed of #1" in undone.stdout
@@ -201,7 +201,7 @@ def test_ask_events_are_in_the_log_and_in_the_history_of_each(cli):
 def test_the_brief_says_why_a_date_moved(cli):
     cli.promise("Send the draft", due="thu 17:00")
     cli.ok("ask", "acme", "the signed SOW", "--blocks", "1")
-    cli.ok("received", "1", now=FRI)
+    cli.ok("received", "2", now=FRI)
     brief = cli.ok("brief", "acme", now=FRI).stdout
     assert "Send the draft — new date Sat 28 Nov 17:00: paused 2 days waiting on the signed SOW" in brief
 
@@ -284,7 +284,7 @@ def test_an_inbound_reply_due_in_working_time_is_extended_in_working_time(cli):
     reply = cli.json("inbound", "acme", "Which plan?")  # the default window, 1bd: Thu 26 Nov 10:00
     assert reply["due"] == "2026-11-26T10:00:00+01:00"
     cli.ok("ask", "acme", "their numbers", "--blocks", "1")
-    cli.ok("received", "1", now=FRI)  # paused 16 working hours (a calendar extension would give Sat 10:00)
+    cli.ok("received", "2", now=FRI)  # paused 16 working hours (a calendar extension would give Sat 10:00)
     assert cli.json("show", "1", now=FRI)["due"] == "2026-11-30T10:00:00+01:00"
 
 
