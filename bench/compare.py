@@ -230,23 +230,20 @@ class Version:
             path.unlink(missing_ok=True)
         if done.returncode in (0, 1):
             return ""
-        first = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return f"the {self.label} version exits {done.returncode}: {first}"
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"the {self.label} version exits {done.returncode}: {last}"
 
 
 def compare(before: Version, after: Version, baseline: list[str], commands: list[tuple[str, list[str], dict[str, str]]],
             rounds: int, folder: Path, left_out: dict[str, str]) -> list[Row]:  # fmt: skip
     scratch = folder / "scratch.db"
-    runnable = []
     for name, args, extra in commands:  # warm up: page cache, byte-code; and can the before version run it?
         problem = after.try_once(name, args, extra, scratch)
         if problem:
             raise SystemExit(f"{name}: {problem}")
-        problem = before.try_once(name, args, extra, scratch)
+        problem = "" if name in left_out else before.try_once(name, args, extra, scratch)
         if problem:
             left_out[name] = problem
-        else:
-            runnable.append((name, args, extra))
     bases: dict[str, list[Timed]] = {name: [] for name, _, _ in commands}
     for version in (before, after):
         version.runs = {name: [] for name, _, _ in commands}
