@@ -92,3 +92,21 @@ def median(samples: list[Sample]) -> float:
 
 def peak_mb(samples: list[Sample]) -> float:
     return max(s.peak_kb for s in samples) / 1024
+
+
+@dataclass
+class Timed(Sample):
+    """A run's wall time and peak memory, and the child's own CPU time (user + system), which
+    other work on a loaded machine disturbs less than the wall time."""
+
+    cpu: float = 0.0
+    status: int = 0
+
+
+def run_timed(argv: list[str], env: dict[str, str]) -> Timed:
+    """`run_once`, with the child's CPU time; its exit status is left to the caller."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    return Timed(elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status))
