@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Index, Integer, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Index, Integer, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # BIGINT on a database server; INTEGER on SQLite, where only an INTEGER PRIMARY KEY is the
@@ -110,7 +110,17 @@ class Promise(SQLModel, table=True):
         Index("promise_state_client", "state", "client_id", "due"),
         # The promises in hand by stored outcome and due, with every column `due`'s sections
         # read: its counts come from the index alone, its first rows in due order (core/due.py).
-        Index("promise_in_hand", "state", "outcome", "due", "paused_since", "client_id"),
+        # Partial: only the promises in hand, so no query over settled promises is drawn to it.
+        Index(
+            "promise_in_hand",
+            "state",
+            "outcome",
+            "due",
+            "paused_since",
+            "client_id",
+            sqlite_where=text("state = 'active'"),
+            postgresql_where=text("state = 'active'"),
+        ),
         Index("promise_origin", "origin", unique=True),
         Index("promise_series", "series_id", "id"),  # a series' occurrences
         NEVER_REUSE_IDS,
