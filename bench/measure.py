@@ -44,8 +44,9 @@ def environment(db: Path) -> dict[str, str]:
     config = LEDGERS / "config.toml"
     LEDGERS.mkdir(parents=True, exist_ok=True)
     config.write_text('timezone = "Europe/Berlin"\n')
+    # A cache folder of the benchmarks' own: the runs never touch the user's remembered answers.
     env = {**os.environ, "EXPECT_DB": str(db), "EXPECT_CONFIG": str(config), "EXPECT_NOW": NOW,
-           "NO_COLOR": "1", "COLUMNS": "120"}  # fmt: skip
+           "NO_COLOR": "1", "COLUMNS": "120", "XDG_CACHE_HOME": str(LEDGERS / "cache-runs")}  # fmt: skip
     # Byte-code is cached as in any installation (pip compiles it; an editable install writes it
     # on first use): a shell that disables it would time the compiler, not the program.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
