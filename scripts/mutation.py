@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "src/expectcli/core/"
-EDGE_FILES = tuple(CORE + name for name in ("outcomes.py", "queries.py", "journal.py", "report.py", "clients.py"))
+EDGE_FILES = tuple(CORE + name for name in ("outcomes.py", "queries.py", "journal.py", "report.py", "clients.py", "due.py"))
 PYTHON_EDGE_FILES = tuple(CORE + name for name in ("queries.py", "journal.py", "validate.py"))
 EDGE_TESTS = (
     "tests/test_boundaries.py",
@@ -54,6 +54,7 @@ EDGE_TESTS = (
     "tests/test_asks.py",
     "tests/test_notice.py",
     "tests/test_report_asks.py",
+    "tests/test_due.py",
 )
 SQL_WORDS = re.compile(r"\b(SELECT|WHERE|CASE|WHEN|AND|UPDATE|INSERT)\b| :[a-z]")  # SQL text, or a bound :name
 SQL_COMPARISON = re.compile(r"(?<= )(<=|>=|<|>)(?= )")

@@ -158,10 +158,20 @@ def test_owed_status_updates_are_flagged_in_due_report_and_client_show(cli):
     assert later.stdout == "1 update owed\n"
 
 
-def test_no_update_is_owed_without_work_in_hand(cli):
+def test_a_delivery_since_the_last_update_is_work_to_report_even_with_nothing_in_hand(cli):
+    """PRODUCT.md "Client terms": a client with a cadence is owed an update while it has any
+    promise open or any delivered since the last update."""
     cli.ok("client", "terms", "acme", "--update-every", "1w", now="2026-11-01T09:00:00+01:00")
     pid = cli.promise(to="acme", due="dec 10", now="2026-11-01T09:00:00+01:00")
-    cli.ok("done", str(pid))
+    cli.ok("done", str(pid), now="2026-11-18T10:00:00+01:00")
+    # delivered, nothing in hand, no update since the terms (1 Nov): owed since 8 Nov
+    assert cli("due", "--count").stdout == "1 update owed\n"
+    assert cli.json("client", "show", "acme")["update_due"] is not None
+    assert [o["client"] for o in cli("due", "--json").json()["updates_owed"]] == ["acme"]
+    # as of a moment before the delivery, nothing had been delivered yet: nothing to report
+    assert cli("due", "--count", now="2026-11-17T10:00:00+01:00").stdout == ""
+    cli.ok("brief", "acme", "--sent")
+    # the update told of the delivery: nothing in hand and nothing delivered since
     assert cli("due", "--count").stdout == ""
     assert cli.json("client", "show", "acme")["update_due"] is None
 

@@ -132,15 +132,19 @@ def record_inbound(
 
 
 def update_status(client: ClientSummary | ClientCadence, settings: Settings, now: int) -> UpdateStatus | None:
-    """Whether the client is owed a status update: only with a cadence and work in hand.
+    """Whether the client is owed a status update: only with a cadence, and while it has a
+    promise in hand or a delivery since the last update (PRODUCT.md "Client terms").
 
     The cadence runs from the last update sent, else from when the terms were agreed, else
-    from when the client was added.
+    from when the client was added; a delivery counts when it came after that moment.
     """
     terms = terms_of(client, settings)
-    if terms.update_every is None or client.active == 0:
+    if terms.update_every is None:
         return None
     basis = client.last_update or client.terms_set_at or client.created_at
+    delivered_since = client.last_delivery is not None and client.last_delivery > basis
+    if client.active == 0 and not delivered_since:
+        return None
     due = int(after(datetime.fromtimestamp(basis, UTC), terms.update_every, working_time(terms, settings))
               .timestamp())  # fmt: skip
     return UpdateStatus(client.handle, terms.update_every, client.last_update, due, now > due)
@@ -228,7 +232,7 @@ def updates_owed_in(tx, settings: Settings, now: int) -> list[UpdateStatus]:
 
     Without a default cadence in the config only clients that agreed one can owe an update,
     so the others are not even read: this runs on every `expect due --count` in a prompt."""
-    candidates = clients_with_work(tx, agreed_cadence_only=settings.update_every is None)
+    candidates = clients_with_work(tx, agreed_cadence_only=settings.update_every is None, now=now)
     statuses = (update_status(client, settings, now) for client in candidates)
     return [status for status in statuses if status is not None]
 

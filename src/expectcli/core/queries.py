@@ -70,6 +70,7 @@ class ClientSummary(NamedTuple):
     terms: dict[str, str | None]  # as agreed with the client; None where the config's default applies
     terms_set_at: int | None
     last_update: int | None  # the last status update sent
+    last_delivery: int | None = None  # the latest delivery up to now
 
 
 class ClientCadence(NamedTuple):
@@ -81,6 +82,7 @@ class ClientCadence(NamedTuple):
     terms: dict[str, str | None]
     terms_set_at: int | None
     last_update: int | None
+    last_delivery: int | None = None  # the latest delivery up to now
 
 
 PROMISE_COLUMNS = (
@@ -94,6 +96,11 @@ PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
 LISTED_COLUMNS = (
     f"p.id, p.title, c.handle, p.due, p.state, {OUTCOME_SQL},"
     f" CASE WHEN {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL} END, p.tags, p.recurrence, p.paused_since"
+)
+# A client's latest delivery up to :now (the index promise_delivered holds it).
+LAST_DELIVERY_SQL = (
+    "SELECT MAX(d.delivered_at) FROM promise d WHERE d.state = 'delivered' AND d.client_id = {client}"
+    " AND d.delivered_at <= :now"
 )
 # An event that no `voided` event has taken back.
 LIVE = "NOT EXISTS (SELECT 1 FROM event v WHERE v.voids = e.id)"
@@ -363,27 +370,42 @@ def client_summary(tx: Tx, handle: str, now: int) -> ClientSummary:
         f"SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = :c AND e.kind = 'update-sent' AND {LIVE}",
         {"c": client_id},
     )
+    last_delivery = tx.scalar(LAST_DELIVERY_SQL.format(client=":c"), {"c": client_id, "now": now})
     return ClientSummary(
-        row[1], row[2], row[3], counts, int(active), next_due, terms_in(tx, client_id), row[4], last_update
+        row[1],
+        row[2],
+        row[3],
+        counts,
+        int(active),
+        next_due,
+        terms_in(tx, client_id),
+        row[4],
+        last_update,
+        last_delivery,
     )
 
 
-def clients_with_work(tx: Tx, agreed_cadence_only: bool = False) -> list[ClientCadence]:
-    """Clients with active promises, by handle, with what their update cadence depends on;
-    with `agreed_cadence_only`, only those that agreed a cadence of their own."""
+def clients_with_work(tx: Tx, agreed_cadence_only: bool = False, now: int | None = None) -> list[ClientCadence]:
+    """Clients with work an update would report, by handle, with what their update cadence
+    depends on: promises in hand, or (with `now`) a delivery up to now; with
+    `agreed_cadence_only`, only those that agreed a cadence of their own."""
     agreed = " WHERE c.update_every IS NOT NULL" if agreed_cadence_only else ""
-    # Each client's promises in hand counted from the index (state, client_id, …), and only for
-    # the clients asked about: a prompt without a default cadence reads no promise at all here.
+    # Each client's promises in hand and latest delivery read from indexes, and only for the
+    # clients asked about: a prompt without a default cadence reads no promise at all here.
+    delivered = "NULL" if now is None else f"({LAST_DELIVERY_SQL.format(client='c.id')})"
     rows = tx.all(
         "SELECT * FROM ("
         f"SELECT c.handle, c.created_at, (SELECT COUNT(*) FROM promise p WHERE p.state = 'active'"
         f" AND p.client_id = c.id) AS active, {', '.join('c.' + key for key in TERMS)}, c.terms_set_at,"
         " (SELECT MAX(e.recorded_at) FROM event e WHERE e.client_id = c.id AND e.kind = 'update-sent'"
-        f" AND {LIVE}) AS last_update"
-        f" FROM client c{agreed}) AS work WHERE active > 0 ORDER BY handle"
+        f" AND {LIVE}) AS last_update, {delivered} AS last_delivery"
+        f" FROM client c{agreed}) AS work WHERE active > 0 OR last_delivery IS NOT NULL ORDER BY handle",
+        {} if now is None else {"now": now},
     )
     n = len(TERMS)
     return [
-        ClientCadence(row[0], row[1], int(row[2]), dict(zip(TERMS, row[3 : 3 + n])), row[3 + n], row[4 + n])
+        ClientCadence(
+            row[0], row[1], int(row[2]), dict(zip(TERMS, row[3 : 3 + n])), row[3 + n], row[4 + n], row[5 + n]
+        )  # fmt: skip
         for row in rows
     ]

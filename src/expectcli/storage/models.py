@@ -121,6 +121,14 @@ class Promise(SQLModel, table=True):
             sqlite_where=text("state = 'active'"),
             postgresql_where=text("state = 'active'"),
         ),
+        # Each client's latest delivery, for the update cadence (core/queries.LAST_DELIVERY_SQL).
+        Index(
+            "promise_delivered",
+            "client_id",
+            "delivered_at",
+            sqlite_where=text("state = 'delivered'"),
+            postgresql_where=text("state = 'delivered'"),
+        ),
         Index("promise_origin", "origin", unique=True),
         Index("promise_series", "series_id", "id"),  # a series' occurrences
         NEVER_REUSE_IDS,

@@ -193,6 +193,9 @@ def _in_hand(tx: Tx) -> None:
     tx.execute(
         "CREATE INDEX promise_in_hand ON promise (state, outcome, due, paused_since, client_id) WHERE state = 'active'"
     )
+    # Each client's latest delivery: a client with an update cadence is owed an update while it
+    # has a delivery since the last one, even with nothing in hand.
+    tx.execute("CREATE INDEX promise_delivered ON promise (client_id, delivered_at) WHERE state = 'delivered'")
 
 
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
