@@ -76,3 +76,72 @@ def test_a_report_for_a_client_needs_the_client(cli):
     assert str(refused.value) == message
     out = cli("report", "--for-client")
     assert out.exit_code == 2 and out.stderr.strip().endswith(message)
+
+
+def _built(cli: Cli, rows: int | None = None, now: str = NOW):
+    """`report.build` of last week over the test's ledger, as a caller sees it."""
+    from expectcli.core import periods, report
+    from expectcli.core.config import Settings
+    from expectcli.core.ledger import open_ledger
+
+    moment = int(datetime.fromisoformat(now).timestamp())
+    settings = Settings(timezone="Europe/Berlin")
+    ledger = open_ledger(cli.location, moment)
+    try:
+        return report.build(ledger, periods.previous(periods.week_of(moment, settings), settings), settings, rows=rows)
+    finally:
+        ledger.store.close()
+
+
+def test_a_terminal_report_reads_only_the_rows_it_shows(cli):
+    """With `rows` (a terminal's view), `promises` holds at most that many kept, released and
+    open promises each and none of those listed as broken or renegotiated; the totals count all."""
+    for n in range(3):
+        kept = cli.promise(f"Kept {n}", due=f"2026-11-1{7 + n} 17:00", now=MONDAY)
+        cli.ok("done", str(kept), now=f"2026-11-1{7 + n}T12:00:00+01:00")
+    cli.promise("Missed", due="2026-11-17 17:00", now=MONDAY)
+    moved = cli.promise("Moved", due="2026-11-17 17:00", now=MONDAY)
+    cli.ok("move", str(moved), "2026-11-19 17:00", "--reason", "scope grew", now="2026-11-17T09:00:00+01:00")
+    cli.ok("done", str(moved), now="2026-11-19T12:00:00+01:00")
+    for n in range(2):
+        released = cli.promise(f"Released {n}", due="2026-11-27 17:00", now=MONDAY)
+        cli.ok("release", str(released), "--reason", "not needed", now=f"2026-11-1{8 + n}T09:00:00+01:00")
+
+    every = _built(cli)
+    assert sorted(p.outcome for p in every.promises) == ["kept"] * 3 + [
+        "missed",
+        "released",
+        "released",
+        "renegotiated",
+    ]
+    shown = _built(cli, rows=1)
+    assert [(p.title, p.outcome) for p in shown.promises] == [("Kept 0", "kept"), ("Released 0", "released")]
+    assert shown.totals == every.totals and shown.totals.kept == 3 and shown.totals.released == 2
+
+
+def test_an_as_of_moment_before_the_break_point_shows_no_slip_yet(cli):
+    """A move recorded after the deadline it replaced leaves the promise missed from that
+    deadline; a report "as of" a moment before it lists the promise, not yet late at all."""
+    pid = cli.promise("Moved too late", due="2026-11-18 17:00", now=MONDAY)
+    cli.ok("move", str(pid), "2026-11-27 17:00", "--reason", "forgot", now="2026-11-19T09:00:00+01:00")
+    as_of = "2026-11-18T12:00:00+01:00"
+    [broken] = cli.json("report", "--week", now=as_of)["broken"]
+    assert (broken["outcome"], broken["broken_at"]) == ("missed", "2026-11-18T17:00:00+01:00")
+    assert (broken["slip_hours"], broken["slip_minutes"]) == (0, 0)
+    [later] = cli.json("report", "--week", now="2026-11-18T17:01:00+01:00")["broken"]
+    assert (later["slip_hours"], later["slip_minutes"]) == (0.02, 1)
+
+
+def test_a_client_with_a_short_working_day_is_told_early_by_its_own_day(cli):
+    """A working day is the client's own: under hours of 09:00-12:00 a delivery at the start of
+    the day, due at its end, three hours ahead, came a working day early (though the
+    default working day is eight hours)."""
+    cli.ok("client", "add", "acme", now=MONDAY)
+    cli.ok("client", "terms", "acme", "--hours", "09:00-12:00", now=MONDAY)
+    pid = cli.promise("Morning memo", to="acme", due="2026-11-17T12:00:00+01:00", now=MONDAY)
+    cli.ok("done", str(pid), now="2026-11-17T09:00:00+01:00")
+    cli.promise("Other", to="globex", due="2026-11-17T12:00:00+01:00", now=MONDAY)
+    cli.ok("done", "2", now="2026-11-17T09:00:00+01:00")  # three hours of globex's eight: not early
+    report = cli.json("report", "--last-week")
+    assert [(e["title"], e["ahead_hours"]) for e in report["early"]] == [("Morning memo", 3.0)]
+    assert {c["client"]: c["early"] for c in report["clients"]} == {"acme": 1, "globex": 0}
