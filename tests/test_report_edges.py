@@ -133,15 +133,40 @@ def test_an_as_of_moment_before_the_break_point_shows_no_slip_yet(cli):
 
 
 def test_a_client_with_a_short_working_day_is_told_early_by_its_own_day(cli):
-    """A working day is the client's own: under hours of 09:00-12:00 a delivery at the start of
-    the day, due at its end, three hours ahead, came a working day early (though the
+    """A working day is the client's own: under hours of 09:30-12:00 a delivery at the start of
+    the day, due at its end, two and a half hours ahead, came a working day early (though the
     default working day is eight hours)."""
     cli.ok("client", "add", "acme", now=MONDAY)
-    cli.ok("client", "terms", "acme", "--hours", "09:00-12:00", now=MONDAY)
+    cli.ok("client", "terms", "acme", "--hours", "09:30-12:00", now=MONDAY)
     pid = cli.promise("Morning memo", to="acme", due="2026-11-17T12:00:00+01:00", now=MONDAY)
-    cli.ok("done", str(pid), now="2026-11-17T09:00:00+01:00")
-    cli.promise("Other", to="globex", due="2026-11-17T12:00:00+01:00", now=MONDAY)
-    cli.ok("done", "2", now="2026-11-17T09:00:00+01:00")  # three hours of globex's eight: not early
+    cli.ok("done", str(pid), now="2026-11-17T09:30:00+01:00")
+    other = cli.promise("Other", to="globex", due="2026-11-17T12:00:00+01:00", now=MONDAY)
+    cli.ok("done", str(other), now="2026-11-17T09:30:00+01:00")  # 2.5 hours of globex's eight: not early
     report = cli.json("report", "--last-week")
-    assert [(e["title"], e["ahead_hours"]) for e in report["early"]] == [("Morning memo", 3.0)]
+    assert [(e["title"], e["ahead_hours"]) for e in report["early"]] == [("Morning memo", 2.5)]
     assert {c["client"]: c["early"] for c in report["clients"]} == {"acme": 1, "globex": 0}
+
+
+def test_a_delivery_at_the_start_of_the_configured_day_due_at_its_end_is_a_day_early(cli):
+    """The working day of the config (here 08:30-17:00, eight and a half hours): delivered as
+    it begins and due as it ends is a working day ahead; a minute later is not."""
+    cli.config.write_text(cli.config.read_text() + 'day_start = "08:30"\n')
+    first = cli.promise("On the dot", due="2026-11-17T17:00:00+01:00", now=MONDAY)
+    cli.ok("done", str(first), now="2026-11-17T08:30:00+01:00")
+    second = cli.promise("A minute after", due="2026-11-18T17:00:00+01:00", now=MONDAY)
+    cli.ok("done", str(second), now="2026-11-18T08:31:00+01:00")
+    report = cli.json("report", "--last-week")
+    assert [(e["title"], e["ahead_hours"]) for e in report["early"]] == [("On the dot", 8.5)]
+
+
+def test_every_short_notice_move_of_a_client_is_counted(cli):
+    """Two moves of one promise, each made hours before the deadline then in force (the client
+    expects a working day's notice): two short-notice moves, for the client and in all."""
+    pid = cli.promise("Budget plan", to="acme", due="2026-11-17 17:00", now=MONDAY)
+    cli.ok("move", str(pid), "2026-11-19 17:00", "--reason", "waiting on figures", now="2026-11-17T12:00:00+01:00")
+    cli.ok("move", str(pid), "2026-11-20 17:00", "--reason", "still waiting", now="2026-11-19T12:00:00+01:00")
+    cli.ok("done", str(pid), now="2026-11-20T12:00:00+01:00")
+    report = cli.json("report", "--last-week")
+    assert [(r["reason"], r["short_notice"]) for r in report["renegotiations"]] == [
+        ("waiting on figures", True), ("still waiting", True)]  # fmt: skip
+    assert report["clients"][0]["short_notice"] == 2 and report["totals"]["short_notice"] == 2
