@@ -256,3 +256,79 @@ def test_eow_in_a_week_without_a_working_day_is_its_last_workday():
     mondays = Settings(timezone="Europe/Berlin", workdays=(0,), holidays="DE")
     easter_monday = datetime(2027, 3, 29, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert parse_when("eow", easter_monday, mondays) == berlin(2027, 3, 29, 17)
+
+
+# --- survivors of the second half of the run (reading a day, a time, an amount) -------------
+
+
+def test_in_an_amount_counts_from_now_even_when_moving_a_deadline():
+    """`expect move 3 'in 3 days'` means three days from today; `3d` and `+3d` count from
+    the deadline in force."""
+    deadline = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+    assert parse_when("in 3 days", NOW, BERLIN, base=deadline) == berlin(2026, 11, 28, 17)
+    assert parse_when("In 2 hours", NOW, BERLIN, base=deadline) == berlin(2026, 11, 25, 12)
+    assert parse_when("3d", NOW, BERLIN, base=deadline) == datetime(2026, 12, 13, 12, 0, tzinfo=UTC)
+
+
+def test_hours_ago_and_overdue_count_back_from_now():
+    assert parse_when("2 hours ago", NOW, BERLIN) == berlin(2026, 11, 25, 8)
+    assert parse_when("3 h overdue", NOW, BERLIN) == berlin(2026, 11, 25, 7)
+    assert parse_when("90m ago", NOW, BERLIN, past=True) == berlin(2026, 11, 25, 8, 30)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5pm fri", berlin(2026, 11, 27, 17)),
+        ("at 9:30 on tomorrow", berlin(2026, 11, 26, 9, 30)),
+        ("noon mon", berlin(2026, 11, 30, 12)),
+    ],
+)
+def test_a_time_may_come_before_the_day(text, expected):
+    assert parse_when(text, NOW, BERLIN) == expected
+
+
+def test_a_time_alone_with_its_zone_abbreviation_is_today_at_that_time():
+    assert parse_when("17:00 CET", NOW, BERLIN) == berlin(2026, 11, 25, 17)
+    assert parse_when("9am +0100", NOW, BERLIN) == berlin(2026, 11, 25, 9)
+
+
+def test_tonight_names_today_so_a_weekend_deadline_earns_its_note(cli):
+    saturday = "2026-11-28T10:00:00+01:00"
+    out = cli.ok("promise", "Weekend fix", "--to", "acme", "--due", "tonight", now=saturday)
+    assert "Note: Sat 28 Nov 2026 is a Saturday, not a working day; the deadline stands as given." in out.stderr
+    out = cli.ok("promise", "Weekday fix", "--to", "acme", "--due", "tonight")  # a Wednesday: no note
+    assert "Note:" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("the 32nd", "the 32nd is not a calendar date"),
+        ("the 0th", "the 0th is not a calendar date"),
+        ("nov 0000", "nov 0000 is not a calendar date"),
+        ("Mon 6 Nov 2026", "'Mon 6 Nov 2026': 6 November 2026 is a Friday"),
+        ("fri 14:00:60", "14:00:60 is not a clock time"),
+        ("tomorrow 9:99", "9:99 is not a clock time"),
+    ],
+)
+def test_an_impossible_day_or_time_is_refused_naming_it(text, message):
+    assert refusal(lambda: parse_when(text, NOW, BERLIN)) == message
+
+
+def test_a_weekday_and_time_in_the_past_is_today_up_to_and_including_now():
+    # Wednesday 10:00: `wed 9:00` and `wed 10:00` are this morning, `wed 11:00` last week's.
+    assert parse_when("wed 9:00", NOW, BERLIN, past=True) == berlin(2026, 11, 25, 9)
+    assert parse_when("wed 10:00", NOW, BERLIN, past=True) == berlin(2026, 11, 25, 10)
+    assert parse_when("wed 11:00", NOW, BERLIN, past=True) == berlin(2026, 11, 18, 11)
+
+
+def test_a_day_of_the_month_alone_includes_today():
+    assert parse_when("the 25th", NOW, BERLIN) == berlin(2026, 11, 25, 17)
+    assert parse_bound("the 25th", NOW, BERLIN, end=False) == berlin(2026, 11, 25)
+
+
+def test_a_day_of_the_month_alone_after_december_is_januarys():
+    december = datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert parse_when("the 3rd", december, BERLIN) == berlin(2027, 1, 3, 17)
+    assert parse_bound("the 10th", datetime(2027, 1, 5, 10, 0, tzinfo=UTC), BERLIN, end=False) == berlin(2026, 12, 10)
