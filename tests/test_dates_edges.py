@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from expectcli.core.config import Settings
-from expectcli.core.dates import WHEN_FORMS, parse_bound, parse_when
+from expectcli.core.dates import WHEN_FORMS, parse_bound, parse_when, read_when
 from expectcli.errors import BadInput
 
 BERLIN = Settings(timezone="Europe/Berlin")
@@ -332,3 +332,21 @@ def test_a_day_of_the_month_alone_after_december_is_januarys():
     december = datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert parse_when("the 3rd", december, BERLIN) == berlin(2027, 1, 3, 17)
     assert parse_bound("the 10th", datetime(2027, 1, 5, 10, 0, tzinfo=UTC), BERLIN, end=False) == berlin(2026, 12, 10)
+
+
+def test_read_when_looks_forward_unless_told_the_time_is_past():
+    # Wednesday 10:00: `wed 9:00` is next week's, unless it names something that happened.
+    assert read_when("wed 9:00", NOW, BERLIN).moment == berlin(2026, 12, 2, 9)
+    assert read_when("wed 9:00", NOW, BERLIN, past=True).moment == berlin(2026, 11, 25, 9)
+
+
+@pytest.mark.parametrize("due", ["2026-11-28T14:00+01:00", "2026-11-28T13:00Z", "2026-11-28 14:00"])
+def test_an_iso_time_with_or_without_offset_names_its_day_for_the_weekend_note(cli, due):
+    out = cli.ok("promise", "Weekend fix", "--to", "acme", "--due", due)
+    assert "Note: Sat 28 Nov 2026 is a Saturday, not a working day; the deadline stands as given." in out.stderr
+
+
+def test_an_iso_time_with_an_offset_on_a_day_before_1970_is_refused():
+    # 23:30 at -01:00 on 31 December 1969 is 00:30 UTC in 1970, but the day written is 1969.
+    message = refusal(lambda: parse_when("1969-12-31T23:30-01:00", NOW, BERLIN))
+    assert message == "'1969-12-31T23:30-01:00' is outside the dates this tool accepts (years 1970 to 2199)"
