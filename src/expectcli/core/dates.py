@@ -258,7 +258,8 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool, afte
         local_now = aware(now).astimezone(zone)
         context = _Context(local_now, settings, True, None, quote(text))
         if after is not None and _bare_weekday(normal):
-            context = _Context(instant_at(after, time(0, 0), zone), settings, False, None, quote(text))
+            start = instant_at(after, time(0, 0), zone).astimezone(zone)  # local, as `_Context.now` is
+            context = _Context(start, settings, False, None, quote(text))
         day = _named_day(normal, context, None, whole_day=True) if normal else None
         if day is not None:
             moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone)
