@@ -128,3 +128,18 @@ def test_nothing_heavy_is_loaded_without_an_import_statement(prompt_ledger):
         timeout=60,
     )
     assert out.returncode in (0, 1) and out.stderr == "[]\n", out.stderr
+
+
+def test_a_write_names_its_author_without_importing_socket(prompt_ledger, tmp_path):
+    """Every write records user@host: the host is the kernel's node name, the same name
+    `socket.gethostname` gives, read without importing `socket` (a few ms on each write)."""
+    import socket
+
+    from expectcli.core.journal import _host
+
+    assert _host() == socket.gethostname()
+    env = {**prompt_ledger, "EXPECT_DB": str(tmp_path / "ledger.db")}
+    assert run_expect(["db", "init", env["EXPECT_DB"]], env).returncode == 0
+    out, names = run_with_importtime(["-m", "expectcli"], env, ("client", "add", "globex"))
+    assert out.returncode == 0, out.stderr
+    assert "sqlite3" in names and "socket" not in names, sorted(names)

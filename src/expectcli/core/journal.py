@@ -583,7 +583,6 @@ def author() -> str:
     """Who writes: user@host, or EXPECT_AUTHOR when set (a shared account, or tests)."""
     import getpass
     import os
-    import socket
 
     given = os.environ.get("EXPECT_AUTHOR", "").strip()
     if given:
@@ -593,7 +592,19 @@ def author() -> str:
         user = getpass.getuser()
     except (OSError, KeyError):
         user = "unknown"
-    return f"{user}@{socket.gethostname() or 'localhost'}"
+    return f"{user}@{_host() or 'localhost'}"
+
+
+def _host() -> str:
+    """This machine's name: the kernel's node name (what `socket.gethostname` asks for too),
+    without importing `socket` on every write; `socket` where there is no `uname` (Windows)."""
+    import os
+
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 def record_command(tx: Tx, name: str, recorded_at: int) -> int:
