@@ -222,11 +222,13 @@ def pause_line(pause, names: dict[int, str], settings, now: int) -> str:
 
 # -- input ---------------------------------------------------------------------------------
 
-_BUSINESS_DAYS = re.compile(r"\+? ?[0-9]+(?:\.[0-9]+)? ?(?:bd|business days?|workdays?)", re.ASCII)
+# Compiled when first asked (by `re`'s cache), not when the module is imported: the prompt's
+# count imports this module and never asks.
+_BUSINESS_DAYS = r"\+? ?[0-9]+(?:\.[0-9]+)? ?(?:bd|business days?|workdays?)"
 
 
 def business_days_form(text: str) -> bool:
     """Whether a deadline was typed in business days (`+2bd`, `3bd`, `in 2 business days`):
     its paused time is then counted in business time (`basis = 'bd'`)."""
     normal = " ".join(text.strip().lower().split()).removeprefix("in ")
-    return _BUSINESS_DAYS.fullmatch(normal) is not None
+    return re.fullmatch(_BUSINESS_DAYS, normal, re.ASCII) is not None
