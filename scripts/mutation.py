@@ -55,6 +55,8 @@ EDGE_TESTS = (
     "tests/test_notice.py",
     "tests/test_report_asks.py",
     "tests/test_due.py",
+    "tests/test_filters.py",
+    "tests/test_recurring.py",
 )
 SQL_WORDS = re.compile(r"\b(SELECT|WHERE|CASE|WHEN|AND|UPDATE|INSERT)\b| :[a-z]")  # SQL text, or a bound :name
 SQL_COMPARISON = re.compile(r"(?<= )(<=|>=|<|>)(?= )")

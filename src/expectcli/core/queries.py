@@ -301,7 +301,7 @@ def promise_from_row(row: tuple, now: int) -> Promise:
     """A row of PROMISE_COLUMNS as a `Promise`, with its outcome at `now`."""
     (pid, title, client, kind, tags, criteria, promised_at, first_due, due, moves, state,
      delivered_at, released_at, stored, broken_at, *recurrence) = row  # fmt: skip
-    paused_since = recurrence[2] if len(recurrence) > 2 else None
+    paused_since = recurrence[2]  # PROMISE_COLUMNS end with recurrence, series_id, paused_since
     outcome = "voided" if state == VOIDED else outcomes.outcome_at(stored, due, now, paused_since)
     break_at = outcomes.break_point(outcome, broken_at, due)
     settled_at = delivered_at if delivered_at is not None else released_at
