@@ -5,6 +5,7 @@ each test here was written against a mutant of `core/outcomes.py`, `core/busines
 from __future__ import annotations
 
 import os
+import sqlite3
 import time as clock
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,3 +205,100 @@ def test_a_moment_at_a_periods_end_belongs_to_the_next_period_only():
     assert following.contains(week.end) and following.start == week.end
     span = periods.span(week.start, week.end)
     assert span.contains(span.start) and not span.contains(span.end)
+
+
+# -- the timeline: when a promise was made, events before it, blocks and pauses -----------------
+
+
+def test_a_request_typed_in_later_was_promised_when_it_arrived(cli):
+    reply = cli.json("inbound", "acme", "Question", "--at", "2026-11-24T15:00:00+01:00")
+    assert reply["promised_at"] == "2026-11-24T15:00:00+01:00"
+    cli.ok("move", str(reply["id"]), "+1d", "--reason", "waiting on legal")  # the fold runs again
+    cli.ok("done", str(reply["id"]), now="2026-11-25T11:00:00+01:00")
+    (listed,) = cli.json("list", "--all", now="2026-11-25T11:00:00+01:00")
+    assert listed["promised_at"] == "2026-11-24T15:00:00+01:00" and listed["outcome"] == "renegotiated"
+
+
+def test_events_before_the_promise_are_passed_over_not_the_end_of_its_history():
+    state = outcomes.fold(
+        [
+            Step("noted", 50),
+            Step("promised", 100, due=1000),
+            Step("moved", 200, due=2000),
+            Step("delivered", 300, None, 300),
+        ]
+    )
+    assert state is not None
+    assert (state.outcome, state.moves, state.due, state.delivered_at) == ("renegotiated", 1, 2000, 300)
+
+
+def test_the_same_ask_blocking_twice_pauses_once_and_its_receipt_restarts_the_clock():
+    state = outcomes.fold(
+        [
+            Step("promised", 0, due=1000),
+            Step("paused", 100, ask=7),
+            Step("paused", 200, ask=7),
+            Step("resumed", 400, None, 400, 7),
+        ]
+    )
+    assert state is not None
+    assert (state.paused_since, state.due) == (None, 1300)
+
+
+def test_a_block_naming_no_ask_stops_no_clock():
+    state = outcomes.fold([Step("promised", 0, due=1000), Step("paused", 100)])
+    assert state is not None and state.paused_since is None
+    assert outcomes.pauses([Step("promised", 0, due=1000), Step("paused", 100)]) == []
+
+
+def test_a_block_after_the_deadline_passed_neither_pauses_nor_hides_a_later_delivery(cli):
+    pid = cli.promise("Report", due="2026-11-24", now="2026-11-23T10:00:00+01:00")
+    cli.ok("ask", "acme", "Data", "--blocks", str(pid))  # Wednesday: a day after the deadline
+    cli.ok("done", str(pid), now="2026-11-26T10:00:00+01:00")
+    shown = cli.json("show", str(pid), now="2026-11-26T11:00:00+01:00")
+    assert (shown["outcome"], shown["delivered_at"]) == ("late", "2026-11-26T10:00:00+01:00")
+    assert shown["pauses"] == [] and shown["due"] == "2026-11-24T17:00:00+01:00"
+
+
+def test_a_block_recorded_at_the_very_minute_of_the_deadline_still_pauses(cli):
+    pid = cli.promise("Report", due="2026-11-26")  # Thursday 17:00
+    ask = cli.json("ask", "acme", "Data", "--blocks", str(pid), now="2026-11-26T17:00:00+01:00")["id"]
+    cli.ok("received", str(ask), now="2026-11-27T12:00:00+01:00")
+    shown = cli.json("show", str(pid), now="2026-11-27T12:00:00+01:00")
+    assert (shown["outcome"], shown["due"]) == ("open", "2026-11-27T12:00:00+01:00")  # 19 hours paused
+
+
+def test_a_running_pause_shows_the_deadline_it_holds(cli):
+    pid = cli.promise("Report", due="2026-11-26")
+    cli.ok("ask", "acme", "Data", "--blocks", str(pid))
+    (pause,) = cli.json("show", str(pid), now="2026-11-27T10:00:00+01:00")["pauses"]
+    assert (pause["end"], pause["due_before"], pause["due_after"]) == (None, "2026-11-26T17:00:00+01:00", None)
+
+
+def test_at_the_moment_a_pause_begins_the_clock_is_already_stopped():
+    # open, deadline 100 passed, a pause that began at 200: stopped from 200 on, in both twins
+    assert outcomes.outcome_at("open", 100, 200, paused_since=200) == "open"
+    assert outcomes.outcome_at("open", 100, 200, paused_since=201) == "missed"
+    with sqlite3.connect(":memory:") as db:
+        expression = outcomes.outcome_sql("'open'", "100", "200", ":since")
+        assert db.execute(f"SELECT {expression}", {"since": 200}).fetchone() == ("open",)
+        assert db.execute(f"SELECT {expression}", {"since": 201}).fetchone() == ("missed",)
+
+
+def test_no_slip_yet_as_of_a_moment_at_or_before_the_break_point():
+    assert outcomes.slip(1000, None, 1000) == 0
+    assert outcomes.slip(1000, None, 400) == 0
+    assert outcomes.slip(1000, None, 1060) == 60
+    assert outcomes.slip(1000, 1120, 5000) == 120
+    assert outcomes.slip(None, None, 5000) is None
+
+
+def test_a_span_not_of_whole_days_steps_back_by_its_exact_length():
+    settings = Settings(timezone="Europe/Berlin")
+    monday = int(datetime(2026, 11, 23, 0, 0, tzinfo=BERLIN).timestamp())
+    wednesday_noon = int(datetime(2026, 11, 25, 12, 0, tzinfo=BERLIN).timestamp())
+    before = periods.previous(periods.span(monday, wednesday_noon), settings)
+    assert (before.start, before.end) == (monday - 60 * H, monday)
+    thursday_noon = int(datetime(2026, 11, 19, 12, 0, tzinfo=BERLIN).timestamp())
+    before = periods.previous(periods.span(thursday_noon, monday), settings)
+    assert (before.start, before.end) == (thursday_noon - (monday - thursday_noon), thursday_noon)
