@@ -39,7 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "src/expectcli/core/"
-EDGE_FILES = tuple(CORE + name for name in ("outcomes.py", "queries.py", "journal.py", "report.py", "clients.py", "due.py"))
+EDGE_FILES = tuple(
+    CORE + name for name in ("outcomes.py", "queries.py", "journal.py", "report.py", "clients.py", "due.py")
+)
 PYTHON_EDGE_FILES = tuple(CORE + name for name in ("queries.py", "journal.py", "validate.py"))
 EDGE_TESTS = (
     "tests/test_boundaries.py",
@@ -57,6 +59,10 @@ EDGE_TESTS = (
     "tests/test_due.py",
     "tests/test_filters.py",
     "tests/test_recurring.py",
+    "tests/test_corrections.py",
+    "tests/test_undo_commands.py",
+    "tests/test_report_edges.py",
+    "tests/test_edges_sql.py",
 )
 SQL_WORDS = re.compile(r"\b(SELECT|WHERE|CASE|WHEN|AND|UPDATE|INSERT)\b| :[a-z]")  # SQL text, or a bound :name
 SQL_COMPARISON = re.compile(r"(?<= )(<=|>=|<|>)(?= )")
