@@ -62,3 +62,19 @@ def test_an_ask_needed_by_this_very_minute_is_not_in_the_past(cli):
     assert made.exit_code == 0, made.stderr
     refused = cli("ask", "acme", "the SOW", "--by", "2026-11-25T09:59:00+01:00", now=NOW)
     assert refused.exit_code == 2 and refused.stdout == ""
+
+
+def test_an_ask_cannot_block_a_promise_made_after_the_time_of_the_change(cli):
+    pid = cli.promise("Report", due="fri", now=NOW)
+    before = cli.journal_size()
+    out = cli("ask", "acme", "the data", "--blocks", str(pid), now="2026-11-25T09:00:00+01:00")
+    assert out.exit_code == 2 and "was made after the time of this change" in out.stderr
+    assert cli.journal_size() == before
+
+
+def test_a_tag_both_added_and_removed_in_one_edit_is_refused(cli):
+    pid = cli.promise("Report", due="fri")
+    before = cli.journal_size()
+    out = cli("edit", str(pid), "--tag", "urgent", "--untag", "urgent")
+    assert out.exit_code == 2 and out.stderr == "expect: tag urgent is both added and removed\n"
+    assert cli.journal_size() == before
