@@ -11,6 +11,7 @@ from hypothesis import assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from budget import examples
 from expectcli.core.config import Settings
 from expectcli.core.dates import (
     DURATION_FORMS,
@@ -637,7 +638,7 @@ def assert_one_line_bad_input_or_utc(call):
     return result
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=examples(300), deadline=None)
 @given(text=st.text() | SOUPS, zone=ZONES, now=NOWS)
 def test_parse_when_never_raises_anything_but_bad_input(text, zone, now):
     result = assert_one_line_bad_input_or_utc(lambda: parse_when(text, now, Settings(timezone=zone)))
@@ -645,7 +646,7 @@ def test_parse_when_never_raises_anything_but_bad_input(text, zone, now):
         assert type(result) is datetime and result.tzinfo is UTC
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=examples(300), deadline=None)
 @given(text=st.text() | SOUPS)
 def test_parse_duration_never_raises_anything_but_bad_input(text):
     result = assert_one_line_bad_input_or_utc(lambda: parse_duration(text))
@@ -690,7 +691,7 @@ def test_n_business_days_lands_on_the_nth_workday(n, now, workdays):
     assert sum(day.weekday() in workdays for day in between) == n
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=examples(300), deadline=None)
 @given(
     start=NOWS,
     zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago"]),
@@ -711,7 +712,7 @@ def test_day_based_durations_add_as_pendulum_adds_on_the_wall_clock(start, zone,
     assert result == expected and result.astimezone(ZoneInfo(zone)).replace(tzinfo=None) == wall
 
 
-@hypothesis_settings(max_examples=200, deadline=None)
+@hypothesis_settings(max_examples=examples(200), deadline=None)
 @given(start=NOWS, zone=ZONES, weekday=st.integers(0, 6))
 def test_a_weekday_is_the_next_such_day_as_pendulum_steps(start, zone, weekday):
     import pendulum
@@ -798,7 +799,7 @@ def test_a_naive_now_is_utc_whatever_the_machines_zone(monkeypatch):
         clock.tzset()
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=examples(300), deadline=None)
 @given(text=SOUPS, zone=ZONES, now=NOWS, past=st.booleans(), order=st.sampled_from([None, "DMY", "MDY", "YMD"]))
 def test_every_form_and_setting_raises_only_bad_input(text, zone, now, past, order):
     settings = Settings(timezone=zone, date_order=order, holidays="DE")

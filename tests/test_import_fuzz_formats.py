@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from conftest import NOW, Cli, fresh_ledger
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,7 +90,7 @@ def test_mutated_files_never_break_expect(case, as_bytes):
 
 
 @pytest.mark.slow
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=mutated(), as_bytes=st.booleans())
 def test_many_mutated_files_never_break_expect(case, as_bytes):
     check_import(case, as_bytes)

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from budget import examples
 from expectcli.core import periods
 from expectcli.core.config import Settings
 
@@ -143,7 +144,7 @@ def first_moment_of(day: date, zone: str) -> int:
     return moment
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=examples(300), deadline=None)
 @given(moment=MOMENTS, zone=ZONES, week_start=st.integers(0, 6))
 def test_a_week_is_seven_local_days_from_its_first_weekday(moment, zone, week_start):
     settings = Settings(timezone=zone, week_start=week_start)
@@ -159,7 +160,7 @@ def test_a_week_is_seven_local_days_from_its_first_weekday(moment, zone, week_st
     assert before.end == week.start and before == periods.week_of(week.start - 1, settings)
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=examples(300), deadline=None)
 @given(moment=MOMENTS, zone=ZONES)
 def test_a_month_runs_from_its_first_local_day_to_the_next_months(moment, zone):
     settings = Settings(timezone=zone)
