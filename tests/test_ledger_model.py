@@ -1,7 +1,7 @@
 """A state-machine test: random histories through the real CLI, against a small model.
 
-The model states the Vocabulary rules literally (a move is late if it was recorded after the
-deadline it replaced; a delivery is late if it came after the final deadline or any move was
+The model states the Vocabulary rules literally (moves in the order of the timeline, by the
+time each was recorded; a move is late if it was recorded after the deadline it replaced; a delivery is late if it came after the final deadline or any move was
 late; a move recorded after the time a delivery happened does not count; …) and replays the live operations from scratch, while the ledger folds events
 incrementally and evaluates open/missed in SQL. Times fall on whole hours, so deadlines,
 moves and deliveries often coincide exactly: the boundaries are exercised.
@@ -45,25 +45,37 @@ class ModelPromise:
 
     @property
     def counted(self) -> list[tuple[int, int, int]]:
-        """The moves on the timeline before the delivery or release (all, while unsettled)."""
+        """The moves on the timeline before the delivery or release (all, while unsettled), in
+        the order of the timeline: by the time each was recorded (`--now`), typed order on a
+        tie — a move back-dated before one already typed comes first."""
+        moves = sorted(self.moves, key=lambda move: move[0])
         if self.settlement is None:
-            return self.moves
-        return [move for move in self.moves if move[0] <= self.settlement[1]]
+            return moves
+        return [move for move in moves if move[0] <= self.settlement[1]]
+
+    def _walk(self) -> tuple[int, bool]:
+        """(the deadline in force at the end, whether a move was recorded after the deadline
+        it replaced), walking the counted moves in timeline order."""
+        due, late = self.first_due, False
+        for recorded, _, new_due in self.counted:
+            late = late or recorded > due
+            due = new_due
+        return due, late
 
     @property
     def due(self) -> int:
-        return self.counted[-1][2] if self.counted else self.first_due
+        return self._walk()[0]
 
     def outcome(self, now: int) -> str:
-        late_move = any(recorded > old_due for recorded, old_due, _ in self.counted)
+        due, late_move = self._walk()
         if self.settlement is None:
-            return "missed" if late_move or now > self.due else "open"
+            return "missed" if late_move or now > due else "open"
         kind, when = self.settlement
         if kind == "delivered":
-            if late_move or when > self.due:
+            if late_move or when > due:
                 return "late"
             return "renegotiated" if self.counted else "kept"
-        return "missed" if late_move or when > self.due else "released"
+        return "missed" if late_move or when > due else "released"
 
 
 class LedgerMachine(RuleBasedStateMachine):
