@@ -151,15 +151,16 @@ def _first(tx: Tx, name: str, condition: str, scope: str, params: dict, limit: i
     """The rows of section `name`, in its order; the first `limit` of them (all if None)."""
     bound = "" if limit is None else f" LIMIT {int(limit)}"
     parts = [
-        f"SELECT * FROM (SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE p.state = 'active' AND {part} AND "
-        f"{condition}{scope} ORDER BY {order}{bound}) AS part{n}"
-        for n, (part, order) in enumerate(_parts(name))
+        f"SELECT {PROMISE_COLUMNS} FROM {PROMISE_FROM} WHERE p.state = 'active' AND {part} AND {condition}{scope}"
+        f" ORDER BY {order}{bound}"
+        for part, order in _parts(name)
     ]
     if len(parts) == 1:
         return tx.all(parts[0], params)
     # The union of the parts' first rows, ordered again (the overdue: from the break point).
     order = _ORDER[name].replace("p.", "")
-    return tx.all(f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS found ORDER BY {order}{bound}", params)
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{n}" for n, sql in enumerate(parts))
+    return tx.all(f"SELECT * FROM ({union}) AS found ORDER BY {order}{bound}", params)
 
 
 def _owed(tx: Tx, settings, now: int, client: str | None) -> list:
