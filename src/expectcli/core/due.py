@@ -131,8 +131,12 @@ def _parts(section: str) -> tuple[tuple[str, str], ...]:
     return (("p.outcome = 'open' AND p.due <= :end", _ORDER["due"]),)
 
 
-def _latest(notices: NoticeEnds) -> int:
-    return max([notices.default, *notices.by_client.values()])
+def _sections(tx: Tx, settings, now: int, end: int) -> tuple[dict[str, str], dict]:
+    """Each section's condition (`conditions`) and the parameters its queries bind: now, the
+    window's end, and the latest of the clients' notice ends (the at-risk part's range)."""
+    notices = notice_ends(tx, settings, now)
+    latest = max([notices.default, *notices.by_client.values()])
+    return conditions(notices), {"now": now, "end": end, "notice_end": latest}
 
 
 def _counts(tx: Tx, sections: dict[str, str], client: str | None, params: dict) -> tuple[int, int, int]:
@@ -142,9 +146,9 @@ def _counts(tx: Tx, sections: dict[str, str], client: str | None, params: dict) 
         for name in SECTIONS
         for part, _ in _parts(name)
     ]
-    row = [int(value) for value in row_of(tx, f"SELECT {', '.join(counts)}", {**params, **extra})]
-    overdue = row[0] + row[1]
-    return overdue, row[2], row[3]
+    row = iter(row_of(tx, f"SELECT {', '.join(counts)}", {**params, **extra}))
+    overdue, at_risk, due = (sum(int(next(row)) for _ in _parts(name)) for name in SECTIONS)
+    return overdue, at_risk, due
 
 
 def _first(tx: Tx, name: str, condition: str, scope: str, params: dict, limit: int | None) -> list:
@@ -186,9 +190,8 @@ def due_counts(ledger, settings, end: int, client: str | None = None) -> Counts:
     """The number of promises in each section (and of clients owed an update, and of asks
     the client is late with) at the ledger's now."""
     with ledger.store.read() as tx:
-        notices = notice_ends(tx, settings, ledger.now)
-        sections = conditions(notices)
-        counted = _counts(tx, sections, client, {"now": ledger.now, "end": end, "notice_end": _latest(notices)})
+        sections, params = _sections(tx, settings, ledger.now, end)
+        counted = _counts(tx, sections, client, params)
         late, _ = _asks_late(tx, ledger.now, client, limit=0)
         return Counts(*counted, len(_owed(tx, settings, ledger.now, client)), late)
 
@@ -196,9 +199,7 @@ def due_counts(ledger, settings, end: int, client: str | None = None) -> Counts:
 def due_view(ledger, settings, end: int, client: str | None = None, limit: int | None = 20) -> DueView:
     """The counts, and the first `limit` promises of each section (every one if `limit` is None)."""
     with ledger.store.read() as tx:
-        notices = notice_ends(tx, settings, ledger.now)
-        sections = conditions(notices)
-        params = {"now": ledger.now, "end": end, "notice_end": _latest(notices)}
+        sections, params = _sections(tx, settings, ledger.now, end)
         counted = _counts(tx, sections, client, params)
         scope, extra = _scope(tx, client)
         rows: dict[str, list[Promise]] = {}
