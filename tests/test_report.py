@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, built
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -22,6 +22,10 @@ def at(day: int, clock: str = "09:00", month: int = 11) -> str:
 @pytest.fixture
 def history(cli):
     """Last week (Mon 16 – Sun 22 Nov 2026) and this week, as of Wed 25 Nov 10:00 Berlin."""
+    return built(cli, type_history)
+
+
+def type_history(cli):
 
     def promise(title, client, due, made=at(16)):
         return cli.promise(title, to=client, due=due, now=made)
