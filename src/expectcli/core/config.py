@@ -15,8 +15,6 @@ Read from a TOML file in the platform's config folder (or the file named by
     count_cache = 60             # seconds a prompt's `due --count` may be answered from cache (0: never)
 """
 
-from __future__ import annotations
-
 import os
 from datetime import time
 from typing import NamedTuple

@@ -56,8 +56,6 @@ loads only the standard library: weekday steps, week starts and month ends are
 Pendulum's, imported when one of those phrases is read (see "calendar steps").
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
@@ -571,21 +569,21 @@ def _year_by_weekday(month: int, day: int, weekday: int, context: _Context) -> d
 # Turning a local date and time into an instant stays `instant_at`'s (see its docstring).
 
 
-def calendar_day(day: date) -> pendulum.Date:
+def calendar_day(day: date) -> "pendulum.Date":
     """`day` as a `pendulum.Date` (a `date` subclass), for calendar arithmetic."""
     import pendulum
 
     return pendulum.Date(day.year, day.month, day.day)
 
 
-def _weekday(index: int) -> pendulum.WeekDay:
+def _weekday(index: int) -> "pendulum.WeekDay":
     """Pendulum's name of a weekday (0 = Monday … 6 = Sunday)."""
     import pendulum
 
     return pendulum.WeekDay(index)
 
 
-def start_of_week(day: date, week_start: int) -> pendulum.Date:
+def start_of_week(day: date, week_start: int) -> "pendulum.Date":
     """The first day of the week holding `day`, for weeks that begin on `week_start`
     (0 = Monday … 6 = Sunday): `day` itself, or the latest such weekday before it."""
     local = calendar_day(day)
