@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from expectcli.errors import BadInput, ExpectError
-from expectcli.storage import searchindex
 from expectcli.storage.store import Store, Tx
 
 
@@ -132,6 +131,8 @@ def _search(tx: Tx) -> None:
     """`expect search`: each promise's searchable words (title, criteria, notes, reasons) in
     `search_text`, and on a SQLite with FTS5 a full-text table over them (see `searchindex`).
     An existing ledger's promises are indexed here."""
+    from expectcli.storage import searchindex  # (with unicodedata: only when this step runs)
+
     t = _types(tx.dialect)
     tx.execute(
         f"""CREATE TABLE search_text (
