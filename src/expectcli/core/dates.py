@@ -260,8 +260,13 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool, afte
             context = _Context(start, settings, False, None, quote(text))
         day = _named_day(normal, context, None, whole_day=True) if normal else None
         if day is not None:
-            moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone)
-            return _checked(Reading(moment, day), quote(text)).moment
+            # The day named must be one this tool accepts; the bound itself may fall just
+            # outside (the end of 31 Dec 2199 is 1 Jan 2200, the start of 1 Jan 1970 in Tokyo
+            # is in 1969 in UTC): it is only compared with, never stored.
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise out_of_range(quote(text))
+            moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone).astimezone(UTC)
+            return moment - timedelta(seconds=moment.second, microseconds=moment.microsecond)
     except (OverflowError, ValueError):
         raise out_of_range(quote(text)) from None
     return parse_when(text, now, settings, past=True)
