@@ -6,9 +6,7 @@ Dates are written in the client's time zone (from its terms), so the client read
 clock.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
@@ -19,8 +17,7 @@ from expectcli.core.textsafe import markdown_literal
 from expectcli.core.validate import normalise_handle
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     promise_id: int
     title: str
     recorded_at: int
@@ -29,8 +26,7 @@ class Move:
     reason: str
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """An ask of the client's: waiting (what we need from you), or received (thank you)."""
 
     id: int
@@ -43,8 +39,8 @@ class Need:
         return self.received_at is None and self.needed_by is not None and self.needed_by < now
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(NamedTuple):
+    # (The defaults are one object shared by every brief made without them: never changed.)
     client: str
     name: str | None
     since: int | None  # None: everything so far
@@ -55,10 +51,10 @@ class Brief:
     upcoming: list[Promise]
     overdue: list[Promise]
     moved: list[Move]
-    needs: list[Need] = field(default_factory=list)  # the client's asks still waiting, most pressing first
-    received: list[Need] = field(default_factory=list)  # its asks received since `since`
+    needs: list[Need] = []  # the client's asks still waiting, most pressing first
+    received: list[Need] = []  # its asks received since `since`
     # promise id → (the pause that gave it its date, the titles of the asks it waited on)
-    paused: dict = field(default_factory=dict)
+    paused: dict = {}
 
     @property
     def is_empty(self) -> bool:

@@ -11,17 +11,14 @@ Pendulum's, on local dates; each boundary date becomes an instant by `dates.star
 whose rules say where a midnight that does not exist, or exists twice, falls.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from expectcli.core.config import Settings
 from expectcli.core.dates import calendar_day, start_of_day, start_of_week, to_local
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     kind: str  # week, month or span
     start: int
     end: int

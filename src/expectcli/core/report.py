@@ -17,9 +17,8 @@ the date it was needed by. Counts and median waits (asked → received) are aggr
 too, and `asks_late` lists the late ones.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from expectcli.core import clients, notice, outcomes, periods
 from expectcli.core.config import Settings
@@ -32,8 +31,7 @@ from expectcli.errors import BadInput
 TREND_PERIODS = 8
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
     kept: int = 0
     renegotiated: int = 0
     late: int = 0
@@ -51,18 +49,19 @@ class Counts:
 
     @property
     def kept_rate(self) -> float | None:
-        return outcomes.kept_rate(self.__dict__)
+        return outcomes.kept_rate(self._asdict())
 
     @property
     def on_time_rate(self) -> float | None:
-        return outcomes.on_time_rate(self.__dict__)
+        return outcomes.on_time_rate(self._asdict())
 
-    def __add__(self, other: "Counts") -> "Counts":
-        return Counts(**{key: getattr(self, key) + getattr(other, key) for key in self.__dict__})
+    @classmethod
+    def summed(cls, many: "Iterable[Counts]") -> "Counts":
+        """Each count added up over `many` (a tuple's `+` joins tuples: not this)."""
+        return cls(*(sum(column) for column in zip(cls(), *many, strict=True)))
 
 
-@dataclass(frozen=True)
-class AskFigures:
+class AskFigures(NamedTuple):
     """How promptly asks were answered: those received in the period, how many of them after
     the date they were needed by, and the median wait from asked to received (seconds)."""
 
@@ -71,8 +70,7 @@ class AskFigures:
     median_wait: float | None = None
 
 
-@dataclass(frozen=True)
-class AskLate:
+class AskLate(NamedTuple):
     """An ask received in the period after the date it was needed by."""
 
     id: int
@@ -88,8 +86,7 @@ class AskLate:
         return self.received_at - self.needed_by
 
 
-@dataclass(frozen=True)
-class ClientScore:
+class ClientScore(NamedTuple):
     client: str
     counts: Counts
     nps: int | None = None  # over the client's feedback recorded in the period
@@ -97,11 +94,10 @@ class ClientScore:
     update_overdue: bool = False  # under the client's update cadence
     short_notice: int = 0  # moves in the period's renegotiations that gave less notice than agreed
     early: int = 0  # promises of the period delivered a working day or more before the due
-    asks: AskFigures = field(default_factory=AskFigures)  # the client's asks answered in the period
+    asks: AskFigures = AskFigures()  # the client's asks answered in the period
 
 
-@dataclass(frozen=True)
-class Broken:
+class Broken(NamedTuple):
     id: int
     title: str
     client: str
@@ -113,8 +109,7 @@ class Broken:
     slip_minutes: int = 0  # the same, in whole minutes (rounded up): what the views print
 
 
-@dataclass(frozen=True)
-class Renegotiation:
+class Renegotiation(NamedTuple):
     id: int
     title: str
     client: str
@@ -128,8 +123,7 @@ class Renegotiation:
     short_notice: bool = False  # less notice than the client expects (`notice.short_notice`)
 
 
-@dataclass(frozen=True)
-class Early:
+class Early(NamedTuple):
     """A promise of the period delivered a working day or more before the due in force."""
 
     id: int
@@ -139,8 +133,7 @@ class Early:
     delivered: int
 
 
-@dataclass(frozen=True)
-class Reckoned:
+class Reckoned(NamedTuple):
     """A promise reckoned in the period, whatever its outcome: the rows behind the totals."""
 
     id: int
@@ -154,14 +147,13 @@ class Reckoned:
     reason: str | None  # a release's reason, as it was given
 
 
-@dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(NamedTuple):
     period: Period
     counts: Counts
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
+    # (The list defaults are one object shared by every report made without them: never changed.)
     period: Period
     as_of: int
     client: str | None
@@ -169,15 +161,15 @@ class Report:
     clients: list[ClientScore]
     broken: list[Broken]
     renegotiations: list[Renegotiation]
-    trend: list[TrendPoint] = field(default_factory=list)
+    trend: list[TrendPoint] = []
     ledger_empty: bool = False
     nps: int | None = None  # over all feedback recorded in the period
-    updates_owed: list = field(default_factory=list)  # clients.UpdateStatus, overdue now
-    promises: list[Reckoned] = field(default_factory=list)  # every promise reckoned in the period
-    early: list[Early] = field(default_factory=list)  # kept or renegotiated promises delivered early
+    updates_owed: list = []  # clients.UpdateStatus, overdue now
+    promises: list[Reckoned] = []  # every promise reckoned in the period
+    early: list[Early] = []  # kept or renegotiated promises delivered early
     for_client: bool = False  # the version to send the client (`for_client`): views leave out ids
-    asks: AskFigures = field(default_factory=AskFigures)  # all asks answered in the period
-    asks_late: list[AskLate] = field(default_factory=list)  # those answered late, in the order received
+    asks: AskFigures = AskFigures()  # all asks answered in the period
+    asks_late: list[AskLate] = []  # those answered late, in the order received
 
     @property
     def short_notice(self) -> int:
@@ -233,7 +225,7 @@ def build(
         ),
         key=lambda s: (s.counts.kept_rate is None, s.counts.kept_rate or 0.0, s.client),
     )
-    totals = sum((s.counts for s in scores), Counts())
+    totals = Counts.summed(s.counts for s in scores)
     overall = clients.nps(*(sum(values) for values in zip((0, 0, 0), *feedback.values())))
     return Report(
         period, ledger.now, handle, totals, scores, broken, renegotiations, trend, ledger_empty, overall, updates_owed,
@@ -301,7 +293,7 @@ def _broken(tx, period: Period, scope: dict) -> list[Broken]:
     return broken
 
 
-def _renegotiations(tx, period: Period, scope: dict, terms: _TermsOf) -> list[Renegotiation]:
+def _renegotiations(tx, period: Period, scope: dict, terms: "_TermsOf") -> list[Renegotiation]:
     """Every move, not undone, of the promises reckoned in the period, oldest first, with the
     notice it gave; not the moves recorded after the delivery (they change nothing)."""
     rows = tx.all(
@@ -511,5 +503,5 @@ def for_client(report: Report) -> Report:
     going on) and mean nothing to the client. Notes and tags are in no report."""
     if report.client is None:
         raise BadInput("--for-client needs --client: the report to send one client")
-    scores = [replace(s, nps=None, last_update=None, update_overdue=False) for s in report.clients]
-    return replace(report, clients=scores, nps=None, updates_owed=[], ledger_empty=False, for_client=True)
+    scores = [s._replace(nps=None, last_update=None, update_overdue=False) for s in report.clients]
+    return report._replace(clients=scores, nps=None, updates_owed=[], ledger_empty=False, for_client=True)

@@ -18,7 +18,6 @@ the per-client scorecard (the totals are that client's).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import fields
 from html import escape
 
 from expectcli.core import timefmt
@@ -259,7 +258,9 @@ SECTIONS: tuple[Callable[[Report, Settings], str], ...] = (
 
 def count_columns() -> list[str]:
     """The counts a report carries: the outcomes, then any further count (int) `Counts` has."""
-    extra = [f.name for f in fields(Counts) if f.name not in fmt.COLUMNS and f.type in (int, "int")]
+    extra = [
+        name for name, default in Counts._field_defaults.items() if name not in fmt.COLUMNS and type(default) is int
+    ]
     return [*fmt.COLUMNS, *extra]
 
 
