@@ -85,8 +85,28 @@ def test_slashed_dates_in_each_order_are_the_iso_date(day, now):
     assert parse_when(f"{day.day}/{day.month}/{day.year}", now, Settings(date_order="DMY")) == iso
     assert parse_when(f"{day.month}/{day.day}/{day.year}", now, Settings(date_order="MDY")) == iso
     assert parse_when(f"{day.year}/{day.month:02}/{day.day:02}", now, Settings()) == iso
+    for order in (None, "DMY", "MDY", "YMD"):  # year first: never ambiguous, padded or not
+        assert parse_when(f"{day.year}/{day.month}/{day.day}", now, Settings(date_order=order)) == iso
+    assert parse_when(f"{day.year}/{day.month}/{day.day}", now, Settings(date_order="YMD")) == iso
+    if 2000 <= day.year <= 2099:  # two-digit years are 20xx, in every order
+        yy = f"{day.year % 100:02}"
+        assert parse_when(f"{yy}/{day.month}/{day.day}", now, Settings(date_order="YMD")) == iso
+        assert parse_when(f"{day.day}/{day.month}/{yy}", now, Settings(date_order="DMY")) == iso
+        assert parse_when(f"{day.month}/{day.day}/{yy}", now, Settings(date_order="MDY")) == iso
     with pytest.raises(BadInput, match="ambiguous"):
         parse_when(f"{day.day}/{day.month}/{day.year}", now, Settings())
+
+
+@pytest.mark.parametrize(
+    "text, order",
+    [("3/12/6", "DMY"), ("3/12/202", "DMY"), ("12/3/202", "MDY"), ("3/12/26", "YMD"), ("3/12/2026", "YMD"),
+     ("26/12/123", "YMD"), ("2026/12/003", "YMD"), ("2026/12/003", "DMY"), ("2026/13/3", None)],
+)  # fmt: skip
+def test_a_slashed_date_whose_parts_are_no_date_is_refused_in_one_line(text, order):
+    """A year has two digits or four, a day and a month one or two; read in the order set."""
+    with pytest.raises(BadInput, match="is not a calendar date") as caught:
+        parse_when(text, datetime(2026, 11, 25, 9, tzinfo=UTC), Settings(date_order=order))
+    assert "\n" not in str(caught.value)
 
 
 @hypothesis_settings(max_examples=100, deadline=None)

@@ -135,7 +135,7 @@ _DAY_MONTH = rf"{_ON_WEEKDAY}(?:the )?{_DAY_NUMBER} (?:of )?{_MONTH}{_YEAR}"
 _MONTH_YEAR = rf"{_MONTH} (?P<year>[0-9]{{4}})"
 _ORDINAL = r"(?:the (?P<day>[0-9]{1,2})(?:st|nd|rd|th)?|(?P<day2>[0-9]{1,2})(?:st|nd|rd|th))"
 _ISO_DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-_SLASHED = r"(?P<a>[0-9]{1,4})/(?P<b>[0-9]{1,2})(?:/(?P<c>[0-9]{2}|[0-9]{4}))?"
+_SLASHED = r"(?P<a>[0-9]{1,4})/(?P<b>[0-9]{1,2})(?:/(?P<c>[0-9]{1,4}))?"
 _ISO_DATETIME = (
     rf"(?P<date>{_ISO_DATE})[t ]"
     r"(?P<clock>(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})"
@@ -499,6 +499,8 @@ def _slashed(match: re.Match, context: _Context) -> date | None:
     if len(a) == 4:
         if c is None:
             raise BadInput(f"{context.quoted}: a year-first date needs a day: 2026/12/03")
+        if len(c) > 2:
+            raise BadInput(f"{text} is not a calendar date (a year-first date: 2026/12/03)")
         return _calendar_date(a, b, c, text=text)
     if len(a) == 3:
         return None
@@ -513,7 +515,8 @@ def _slashed(match: re.Match, context: _Context) -> date | None:
     else:
         day, month = (a, b) if order == "DMY" else (b, a)
         year = c
-    if not 1 <= int(month) <= 12:
+    # A year of two digits (20xx) or four; a day or month of one or two.
+    if not 1 <= int(month) <= 12 or len(day) > 2 or (year is not None and len(year) not in (2, 4)):
         raise BadInput(f"{text} is not a calendar date (read as {order})")
     if year is None:
         return _month_day_in(int(month), int(day), context, text=text)
