@@ -1,6 +1,7 @@
 """No speed lost? bench/run.py's commands timed with an earlier revision's code and with this one.
 
     python bench/compare.py [--before 3b664ce] [--after REV] [--rounds 7] [--size 100000] [--no-cache]
+                            [--instructions]
 
 The earlier revision ("before"; by default 3b664ce, the last commit before issue 11's
 restructuring) is exported from git into a throw-away folder (`git archive`, so the
@@ -21,6 +22,10 @@ rounds, after first in odd ones), all at the same pinned now (EXPECT_NOW) and co
 cannot run the same way (it exits with a usage error, or it has no prompt cache for the
 real-clock count) is left out and named.
 
+With `--instructions`, each command also runs once more per version under valgrind's
+callgrind, and a second table gives the instructions each executed (and the bare start's):
+a figure the load on the machine hardly moves, where wall and CPU times scatter.
+
 Prints a table (median seconds; ratios to the bare start of the same round, of wall and CPU
 time; after over before, paired by round) and a verdict per command: faster, same within
 noise, or slower. Always exits 0: it is a report, not a gate.
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import sqlite3
 import statistics
@@ -118,6 +124,43 @@ def verdict_line(row: Row) -> str:
         f"{row.name}: {said} (after/before {statistics.median(row.wall):.2f} ±{noise(row.wall):.2f} wall, "
         f"{statistics.median(row.cpu):.2f} ±{noise(row.cpu):.2f} CPU)"
     )
+
+
+COLLECTED = re.compile(r"Collected : ([0-9]+)")
+
+
+def instructions_of(report: str) -> int | None:
+    """The instructions a run executed, from the summary valgrind's callgrind writes on stderr."""
+    found = COLLECTED.search(report)
+    return int(found.group(1)) if found else None
+
+
+def counted(argv: list[str], env: dict[str, str]) -> int:
+    """Run `argv` once under valgrind's callgrind: the instructions it executed. Unlike its
+    time, this hardly changes with the load on the machine (within about 1 %)."""
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    found = instructions_of(out.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind reported no instruction count for {' '.join(argv)}")
+    return found
+
+
+def instruction_table(rows: list[tuple[str, int | None, int, int]]) -> list[str]:
+    """(command, before, after, bare start) in instructions, as a Markdown table."""
+    lines = [
+        "| command | before M | × bare | after M | × bare | after/before |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, before, after, bare in rows:
+        shown_after = f"{after / 1e6:,.0f} | {after / bare:.1f}"
+        if before is None:
+            lines.append(f"| `{name}` | — | — | {shown_after} | — |")
+        else:
+            lines.append(
+                f"| `{name}` | {before / 1e6:,.0f} | {before / bare:.1f} | {shown_after} | {after / before:.2f} |"
+            )
+    return lines
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -221,6 +264,16 @@ class Version:
             for path in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
                 path.unlink(missing_ok=True)
 
+    def count(self, name: str, args: list[str], extra: dict[str, str], scratch: Path) -> int:
+        """The instructions one run executes (`counted`), on a fresh copy for `promise`."""
+        if name.startswith("promise"):
+            shutil.copyfile(self.db, scratch)
+        try:
+            return counted(self.argv(name, args, scratch), {**self.env, **extra})
+        finally:
+            for path in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+                path.unlink(missing_ok=True)
+
     def try_once(self, name: str, args: list[str], extra: dict[str, str], scratch: Path) -> str:
         """Run once (the warm-up); '' if it ran, else the reason it cannot be compared."""
         if name.startswith("promise"):
@@ -272,7 +325,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--no-cache", action="store_true", help="remove the before revision's virtualenv at the end")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each command's instructions once per version (valgrind's callgrind)")  # fmt: skip
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
 
     revision = git("rev-parse", "--verify", f"{args.before}^{{commit}}")
     short = revision[:9]
@@ -309,6 +366,15 @@ def main() -> None:
             commands.append((name, argv, extra))
         baseline = [str(after_venv / "bin" / "python"), "-c", "pass"]
         rows = compare(before, after, baseline, commands, args.rounds, folder, left_out)
+        counts_of: list[tuple[str, int | None, int, int]] = []
+        if args.instructions:
+            bare = counted(baseline, after.env)
+            scratch = folder / "scratch.db"
+            for name, argv, extra in commands:
+                if "real clock" in name:  # the remembered answer: the same instructions as the timed runs'
+                    continue
+                before_count = None if name in left_out else before.count(name, argv, extra, scratch)
+                counts_of.append((name, before_count, after.count(name, argv, extra, scratch), bare))
         counts = {v.label: subprocess.run([*v.expect, "due", "--count"], env=v.env, capture_output=True,
                                           text=True).stdout.strip() for v in (before, after)}  # fmt: skip
         versions = {
@@ -336,6 +402,11 @@ def main() -> None:
     print()
     for row in rows:
         print(verdict_line(row))
+    if counts_of:
+        print()
+        print("Instructions executed, one run of each (valgrind's callgrind; millions; × bare: over `python -c pass`):")
+        print()
+        print("\n".join(instruction_table(counts_of)))
 
 
 if __name__ == "__main__":

@@ -78,3 +78,17 @@ def test_table_and_verdicts(compare):
     assert said[0].startswith("due: faster (after/before 0.50")
     assert said[1].startswith("list: same within noise in wall time, slower in CPU time")
     assert said[2] == "due --count, real clock: not compared (no prompt cache before)"
+
+
+def test_the_instruction_count_is_read_from_callgrinds_summary(compare):
+    report = "==12== Callgrind, a call-graph generating cache profiler\n==12==\n==12== Events    : Ir\n==12== Collected : 164073412\n==12==\n==12== I   refs:      164,073,412\n"
+    assert compare.instructions_of(report) == 164_073_412
+    assert compare.instructions_of("valgrind: command not found\n") is None
+
+
+def test_the_instruction_table_gives_ratios_to_the_bare_start_and_after_over_before(compare):
+    lines = compare.instruction_table(
+        [("due", 150_000_000, 120_000_000, 40_000_000), ("new", None, 80_000_000, 40_000_000)]
+    )
+    assert lines[2] == "| `due` | 150 | 3.8 | 120 | 3.0 | 0.80 |"
+    assert lines[3] == "| `new` | — | — | 80 | 2.0 | — |"
