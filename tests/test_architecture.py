@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import sqlite_only
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,6 +41,7 @@ def test_no_named_tuple_is_declared_under_postponed_annotations():
     assert not offenders, offenders
 
 
+@sqlite_only("a server ledger's uncached count imports SQLAlchemy, which compiles its own annotations")
 def test_the_prompt_path_compiles_no_annotation(cli):
     """`due --count` reads the ledger without compiling any source text but the one line
     each namedtuple is made of (no annotation turned into a type)."""
