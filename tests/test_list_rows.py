@@ -37,6 +37,9 @@ def varied(cli):
     cli.promise("Angebot für Müller 漢字", due="tomorrow", to="müller-gmbh")
     cli.promise("Weekly report", due="fri 16:00", every="1w")
     cli.promise("Due this very minute", due="2026-11-25T10:00:00+01:00")
+    cli.promise("Standup notes", due="mon 9:00", every="1w", tag="team")
+    waiting = cli.promise("Send the draft", due="fri")
+    cli.ok("ask", "acme", "the signed SOW", "--by", "thu 17:00", "--blocks", str(waiting))
     return cli
 
 
@@ -76,6 +79,8 @@ def test_the_list_shows_each_kind_of_promise_as_before(varied):
     assert row("evil").endswith("Fix \\x1b[31mred\\x1b[0m \\u202eevil  +urgent")
     assert "in 1 min" in row("Due this very minute") and "müller-gmbh" in row("Angebot für Müller 漢字")
     assert row("Moved in time").endswith("+web")
+    assert row("Standup notes").endswith("Standup notes  ↻ 1w  +team") and "in 5 days" in row("Standup notes")
+    assert " paused " in row("Send the draft") and " open " in row("Send the draft")
 
 
 @postgres_only("a server-side cursor")

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
-from expectcli.core.queries import Promise, tags_from
+from expectcli.core.queries import Promise
 from expectcli.core.textsafe import printable
 from expectcli.views.output import Column, Output, Spans, Table, styled
 
@@ -65,11 +65,19 @@ PROMISE_COLUMNS = (
 
 def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
     """The promises as a table, one line each, written as they come; how many there were."""
-    listed = (
-        (p.id, p.title, p.client, p.due, p.state, p.outcome, p.break_at, p.tags, p.every, p.paused_since)
-        for p in promises
-    )
-    return listed_table(out, listed, settings, now)
+    return listed_table(out, (_as_listed(p, now) for p in promises), settings, now)
+
+
+def _as_listed(p: Promise, now: int) -> tuple:
+    """A whole promise as a row of `queries.LISTED_COLUMNS`."""
+    mark = None
+    if p.state == "active":
+        if p.break_at is not None:
+            mark = p.break_at
+        elif p.paused_since is not None and p.paused_since <= now:
+            mark = p.paused_since
+    extra = None if p.every is None and not p.tags else (p.tags, p.every)
+    return p.id, p.title, p.client, p.due, p.outcome, mark, extra
 
 
 def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: int) -> int:
@@ -78,7 +86,7 @@ def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: 
     return out.stream_table(Table(*PROMISE_COLUMNS), listed_rows(listed, settings, now))
 
 
-def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[list, str]]:
+def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[tuple | list, str]]:
     """Each promise's cells and row style: id, due, how long until or since it ('in 2 days',
     or for a broken one how late from its break point, '4 days overdue', even when a late move
     gave it a date still ahead; "paused" while an ask blocking it is outstanding), client,
@@ -86,46 +94,57 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
 
     It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, and it
     and the note are remembered by due (many promises share one); a client's printable
-    handle is made once, and a cell of text in one style is a plain string
-    (the status column styles it by its outcome)."""
+    handle is made once, and a cell of text in one style is a plain string (the status column
+    styles it by its outcome). A row of plain strings is a tuple, which a pipe lays out in one
+    step (`output.Table`); one with a title of several spans, a list."""
     short, span, relative = timefmt.clock(settings, now).short, timefmt.span, timefmt.relative
     today, tomorrow = _today_bounds(settings, now)
     clients: dict[str, str] = {}
     dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
     ahead: dict[int, str] = {}  # notes by due ('in 2 days')
     late: dict[int, str] = {}  # notes by break point ('4 days overdue')
-    for pid, title, client, due, state, outcome, break_at, tags, every, paused_since in listed:
-        if state == "active":
-            if break_at is None and paused_since is not None and paused_since <= now:
-                note = "paused"  # its clock stopped: its date moves later when the ask comes
-            elif break_at is None:
+    for pid, title, client, due, outcome, mark, extra in listed:
+        if mark is None:
+            if outcome == "open":  # in hand, its clock running
                 note = ahead.get(due)
                 if note is None:
                     if len(ahead) > NOTES_KEPT:
                         ahead.clear()
                     note = ahead[due] = relative(due, now)
-            else:
-                note = late.get(break_at)
-                if note is None:
-                    if len(late) > NOTES_KEPT:
-                        late.clear()
-                    note = late[break_at] = span(max(0, now - break_at)) + " overdue"
+                style = "bold yellow" if today <= due < tomorrow else ""
+            else:  # settled
+                note = style = ""
+        elif outcome == "open":
+            note = "paused"  # its clock stopped: its date moves later when the ask comes
+            style = "bold yellow" if today <= due < tomorrow else ""
+        else:  # broken, in hand: how late from its break point
+            note = late.get(mark)
+            if note is None:
+                if len(late) > NOTES_KEPT:
+                    late.clear()
+                note = late[mark] = span(max(0, now - mark)) + " overdue"
             style = "red" if outcome == "missed" else "bold yellow" if today <= due < tomorrow else ""
-        else:
-            note = style = ""
         shown = clients.get(client)
         if shown is None:
             shown = clients[client] = printable(client)
-        if every is None and (not tags or tags == "[]"):
-            cell = printable(title)
-        else:
-            cell = _title_cell(title, every, tags_from(tags) if isinstance(tags, str) else tags)
         when = dues.get(due)
         if when is None:
             if len(dues) > NOTES_KEPT:
                 dues.clear()
             when = dues[due] = short(due)
-        yield [str(pid), when, note, shown, outcome, cell], style
+        if extra is None:
+            yield (str(pid), when, note, shown, outcome, printable(title)), style
+        else:
+            tags, every = _tags_and_period(extra) if extra.__class__ is str else extra
+            yield [str(pid), when, note, shown, outcome, _title_cell(title, every, tags)], style
+
+
+def _tags_and_period(extra: str) -> tuple[tuple[str, ...], str | None]:
+    """`extra` of `queries.LISTED_COLUMNS` ('["web"]1w') as its tags and recurrence."""
+    import json
+
+    tags, end = json.JSONDecoder().raw_decode(extra)
+    return tuple(tags), extra[end:] or None
 
 
 def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
