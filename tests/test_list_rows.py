@@ -8,8 +8,12 @@ import io
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from budget import examples
 from conftest import NOW, postgres_only
+from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.queries import Queries
 from expectcli.storage.store import open_store
@@ -93,3 +97,31 @@ def test_a_listing_on_a_server_streams_from_a_server_side_cursor(cli):
         assert result.context.cursor.__class__.__name__ == "ServerCursor"
         assert [row[0] for row in result] == [1, 2, 3]
     store.close()
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(st.integers(-3 * 86400, 400 * 86400) | st.integers(-7200, 3 * 7200), min_size=1, max_size=80),
+       st.integers(0, 86399))  # fmt: skip
+def test_each_rows_due_and_note_are_those_of_the_time_functions(offsets, now_offset):
+    """`listed_rows` does `Clock.short`'s arithmetic itself and remembers notes by due and by
+    half hour to go: every row still reads as `timefmt.short` and `timefmt.relative` say."""
+    _rows_read_as_the_time_functions_say(offsets, now_offset)
+
+
+def test_notes_either_side_of_where_they_round():
+    half_day = 43200
+    _rows_read_as_the_time_functions_say([60, 1900, 3500, 3599, 3600, 3601, 5399, 5400, 5401, 7199, 7260, 9000, 9060, 10000,
+                                          3 * half_day - 60, 3 * half_day, 3 * half_day + 60, 5 * half_day, 5 * half_day + 60, 27 * half_day + 1,
+                                          -60, -5400, -3 * half_day], 0)  # fmt: skip
+
+
+def _rows_read_as_the_time_functions_say(offsets: list[int], now_offset: int) -> None:
+    now = int(datetime.fromisoformat(NOW).timestamp()) + now_offset
+    settings_ = Settings(timezone="Europe/Berlin")
+    dues = sorted(now + offset for offset in offsets)
+    rows = [(n, "T", "acme", due, "open" if due >= now else "missed", None if due >= now else due, None)
+            for n, due in enumerate(dues)]  # fmt: skip
+    for (cells, _), due in zip(tables.listed_rows(rows, settings_, now), dues, strict=True):
+        assert cells[1] == timefmt.short(due, settings_, now)
+        expected = timefmt.relative(due, now) if due >= now else f"{timefmt.span(now - due)} overdue"
+        assert cells[2] == expected, (due - now, cells[2])

@@ -24,6 +24,7 @@ OUTCOME_STYLE = {
 }
 REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
 NOTES_KEPT = 4096  # a long list remembers this many dues' texts and notes, so memory stays flat
+DAY = timefmt.DAY
 
 
 def user(text: str | None, style: str = "") -> Spans:
@@ -97,11 +98,15 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     handle is made once, and a cell of text in one style is a plain string (the status column
     styles it by its outcome). A row of plain strings is a tuple, which a pipe lays out in one
     step (`output.Table`); one with a title of several spans, a list."""
-    short, span, relative = timefmt.clock(settings, now).short, timefmt.span, timefmt.relative
+    clock = timefmt.clock(settings, now)
+    short, span, relative = clock.short, timefmt.span, timefmt.relative
+    offsets, words, times = clock.offsets, clock.words, timefmt.CLOCK_TIMES
+    step = timefmt.SPAN_STEP
     today, tomorrow = _today_bounds(settings, now)
     clients: dict[str, str] = {}
     dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
     ahead: dict[int, str] = {}  # notes by due ('in 2 days')
+    spans: dict[int, str] = {}  # notes by half hour to go, for dues at odd times (`timefmt.SPAN_STEP`)
     late: dict[int, str] = {}  # notes by break point ('4 days overdue')
     for pid, title, client, due, outcome, mark, extra in listed:
         if mark is None:
@@ -110,7 +115,16 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
                 if note is None:
                     if len(ahead) > NOTES_KEPT:
                         ahead.clear()
-                    note = ahead[due] = relative(due, now)
+                    left = due - now
+                    if left > 2 * step and left % step:
+                        note = spans.get(left // step)
+                        if note is None:
+                            if len(spans) > NOTES_KEPT:
+                                spans.clear()
+                            note = spans[left // step] = relative(due, now)
+                        ahead[due] = note
+                    else:
+                        note = ahead[due] = relative(due, now)
                 style = "bold yellow" if today <= due < tomorrow else ""
             else:  # settled
                 note = style = ""
@@ -131,9 +145,16 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
         if when is None:
             if len(dues) > NOTES_KEPT:
                 dues.clear()
-            when = dues[due] = short(due)
+            offset = offsets.get(due // DAY)  # `Clock.short`'s arithmetic, without the call
+            if offset is None:
+                when = short(due)
+            else:
+                day, seconds = divmod(due + offset, DAY)
+                day_words = words.get(day)
+                when = short(due) if day_words is None else day_words + times[seconds // 60]
+            dues[due] = when
         if extra is None:
-            yield (str(pid), when, note, shown, outcome, printable(title)), style
+            yield (str(pid), when, note, shown, outcome, title if title.isprintable() else printable(title)), style
         else:
             tags, every = _tags_and_period(extra) if extra.__class__ is str else extra
             yield [str(pid), when, note, shown, outcome, _title_cell(title, every, tags)], style
