@@ -23,7 +23,7 @@ def local(moment: int, settings: Settings) -> datetime:
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # The minute of the day → ' 17:00'.
-CLOCK_TIMES = tuple(f" {minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60))
+_CLOCK_TIMES = tuple(f" {minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60))
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ZONES: dict = {}  # zone name → ZoneInfo, without `Settings.zone`'s call on every row
 _CLOCKS: dict = {}  # (zone name, now) → Clock
@@ -86,7 +86,7 @@ class Clock:
             words = self.words[days]
         except KeyError:
             words = self._words(days)
-        return words + CLOCK_TIMES[seconds // 60]
+        return words + _CLOCK_TIMES[seconds // 60]
 
     def _offset(self, day: int) -> int | None:
         start = day * DAY
@@ -137,6 +137,7 @@ def _occurs_twice(when: datetime) -> bool:
 # from an hour on: hours and days are rounded at half hours and half days, which are whole
 # half hours (tests/test_timefmt.py checks it). A long list remembers its notes so.
 SPAN_STEP = 1800
+CLOCK_TIMES = _CLOCK_TIMES  # for a loop that does `Clock.short`'s arithmetic itself
 
 
 def span(seconds: int) -> str:
