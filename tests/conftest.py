@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +160,30 @@ def _copy_new_ledger(location: Path) -> None:
     with os.fdopen(descriptor, "wb") as file:
         file.write(_new_ledger_file())
     os.chmod(location, 0o600)
+
+
+_BUILT: dict[str, bytes] = {}
+
+
+def built(cli: Cli, build: Callable[[Cli], object]) -> Cli:
+    """`cli`'s new ledger filled by `build` (a fixture's history, typed through the real
+    commands). On SQLite the history is typed once per test process and each later test gets a
+    copy of the file it made, as `_new_ledger_file` copies a new ledger: the reports and
+    exports over it were most of the suite's set-up time. On PostgreSQL it is typed every time.
+    `test_a_built_ledger_is_the_ledger_its_commands_make` checks that a copy reads the same."""
+    if ON_POSTGRES:
+        build(cli)
+        return cli
+    typing = getattr(build, "func", build)  # a functools.partial names its function
+    key = f"{typing.__module__}.{typing.__qualname__}"
+    made = _BUILT.get(key)
+    if made is None:
+        build(cli)
+        assert not Path(f"{cli.path}-wal").exists(), "the history left a write-ahead log behind"
+        _BUILT[key] = cli.path.read_bytes()
+    else:
+        cli.path.write_bytes(made)
+    return cli
 
 
 def db_init(location: str) -> None:

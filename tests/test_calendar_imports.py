@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,11 @@ def test_calendar_arithmetic_is_pendulums(env, args):
     assert "pendulum" in imported(args, env)
 
 
-def test_a_config_file_is_read_by_tomllib_and_a_missing_one_needs_none(env, tmp_path):
+def test_a_config_file_is_read_by_tomllib_once_per_text_and_a_missing_one_needs_none(env, tmp_path):
+    config = Path(env["EXPECT_CONFIG"])
+    config.write_text('timezone = "Europe/Berlin"\nday_end = "18:00"\n')  # a text not parsed before
+    assert "tomllib" in imported(["due", "--count"], env)
+    assert "tomllib" not in imported(["due", "--count"], env)  # the parse remembered (core.config.parsed_toml)
+    config.write_text('timezone = "Europe/Berlin"\nday_end = "18:30"\n')
     assert "tomllib" in imported(["due", "--count"], env)
     assert "tomllib" not in imported(["due", "--count"], {**env, "EXPECT_CONFIG": str(tmp_path / "none.toml")})

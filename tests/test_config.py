@@ -4,6 +4,8 @@ read it import each other in one direction only."""
 from __future__ import annotations
 
 import ast
+import json
+import os
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -159,3 +161,62 @@ def test_durations_stand_alone():
 def test_a_byte_order_mark_is_no_error(config):
     config.write_bytes('\ufefftimezone = "Asia/Tokyo"\r\n'.encode())
     assert load_settings().timezone == "Asia/Tokyo"
+
+
+# -- the remembered parse (core.config.parsed_toml) -----------------------------------------
+
+
+def remembered(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "expect" / "config.json"  # XDG_CACHE_HOME is the test's own
+
+
+def test_the_parse_is_remembered_privately_and_given_again(config, tmp_path, monkeypatch):
+    config.write_text('timezone = "Asia/Tokyo"\nworkdays = ["mon", "tue"]\n')
+    first = load_settings()
+    kept = remembered(tmp_path)
+    assert kept.exists() and oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert oct(kept.parent.stat().st_mode & 0o777) == "0o700"
+    import tomllib
+
+    monkeypatch.setattr(tomllib, "loads", lambda text: pytest.fail("parsed again"))
+    assert load_settings() == first and first.timezone == "Asia/Tokyo" and first.workdays == (0, 1)
+
+
+def test_any_edit_is_read_anew_even_of_the_same_size_and_time(config, tmp_path):
+    config.write_text('timezone = "Asia/Tokyo"\n')
+    assert load_settings().timezone == "Asia/Tokyo"
+    stamp = config.stat()
+    config.write_text('timezone = "Asia/Dubai"\n')  # as many bytes
+    os.utime(config, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert load_settings().timezone == "Asia/Dubai"
+
+
+@pytest.mark.parametrize("damage", ["", "not json", '["expect-config 1", "timezone = \\"UTC\\"\\n", []]',
+                                    '["other 9", "x", {}]', "\xff\xfe"])  # fmt: skip
+def test_a_damaged_cache_is_parsed_past_and_replaced(config, tmp_path, damage):
+    config.write_text('timezone = "Asia/Tokyo"\n')
+    kept = remembered(tmp_path)
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(damage.encode("latin-1"))
+    assert load_settings().timezone == "Asia/Tokyo"
+    assert json.loads(kept.read_text())[2] == {"timezone": "Asia/Tokyo"}
+
+
+def test_a_cache_that_cannot_be_written_only_costs_the_parse(config, tmp_path):
+    (tmp_path / "cache").write_text("a file where the folder would be")
+    config.write_text('timezone = "Asia/Tokyo"\n')
+    assert load_settings().timezone == "Asia/Tokyo"
+    assert load_settings().timezone == "Asia/Tokyo"
+
+
+def test_a_parse_json_cannot_hold_is_not_kept(config, tmp_path):
+    config.write_text("day_start = 08:00:00\n")  # a TOML local time
+    assert load_settings().day_start == time(8)
+    assert not remembered(tmp_path).exists()
+    assert load_settings().day_start == time(8)
+
+
+def test_a_bad_file_is_refused_every_time_and_nothing_is_kept(config, tmp_path):
+    for _ in range(2):
+        assert "not valid TOML" in refusal(config, "timezone = \n")
+    assert not remembered(tmp_path).exists()

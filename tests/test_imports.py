@@ -143,3 +143,20 @@ def test_a_write_names_its_author_without_importing_socket(prompt_ledger, tmp_pa
     out, names = run_with_importtime(["-m", "expectcli"], env, ("client", "add", "globex"))
     assert out.returncode == 0, out.stderr
     assert "sqlite3" in names and "socket" not in names, sorted(names)
+
+
+READS = [("list",), ("list", "--all", "--json"), ("due",), ("show", "1"), ("log",), ("search", "proposal"),
+         ("client", "list"), ("client", "show", "acme"), ("report", "--week")]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_a_read_loads_no_write_path(prompt_ledger, args):
+    """A command that writes nothing opens the ledger for reading (`opening.open_reader`):
+    the journal's write path is not imported, and neither is tomllib once the config's parse
+    is remembered (`config.parsed_toml`)."""
+    run_with_importtime(["-m", "expectcli"], prompt_ledger, args)  # the config's text parsed at least once
+    out, names = run_with_importtime(["-m", "expectcli"], prompt_ledger, args)
+    assert out.returncode in (0, 1) and out.stdout, out.stderr
+    loaded = set(names)
+    assert not loaded & {"expectcli.core.journal", "expectcli.core.corrections", "expectcli.core.recurring",
+                         "tomllib"}, sorted(loaded)  # fmt: skip

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, ON_POSTGRES, built
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -22,6 +22,10 @@ def at(day: int, clock: str = "09:00", month: int = 11) -> str:
 @pytest.fixture
 def history(cli):
     """Last week (Mon 16 – Sun 22 Nov 2026) and this week, as of Wed 25 Nov 10:00 Berlin."""
+    return built(cli, type_history)
+
+
+def type_history(cli):
 
     def promise(title, client, due, made=at(16)):
         return cli.promise(title, to=client, due=due, now=made)
@@ -389,3 +393,47 @@ def test_a_report_for_one_client_leaves_out_the_others_feedback(history):
     report = history.json("report", "--last-week", "--client", "acme")
     assert [c["client"] for c in report["clients"]] == ["acme"] and report["clients"][0]["nps"] == 100
     assert "NPS 100" in history.ok("report", "--last-week", "--client", "acme", "--format", "markdown").stdout
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the plans asked of SQLite")
+@pytest.mark.parametrize("client", [None, "acme"])
+def test_a_periods_counts_and_trend_are_read_from_an_index_alone(history, client, monkeypatch):
+    """The totals, the scorecard and the trend count every promise reckoned in their periods:
+    the reckoning indexes hold every column the outcome at now reads (paused_since included,
+    schema step 0010), so SQLite counts from the index without a lookup in the table."""
+    import contextlib
+    import sqlite3
+
+    from expectcli.core import periods
+    from expectcli.core import report as core
+    from expectcli.core.config import load_settings
+    from expectcli.core.ledger import open_ledger
+    from expectcli.storage.store import Tx
+
+    asked: list[tuple[str, dict]] = []
+    execute = Tx.execute
+
+    def recording(self, sql, params=None):
+        asked.append((sql, dict(params or {})))
+        return execute(self, sql, params)
+
+    monkeypatch.setenv("EXPECT_CONFIG", str(history.config))
+    settings = load_settings()
+    now = int(datetime.fromisoformat(NOW).timestamp())
+    ledger = open_ledger(history.location, now)
+    try:
+        monkeypatch.setattr(Tx, "execute", recording)
+        built_report = core.build(ledger, periods.week_of(now - 7 * 86400, settings), settings, client)
+    finally:
+        monkeypatch.undo()
+        ledger.store.close()
+    assert built_report.trend and built_report.totals.judged == (6 if client is None else 3)
+    counts = [(sql, params) for sql, params in asked if "COUNT(*)" in sql and "reckon_at" in sql]
+    assert len(counts) >= 2  # the period's counts by client and the trend's
+    with contextlib.closing(sqlite3.connect(history.path)) as connection:
+        plans = [row[3] for sql, params in counts for row in connection.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    on_promise = [plan for plan in plans if plan.split(" ")[1:2] == ["p"]]
+    assert len(on_promise) == len(counts), plans
+    assert all(plan.startswith("SEARCH p USING COVERING INDEX promise_") and "reckon" in plan for plan in on_promise), (
+        plans
+    )

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from asks_fixture import add_ask, undo
+from conftest import built
 
 
 @pytest.fixture
@@ -22,6 +23,10 @@ def answered(cli):
     """The week of Mon 23 Nov (now: Wed 25 Nov 10:00 Berlin). Acme answered the SOW 18 h late
     and the data in 5 h; globex gave access 16 h late; the approval came last week; the budget
     is still awaited; the sign-off's receipt was undone."""
+    return built(cli, type_answered)
+
+
+def type_answered(cli):
     cli.promise("Report", due="fri")
     add_ask(cli, "acme", "the signed SOW", "2026-11-16T10:00:00+01:00", needed_by="2026-11-23T17:00:00+01:00",
             received_at="2026-11-24T11:00:00+01:00")  # fmt: skip

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget import examples
+from conftest import built
 from expectcli.core import periods
 from expectcli.core import report as core
 from expectcli.core.config import Settings
@@ -43,6 +44,10 @@ def at(day: int, clock: str = "09:00") -> str:
 def two_clients(cli):
     """Two clients in the week of Mon 16 Nov 2026 (reported as of Wed 25 Nov), with notes,
     tags, feedback and reasons; acme's promises and globex's interleave, so ids tell."""
+    return built(cli, type_two_clients)
+
+
+def type_two_clients(cli):
     cli.promise("Draft proposal", to="acme", due=at(17, "17:00"), now=at(16), tag="secret-tag")
     cli.promise("Merger memo", to="globex", due=at(18, "17:00"), now=at(16), tag="pricing-tag")
     cli.ok("done", "1", "--note", "delivery note for acme", now=at(17, "12:00"))  # kept

@@ -63,6 +63,23 @@ def test_impossible_bounds_are_refused_naming_them(cli, since, message):
     assert out.exit_code == 2 and message in out.stderr and out.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Tokyo"])
+def test_the_first_and_last_accepted_days_are_whole_bounds_in_any_zone(cli, zone):
+    """31 Dec 2199 ends on 1 Jan 2200, and 1 Jan 1970 in Tokyo begins in 1969 in UTC: each is
+    a day the tool accepts, so each is a bound; a day outside the years is still refused."""
+    cli.config.write_text(f'timezone = "{zone}"\n')
+    offset = {"UTC": "+00:00", "America/New_York": "-05:00", "Asia/Tokyo": "+09:00"}[zone]
+    assert period(cli, "--since", "2199-12-01", "--until", "2199-12-31") == (
+        f"2199-12-01T00:00:00{offset}", f"2200-01-01T00:00:00{offset}")  # fmt: skip
+    assert period(cli, "--since", "1970-01-01", "--until", "1970-01-31") == (
+        f"1970-01-01T00:00:00{offset}", f"1970-02-01T00:00:00{offset}")  # fmt: skip
+    assert cli.ok("report", "--since", "1970-01-01", "--until", "1970-01-31").stdout.startswith("Thu 1 Jan 1970")
+    assert cli.ok("log", "--since", "1970-01-01").exit_code == 0
+    for since, until in (("2199-12-01", "2200-01-01"), ("1969-12-31", "1970-01-31")):
+        out = cli("report", "--since", since, "--until", until)
+        assert out.exit_code == 2 and "is outside the dates this tool accepts" in out.stderr, (since, until)
+
+
 @pytest.fixture
 def machine_zone(monkeypatch):
     """The machine's own time zone set far from the user's (Berlin, in the config)."""

@@ -6,6 +6,7 @@ written (the ledger exports exactly as before)."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from asks_fixture import add_ask, undo
-from conftest import Cli, fresh_ledger, sqlite_only
+from conftest import Cli, built, fresh_ledger, sqlite_only
 from expectcli.core import document
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,7 +79,9 @@ def build(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
 
 @pytest.fixture
 def ledger(cli, monkeypatch) -> Cli:
-    return build(cli, monkeypatch)
+    built(cli, functools.partial(build, monkeypatch=monkeypatch))
+    monkeypatch.setenv("EXPECT_AUTHOR", "ann@laptop")  # as `build` leaves it
+    return cli
 
 
 def write(tmp_path: Path, content: dict | str, name: str = "ledger.json") -> Path:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import examples
-from conftest import Cli, fresh_ledger, run_expect, sqlite_only
+from conftest import Cli, built, fresh_ledger, run_expect, sqlite_only
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,6 +37,10 @@ def without_stamp(document: dict) -> dict:
 def busy(cli):
     """A ledger with every kind of event: moves, deliveries, a release, a reopen, undos,
     terms, feedback, an update sent."""
+    return built(cli, type_busy)
+
+
+def type_busy(cli):
     made = "2026-11-16T09:00:00+01:00"
     cli.ok("client", "add", "acme", "--name", "Acme Corp", now=made)
     cli.ok("client", "terms", "acme", "--respond-within", "4h", "--update-every", "1w", now=made)

@@ -125,6 +125,12 @@ def store(args: list[str], files: list[str], stamps: list[str], valid_until: flo
     target = _file(entry_key)
     recorded = "\t".join(f"{path}={value}" for path, value in zip(files, stamps, strict=True))
     text = "\n".join([MAGIC, entry_key, repr(valid_until), str(status), recorded, output])
+    private_file(target, text)
+
+
+def private_file(target: str, text: str) -> None:
+    """Write `text` to `target` in this user's cache, readable by this user only, atomically
+    (a reader sees the old file or the new one); a cache that cannot be written is only slower."""
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
         _private_folders(os.path.dirname(target))
@@ -132,7 +138,7 @@ def store(args: list[str], files: list[str], stamps: list[str], valid_until: flo
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         os.replace(temporary, target)
-    except OSError:  # a cache that cannot be written is only slower
+    except OSError:
         try:
             os.unlink(temporary)
         except OSError:

@@ -23,13 +23,13 @@ def list_clients(env: Env) -> None:
     from expectcli.core import serialize
 
     empty = "No clients yet; `expect promise TITLE --to CLIENT --due WHEN` adds one."
-    present(env, env.ledger().clients(), serialize.client, drawn_by("clients_table", env), empty)
+    present(env, env.reader().clients(), serialize.client, drawn_by("clients_table", env), empty)
 
 
 def show(env: Env, handle: str) -> None:
     from expectcli.core import clients, serialize
 
-    ledger = env.ledger()
+    ledger = env.reader()
     summary = ledger.client(handle)
     active = ledger.promises(client=handle)
     terms = clients.terms_of(summary, env.settings)

@@ -49,14 +49,31 @@ class Env:
         return resolve_location(self.db)
 
     def ledger(self):
-        if "ledger" not in self._cache:
-            from expectcli.core.ledger import open_ledger
-            from expectcli.storage.store import location_given
+        """The ledger, to read and write (a reader opened before is taken over, same store)."""
+        from expectcli.core.ledger import Ledger
 
-            ledger = open_ledger(self.location, self.now, create=not location_given(self.db))
+        opened = self._cache.get("ledger")
+        if not isinstance(opened, Ledger):
+            if opened is None:
+                from expectcli.core.ledger import open_ledger
+                from expectcli.storage.store import location_given
+
+                ledger = open_ledger(self.location, self.now, create=not location_given(self.db))
+            else:
+                ledger = Ledger(opened.store, opened.now)
             ledger.command_name = self.command
             ledger.notify = self.notice
             self._cache["ledger"] = ledger
+        return self._cache["ledger"]
+
+    def reader(self):
+        """The ledger for a command that writes nothing (`queries.Queries`): the journal's
+        write path is not loaded."""
+        if "ledger" not in self._cache:
+            from expectcli.core.opening import open_reader
+            from expectcli.storage.store import location_given
+
+            self._cache["ledger"] = open_reader(self.location, self.now, create=not location_given(self.db))
         return self._cache["ledger"]
 
     def cached_files(self) -> list[str]:

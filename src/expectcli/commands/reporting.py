@@ -21,7 +21,7 @@ def report(
     period = report_period(env, week, last_week, month, last_month, since, until)
     fmt = "json" if env.json else format_
     table = fmt not in ("json", "csv", "markdown", "html")
-    built = build(env.ledger(), period, env.settings, client, tables.REPORT_ROWS if table else None)
+    built = build(env.reader(), period, env.settings, client, tables.REPORT_ROWS if table else None)
     if for_client:
         built = scrubbed(built)
     if fmt == "html":

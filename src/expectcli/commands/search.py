@@ -11,7 +11,7 @@ def search(env: Env, text: list[str], limit: int) -> None:
     from expectcli.core.textsafe import printable
 
     typed = " ".join(text)  # `expect search send proposal` is `expect search "send proposal"`
-    results = finding.search(env.ledger(), typed, limit)
+    results = finding.search(env.reader(), typed, limit)
     if env.json:
         env.emit([{**serialize.promise(f.promise, env.settings), "matched": list(f.matched)} for f in results.found])
         return

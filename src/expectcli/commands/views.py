@@ -25,7 +25,7 @@ def list_promises(
     if status in ("waiting", "received"):
         return _list_asks(env, status, client, limit, refused=_ask_filters(all_, tag, kind, due_before))
     before = env.when(due_before) if due_before else None
-    ledger = env.ledger()
+    ledger = env.reader()
     each = ledger.each_promise if env.json else ledger.each_listed  # a table needs only what it shows
     every = each(client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind)
     promises = every if limit is None else itertools.islice(every, limit)
@@ -50,7 +50,7 @@ def _list_asks(env: Env, status: str, client: str | None, limit: int | None, ref
 
     if refused is not None:
         raise BadInput(f"{refused} filters promises; leave it out with --status {status} (asks)")
-    found = asks.listing(env.ledger(), status, client=client)
+    found = asks.listing(env.reader(), status, client=client)
     shown = found if limit is None else found[:limit]
     if env.json:
         from expectcli.core import serialize
@@ -115,7 +115,7 @@ def due(env: Env, within: str, count: bool, client: str | None, limit: int, all_
 
     window = dates.parse_duration(within)
     end = int(window.add_to(datetime.fromtimestamp(env.now, UTC), env.settings).timestamp())
-    ledger = env.ledger()
+    ledger = env.reader()
     if count:
         counts = daily.due_counts(ledger, env.settings, end, client=client)
         if env.json:
@@ -204,7 +204,7 @@ def more_line(out, hidden: int, command: str) -> None:
 def show(env: Env, id_: int) -> None:
     from expectcli.core import asks, outcomes
 
-    ledger = env.ledger()
+    ledger = env.reader()
     ask = asks.find(ledger, id_)
     if ask is not None:
         return show_ask(env, ask)
@@ -239,7 +239,7 @@ def show(env: Env, id_: int) -> None:
 def show_ask(env: Env, ask) -> None:
     from expectcli.core import asks
 
-    events = asks.history(env.ledger(), ask.id)
+    events = asks.history(env.reader(), ask.id)
     if env.json:
         from expectcli.core import serialize
 
@@ -257,5 +257,5 @@ def log(env: Env, limit: int, client: str | None = None, since: str | None = Non
     start = env.bound(since) if since else None  # a whole day counts from its start
     empty = "No events to show." if client or since else "The journal is empty."
     present(
-        env, env.ledger().log(limit, client=client, since=start), serialize.event, drawn_by("log_table", env), empty
+        env, env.reader().log(limit, client=client, since=start), serialize.event, drawn_by("log_table", env), empty
     )

@@ -12,8 +12,6 @@ This module reads; the writes are `Journal.ask` and `Journal.receive` (core/jour
 imports nothing heavier than the queries: `due --count` counts late asks through it.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -12,8 +12,6 @@ that are not working days and, when configured, the country's public holidays.
 - calendar days and weeks (`2d`, `1w`) are calendar time, DST-aware, as everywhere else.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo

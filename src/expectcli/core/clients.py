@@ -6,8 +6,6 @@ working hours, time zone and public-holiday calendar (a country code such as DE-
 business days for that client's deadlines skip).
 """
 
-from __future__ import annotations
-
 import math
 from datetime import UTC, datetime, time
 from typing import NamedTuple

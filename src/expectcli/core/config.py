@@ -15,8 +15,6 @@ Read from a TOML file in the platform's config folder (or the file named by
     count_cache = 60             # seconds a prompt's `due --count` may be answered from cache (0: never)
 """
 
-from __future__ import annotations
-
 import os
 from datetime import time
 from typing import NamedTuple
@@ -74,14 +72,52 @@ def load_settings() -> Settings:
         raise BadInput(f"cannot read the config file {path}: {exc.strerror}") from None
     data: dict = {}
     if raw.strip():
-        import tomllib
-
         try:
-            data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is no error
+            data = parsed_toml(raw.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is no error
         except ValueError as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
             reason = " ".join(str(exc).split())
             raise BadInput(f"config file {path} is not valid TOML: {reason}") from None
     return settings_from_dict(data, source=str(path))
+
+
+PARSED_MAGIC = "expect-config 1"
+
+
+def parsed_toml(text: str) -> dict:
+    """`tomllib.loads(text)`, remembered. Importing tomllib and the patterns it compiles
+    costs every command about a fifth of its start, and the config file rarely changes; so
+    the parse is kept in the user's cache folder together with the very text it came from,
+    and is given again only for exactly that text (any edit is a new parse). A parse JSON
+    cannot hold (a TOML date) is not kept; a cache that cannot be read or written only
+    costs the parse."""
+    import json
+
+    from expectcli.promptcache import private_file
+
+    cache = _parsed_cache()
+    try:
+        with open(cache, encoding="utf-8") as file:
+            magic, kept_text, kept = json.load(file)
+        if magic == PARSED_MAGIC and kept_text == text and isinstance(kept, dict):
+            return kept
+    except (OSError, ValueError, TypeError):
+        pass
+    import tomllib
+
+    data = tomllib.loads(text)
+    try:
+        kept = json.dumps([PARSED_MAGIC, text, data], ensure_ascii=False)
+    except (TypeError, ValueError):  # a date or time in the file
+        return data
+    if json.loads(kept)[2] == data:  # what is kept reads back as the same values
+        private_file(cache, kept)
+    return data
+
+
+def _parsed_cache() -> str:
+    from expectcli.paths import user_dir
+
+    return os.path.join(user_dir("cache"), "config.json")
 
 
 def settings_from_dict(data: dict, source: str = "config") -> Settings:

@@ -56,8 +56,6 @@ loads only the standard library: weekday steps, week starts and month ends are
 Pendulum's, imported when one of those phrases is read (see "calendar steps").
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
@@ -262,8 +260,13 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool, afte
             context = _Context(start, settings, False, None, quote(text))
         day = _named_day(normal, context, None, whole_day=True) if normal else None
         if day is not None:
-            moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone)
-            return _checked(Reading(moment, day), quote(text)).moment
+            # The day named must be one this tool accepts; the bound itself may fall just
+            # outside (the end of 31 Dec 2199 is 1 Jan 2200, the start of 1 Jan 1970 in Tokyo
+            # is in 1969 in UTC): it is only compared with, never stored.
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise out_of_range(quote(text))
+            moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone).astimezone(UTC)
+            return moment - timedelta(seconds=moment.second, microseconds=moment.microsecond)
     except (OverflowError, ValueError):
         raise out_of_range(quote(text)) from None
     return parse_when(text, now, settings, past=True)
@@ -571,21 +574,21 @@ def _year_by_weekday(month: int, day: int, weekday: int, context: _Context) -> d
 # Turning a local date and time into an instant stays `instant_at`'s (see its docstring).
 
 
-def calendar_day(day: date) -> pendulum.Date:
+def calendar_day(day: date) -> "pendulum.Date":
     """`day` as a `pendulum.Date` (a `date` subclass), for calendar arithmetic."""
     import pendulum
 
     return pendulum.Date(day.year, day.month, day.day)
 
 
-def _weekday(index: int) -> pendulum.WeekDay:
+def _weekday(index: int) -> "pendulum.WeekDay":
     """Pendulum's name of a weekday (0 = Monday … 6 = Sunday)."""
     import pendulum
 
     return pendulum.WeekDay(index)
 
 
-def start_of_week(day: date, week_start: int) -> pendulum.Date:
+def start_of_week(day: date, week_start: int) -> "pendulum.Date":
     """The first day of the week holding `day`, for weeks that begin on `week_start`
     (0 = Monday … 6 = Sunday): `day` itself, or the latest such weekday before it."""
     local = calendar_day(day)

@@ -22,8 +22,6 @@ read transaction; `due_counts` reads only the counts, with the same conditions: 
 always the number of rows the view would list with `--all`.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from expectcli.core.outcomes import OUTCOME_SQL

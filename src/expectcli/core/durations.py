@@ -13,8 +13,6 @@ Daylight-saving rules, applied wherever a local wall time is turned into an inst
   means its earlier occurrence (02:30 CEST, +02:00).
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -84,7 +82,7 @@ class Duration(_Span):
 
     __slots__ = ()
 
-    def __new__(cls, amount: int, unit: str) -> Duration:
+    def __new__(cls, amount: int, unit: str) -> "Duration":
         if unit not in UNITS or not isinstance(amount, int) or amount < 0:
             raise ValueError(f"invalid Duration({amount!r}, {unit!r})")
         return super().__new__(cls, amount, unit)

@@ -7,8 +7,6 @@ back; it takes back every event of the last command (see `undo`).
 Times are integer UTC epoch seconds; `now` is the moment every change is recorded at.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 

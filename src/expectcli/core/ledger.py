@@ -30,14 +30,6 @@ class Ledger(Journal, Queries):
 def open_ledger(location: str, now: int, create: bool = False) -> Ledger:
     """Open (upgrading as needed) the ledger at `location`; with `create` (the default
     ledger, on first use), create it if there is none."""
-    from expectcli.core.journal import refold_all
-    from expectcli.storage import schema
-    from expectcli.storage.store import open_store
+    from expectcli.core.opening import open_store_at
 
-    store = open_store(location, create=create)
-    try:
-        schema.migrate(store, now, create=create, refold=refold_all)
-    except BaseException:
-        store.close()
-        raise
-    return Ledger(store, now)
+    return Ledger(open_store_at(location, now, create), now)

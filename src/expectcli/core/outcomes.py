@@ -40,8 +40,6 @@ Every "how late" (slip) is measured from the break point: `slip` here, `BREAK_PO
 the queries.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 

@@ -8,8 +8,6 @@ building blocks that the journal, the report and the brief use inside their own 
 Times are integer UTC epoch seconds throughout.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import NamedTuple
 

@@ -26,8 +26,6 @@ records the same next twice. `release ID --series` releases the occurrence and r
 next: the series ends.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, date, datetime
 from typing import NamedTuple

@@ -23,10 +23,9 @@ from dataclasses import dataclass, field, replace
 
 from expectcli.core import clients, notice, outcomes, periods
 from expectcli.core.config import Settings
-from expectcli.core.ledger import Ledger
 from expectcli.core.outcomes import BREAK_POINT_SQL, BROKEN_SQL, OUTCOME_SQL
 from expectcli.core.periods import Period
-from expectcli.core.queries import LIVE, client_id
+from expectcli.core.queries import LIVE, Queries, client_id
 from expectcli.core.validate import TERMS, normalise_handle
 from expectcli.errors import BadInput
 
@@ -189,7 +188,7 @@ class Report:
 
 
 def build(
-    ledger: Ledger, period: Period, settings: Settings, client: str | None = None, rows: int | None = None
+    ledger: Queries, period: Period, settings: Settings, client: str | None = None, rows: int | None = None
 ) -> Report:
     """The report of `period` as of the ledger's now, everything read in one read transaction.
 

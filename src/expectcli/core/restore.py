@@ -17,8 +17,6 @@ renumbered, and nothing in a file is merged with anything else, however alike. A
 another ledger is restored into a new, empty one.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable
 from typing import Any, NamedTuple

@@ -20,8 +20,6 @@ has one, else `LIKE '% word%'` over the same stored words (PostgreSQL, a SQLite 
 FTS5). A test asks both and compares.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from expectcli.core.queries import Promise, promises_where

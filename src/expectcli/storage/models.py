@@ -104,8 +104,8 @@ class Promise(SQLModel, table=True):
         Index("promise_state_due", "state", "due"),
         # Reports count by reckoning time; these cover every column they read, so a period
         # is counted from the index alone.
-        Index("promise_reckon", "reckon_at", "state", "outcome", "due", "client_id"),
-        Index("promise_client_reckon", "client_id", "reckon_at", "state", "outcome", "due"),
+        Index("promise_reckon", "reckon_at", "state", "outcome", "due", "client_id", "paused_since"),
+        Index("promise_client_reckon", "client_id", "reckon_at", "state", "outcome", "due", "paused_since"),
         # Active promises by client, for every update cadence check (`due --count`).
         Index("promise_state_client", "state", "client_id", "due"),
         # The promises in hand by stored outcome and due, with every column `due`'s sections

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from expectcli.errors import BadInput, ExpectError
-from expectcli.storage import searchindex
 from expectcli.storage.store import Store, Tx
 
 
@@ -132,6 +131,8 @@ def _search(tx: Tx) -> None:
     """`expect search`: each promise's searchable words (title, criteria, notes, reasons) in
     `search_text`, and on a SQLite with FTS5 a full-text table over them (see `searchindex`).
     An existing ledger's promises are indexed here."""
+    from expectcli.storage import searchindex  # (with unicodedata: only when this step runs)
+
     t = _types(tx.dialect)
     tx.execute(
         f"""CREATE TABLE search_text (
@@ -198,6 +199,19 @@ def _in_hand(tx: Tx) -> None:
     tx.execute("CREATE INDEX promise_delivered ON promise (client_id, delivered_at) WHERE state = 'delivered'")
 
 
+def _reckon_paused(tx: Tx) -> None:
+    """The outcome at now reads `paused_since` too (a promise whose clock is stopped is not
+    missed), which the two reckoning indexes did not hold: every promise a report counted was
+    looked up in the table. They hold it again, so a period and its trend are counted from the
+    index alone (at 100,000 promises, a weekly report's trend: 5 ms instead of 15)."""
+    for name, columns in (
+        ("promise_reckon", "reckon_at, state, outcome, due, client_id, paused_since"),
+        ("promise_client_reckon", "client_id, reckon_at, state, outcome, due, paused_since"),
+    ):
+        tx.execute(f"DROP INDEX {name}")
+        tx.execute(f"CREATE INDEX {name} ON promise ({columns})")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
@@ -208,6 +222,7 @@ MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0007_recurring", _recurring),
     ("0008_asks", _asks),
     ("0009_in_hand", _in_hand),
+    ("0010_reckon_paused", _reckon_paused),
 ]
 
 # Steps after which the state stored beside the journal must be folded again, because the
