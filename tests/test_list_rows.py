@@ -103,8 +103,10 @@ def test_a_listing_on_a_server_streams_from_a_server_side_cursor(cli):
 @given(st.lists(st.integers(-3 * 86400, 400 * 86400) | st.integers(-7200, 3 * 7200), min_size=1, max_size=80),
        st.integers(0, 86399))  # fmt: skip
 def test_each_rows_due_and_note_are_those_of_the_time_functions(offsets, now_offset):
-    """`listed_rows` does `Clock.short`'s arithmetic itself and remembers notes by due and by
-    half hour to go: every row still reads as `timefmt.short` and `timefmt.relative` say."""
+    """`listed_rows` does `Clock.short`'s arithmetic itself and keeps the texts of the row
+    before (by due, by break point, by half hour to go): every row still reads as
+    `timefmt.short` and `timefmt.relative` say, in due order or not."""
+    _rows_read_as_the_time_functions_say(sorted(offsets), now_offset)
     _rows_read_as_the_time_functions_say(offsets, now_offset)
 
 
@@ -112,13 +114,13 @@ def test_notes_either_side_of_where_they_round():
     half_day = 43200
     _rows_read_as_the_time_functions_say([60, 1900, 3500, 3599, 3600, 3601, 5399, 5400, 5401, 7199, 7260, 9000, 9060, 10000,
                                           3 * half_day - 60, 3 * half_day, 3 * half_day + 60, 5 * half_day, 5 * half_day + 60, 27 * half_day + 1,
-                                          -60, -5400, -3 * half_day], 0)  # fmt: skip
+                                          -60, -5400, -3 * half_day, 9000, 9060, 3600, 9060, 9000], 0)  # fmt: skip
 
 
 def _rows_read_as_the_time_functions_say(offsets: list[int], now_offset: int) -> None:
     now = int(datetime.fromisoformat(NOW).timestamp()) + now_offset
     settings_ = Settings(timezone="Europe/Berlin")
-    dues = sorted(now + offset for offset in offsets)
+    dues = [now + offset for offset in offsets]  # in due order as `list` gives them, or in any other
     rows = [(n, "T", "acme", due, "open" if due >= now else "missed", None if due >= now else due, None)
             for n, due in enumerate(dues)]  # fmt: skip
     for (cells, _), due in zip(tables.listed_rows(rows, settings_, now), dues, strict=True):

@@ -23,7 +23,6 @@ OUTCOME_STYLE = {
     "voided": "dim strike",
 }
 REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
-NOTES_KEPT = 4096  # a long list remembers this many dues' texts and notes, so memory stays flat
 DAY = timefmt.DAY
 
 
@@ -93,66 +92,59 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     gave it a date still ahead; "paused" while an ask blocking it is outstanding), client,
     status, title (with its period and tags).
 
-    It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, and it
-    and the note are remembered by due (many promises share one); a client's printable
-    handle is made once, and a cell of text in one style is a plain string (the status column
-    styles it by its outcome). A row of plain strings is a tuple, which a pipe lays out in one
-    step (`output.Table`); one with a title of several spans, a list."""
+    It runs on every row of a long list, which comes in due order: the due's text, its note
+    and the note of a break point are those of the row before when it had the same (in a
+    ledger typed by a person many promises share one: Fri 17:00), and a note counting to a due
+    at an odd minute that of the row before when it is in the same half hour to go, where the
+    words cannot change (`timefmt.SPAN_STEP`). The due's text is `timefmt.Clock`'s arithmetic,
+    done here. A client's printable handle is made once. A cell of text in one style is a
+    plain string (the status column styles it by its outcome); a row of plain strings is a
+    tuple, which a pipe lays out in one step (`output.Table`); one whose title has several
+    spans, a list."""
     clock = timefmt.clock(settings, now)
     short, span, relative = clock.short, timefmt.span, timefmt.relative
     offsets, words, times = clock.offsets, clock.words, timefmt.CLOCK_TIMES
     step = timefmt.SPAN_STEP
     today, tomorrow = _today_bounds(settings, now)
     clients: dict[str, str] = {}
-    dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
-    ahead: dict[int, str] = {}  # notes by due ('in 2 days')
-    spans: dict[int, str] = {}  # notes by half hour to go, for dues at odd times (`timefmt.SPAN_STEP`)
-    late: dict[int, str] = {}  # notes by break point ('4 days overdue')
+    last_due = last_mark = ahead_due = ahead_step = None  # what the texts below were made for
+    when = today_style = ahead_note = late_note = ""
     for pid, title, client, due, outcome, mark, extra in listed:
-        if mark is None:
-            if outcome == "open":  # in hand, its clock running
-                note = ahead.get(due)
-                if note is None:
-                    if len(ahead) > NOTES_KEPT:
-                        ahead.clear()
-                    left = due - now
-                    if left > 2 * step and left % step:
-                        note = spans.get(left // step)
-                        if note is None:
-                            if len(spans) > NOTES_KEPT:
-                                spans.clear()
-                            note = spans[left // step] = relative(due, now)
-                        ahead[due] = note
-                    else:
-                        note = ahead[due] = relative(due, now)
-                style = "bold yellow" if today <= due < tomorrow else ""
-            else:  # settled
-                note = style = ""
-        elif outcome == "open":
-            note = "paused"  # its clock stopped: its date moves later when the ask comes
-            style = "bold yellow" if today <= due < tomorrow else ""
-        else:  # broken, in hand: how late from its break point
-            note = late.get(mark)
-            if note is None:
-                if len(late) > NOTES_KEPT:
-                    late.clear()
-                note = late[mark] = span(max(0, now - mark)) + " overdue"
-            style = "red" if outcome == "missed" else "bold yellow" if today <= due < tomorrow else ""
-        shown = clients.get(client)
-        if shown is None:
-            shown = clients[client] = printable(client)
-        when = dues.get(due)
-        if when is None:
-            if len(dues) > NOTES_KEPT:
-                dues.clear()
-            offset = offsets.get(due // DAY)  # `Clock.short`'s arithmetic, without the call
-            if offset is None:
+        if due != last_due:
+            last_due = due
+            offset = offsets.get(due // DAY)
+            if offset is None:  # a day not seen yet, or one whose offset changes: the clock answers
                 when = short(due)
             else:
                 day, seconds = divmod(due + offset, DAY)
                 day_words = words.get(day)
                 when = short(due) if day_words is None else day_words + times[seconds // 60]
-            dues[due] = when
+            today_style = "bold yellow" if today <= due < tomorrow else ""
+        if mark is None:
+            if outcome == "open":  # in hand, its clock running
+                left = due - now
+                if left > 2 * step and left % step:
+                    if left // step != ahead_step:
+                        ahead_step, ahead_due, ahead_note = left // step, None, relative(due, now)
+                    note = ahead_note
+                else:
+                    if due != ahead_due:
+                        ahead_due, ahead_step, ahead_note = due, None, relative(due, now)
+                    note = ahead_note
+                style = today_style
+            else:  # settled
+                note = style = ""
+        elif outcome == "open":
+            note = "paused"  # its clock stopped: its date moves later when the ask comes
+            style = today_style
+        else:  # broken, in hand: how late from its break point
+            if mark != last_mark:
+                last_mark, late_note = mark, span(max(0, now - mark)) + " overdue"
+            note = late_note
+            style = "red" if outcome == "missed" else today_style
+        shown = clients.get(client)
+        if shown is None:
+            shown = clients[client] = printable(client)
         if extra is None:
             yield (str(pid), when, note, shown, outcome, title if title.isprintable() else printable(title)), style
         else:
