@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget import examples
 from conftest import NOW, postgres_only
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
@@ -99,7 +98,7 @@ def test_a_listing_on_a_server_streams_from_a_server_side_cursor(cli):
     store.close()
 
 
-@settings(max_examples=examples(300), deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(-3 * 86400, 400 * 86400) | st.integers(-7200, 3 * 7200), min_size=1, max_size=80),
        st.integers(0, 86399))  # fmt: skip
 def test_each_rows_due_and_note_are_those_of_the_time_functions(offsets, now_offset):
