@@ -8,13 +8,18 @@ the promises still in hand (the shape of issue 15's ledger: 100,000 promises, ab
 open, over 10,000 overdue). Every command's output is read through a pipe, and `list --all`'s
 lines are counted (promises + the header). Exits 1 when a target at the largest size is missed.
 
-    python bench/views.py [--rounds 5] [--sizes 1000,10000,100000]
+    python bench/views.py [--rounds 5] [--sizes 1000,10000,100000] [--typed]
+
+With `--typed`, each ledger is a copy with every due (and break point) moved to 17:00 of its
+day in Berlin, as in a ledger typed by a person, where many promises share a due; the
+generated ledgers' dues fall at random minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -36,13 +41,40 @@ TARGETS = [
 ]
 
 
-def ledger(size: int) -> Path:
+def ledger(size: int, typed: bool = False) -> Path:
     path = LEDGERS / f"{size}-backlog.db"
     if not path.exists():
         LEDGERS.mkdir(parents=True, exist_ok=True)
         print(f"generating {size:,} promises …", file=sys.stderr)
         subprocess.run([sys.executable, str(HERE / "ledger.py"), str(path), str(size), "--backlog", str(BACKLOG)],
                        check=True)  # fmt: skip
+    if typed:
+        return at_five(path, LEDGERS / f"{size}-backlog-typed.db")
+    return path
+
+
+def at_five(source: Path, path: Path) -> Path:
+    """A copy of the ledger at `source` with every due and break point at 17:00 of its day in
+    Berlin (made once, into `path`)."""
+    if not path.exists():
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo("Europe/Berlin")
+
+        def five(moment: int | None) -> int | None:
+            if moment is None:
+                return None
+            day = datetime.fromtimestamp(moment, zone)
+            return int(day.replace(hour=17, minute=0, second=0).timestamp())
+
+        partial = path.with_suffix(".partial")
+        shutil.copyfile(source, partial)
+        with sqlite3.connect(partial) as db:
+            db.create_function("five", 1, five, deterministic=True)
+            db.execute("UPDATE promise SET due = five(due), broken_at = five(broken_at)")
+        db.close()
+        partial.rename(path)
     return path
 
 
@@ -87,8 +119,8 @@ def shape(path: Path) -> tuple[int, int, int]:
     return total, active, overdue
 
 
-def measure(size: int, rounds: int) -> dict:
-    path = ledger(size)
+def measure(size: int, rounds: int, typed: bool = False) -> dict:
+    path = ledger(size, typed)
     env = environment(path)
     env.pop("COLUMNS", None)
     expect = expect_program()
@@ -112,12 +144,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--typed", action="store_true", help="dues at 17:00, as a person types them")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    results = {size: measure(size, args.rounds) for size in sizes}
+    results = {size: measure(size, args.rounds, args.typed) for size in sizes}
 
     print(f"expect views into a pipe; {args.rounds} rounds; ratio = the median over rounds of the command's wall "
-          f"time over the `python -c pass` just before it (CPU ratio: the same of user + system CPU time); Python {sys.version.split()[0]}")  # fmt: skip
+          f"time over the `python -c pass` just before it (CPU ratio: the same of user + system CPU time); Python {sys.version.split()[0]}"
+          f"{'; every due at 17:00 (--typed)' if args.typed else ''}")  # fmt: skip
     print(f"{'promises':>9} {'in hand':>8} {'overdue':>8}  {'command':<18} {'median s':>8} {'ratio':>6} "
           f"{'CPU ratio':>9} {'peak MB':>8} {'lines':>8}  target at 100k")  # fmt: skip
     failed = False

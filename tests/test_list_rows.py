@@ -8,8 +8,11 @@ import io
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW, postgres_only
+from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.queries import Queries
 from expectcli.storage.store import open_store
@@ -37,6 +40,9 @@ def varied(cli):
     cli.promise("Angebot für Müller 漢字", due="tomorrow", to="müller-gmbh")
     cli.promise("Weekly report", due="fri 16:00", every="1w")
     cli.promise("Due this very minute", due="2026-11-25T10:00:00+01:00")
+    cli.promise("Standup notes", due="mon 9:00", every="1w", tag="team")
+    waiting = cli.promise("Send the draft", due="fri")
+    cli.ok("ask", "acme", "the signed SOW", "--by", "thu 17:00", "--blocks", str(waiting))
     return cli
 
 
@@ -76,6 +82,8 @@ def test_the_list_shows_each_kind_of_promise_as_before(varied):
     assert row("evil").endswith("Fix \\x1b[31mred\\x1b[0m \\u202eevil  +urgent")
     assert "in 1 min" in row("Due this very minute") and "müller-gmbh" in row("Angebot für Müller 漢字")
     assert row("Moved in time").endswith("+web")
+    assert row("Standup notes").endswith("Standup notes  ↻ 1w  +team") and "in 5 days" in row("Standup notes")
+    assert " paused " in row("Send the draft") and " open " in row("Send the draft")
 
 
 @postgres_only("a server-side cursor")
@@ -88,3 +96,33 @@ def test_a_listing_on_a_server_streams_from_a_server_side_cursor(cli):
         assert result.context.cursor.__class__.__name__ == "ServerCursor"
         assert [row[0] for row in result] == [1, 2, 3]
     store.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-3 * 86400, 400 * 86400) | st.integers(-7200, 3 * 7200), min_size=1, max_size=80),
+       st.integers(0, 86399))  # fmt: skip
+def test_each_rows_due_and_note_are_those_of_the_time_functions(offsets, now_offset):
+    """`listed_rows` does `Clock.short`'s arithmetic itself and keeps the texts of the row
+    before (by due, by break point, by half hour to go): every row still reads as
+    `timefmt.short` and `timefmt.relative` say, in due order or not."""
+    _rows_read_as_the_time_functions_say(sorted(offsets), now_offset)
+    _rows_read_as_the_time_functions_say(offsets, now_offset)
+
+
+def test_notes_either_side_of_where_they_round():
+    half_day = 43200
+    _rows_read_as_the_time_functions_say([60, 1900, 3500, 3599, 3600, 3601, 5399, 5400, 5401, 7199, 7260, 9000, 9060, 10000,
+                                          3 * half_day - 60, 3 * half_day, 3 * half_day + 60, 5 * half_day, 5 * half_day + 60, 27 * half_day + 1,
+                                          -60, -5400, -3 * half_day, 9000, 9060, 3600, 9060, 9000], 0)  # fmt: skip
+
+
+def _rows_read_as_the_time_functions_say(offsets: list[int], now_offset: int) -> None:
+    now = int(datetime.fromisoformat(NOW).timestamp()) + now_offset
+    settings_ = Settings(timezone="Europe/Berlin")
+    dues = [now + offset for offset in offsets]  # in due order as `list` gives them, or in any other
+    rows = [(n, "T", "acme", due, "open" if due >= now else "missed", None if due >= now else due, None)
+            for n, due in enumerate(dues)]  # fmt: skip
+    for (cells, _), due in zip(tables.listed_rows(rows, settings_, now), dues, strict=True):
+        assert cells[1] == timefmt.short(due, settings_, now)
+        expected = timefmt.relative(due, now) if due >= now else f"{timefmt.span(now - due)} overdue"
+        assert cells[2] == expected, (due - now, cells[2])

@@ -81,3 +81,17 @@ def test_the_phrase_never_overstates_by_more_than_half_its_unit(seconds):
     amount, unit = words.split(" ")
     size = {"min": 60, "h": HOUR, "day": DAY, "days": DAY, "weeks": 7 * DAY}[unit]
     assert abs(int(amount) * size - seconds) <= max(size / 2, 60)
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(seconds=st.integers(2 * timefmt.SPAN_STEP + 1, 800 * DAY), other=st.integers(1, timefmt.SPAN_STEP - 1))
+def test_the_phrase_is_the_same_throughout_a_half_hour_from_an_hour_on(seconds, other):
+    """`listed_rows` remembers notes by half hour to go (`timefmt.SPAN_STEP`) for lengths not on one."""
+    assume(seconds % timefmt.SPAN_STEP)
+    start = seconds - seconds % timefmt.SPAN_STEP
+    assert timefmt.span(seconds) == timefmt.span(start + other)
+
+
+def test_the_phrase_changes_on_the_half_hours_where_it_rounds():
+    assert [timefmt.span(s) for s in (5399, 5400, 5401)] == ["1 h", "2 h", "2 h"]
+    assert [timefmt.span(s) for s in (3 * DAY // 2 - 1, 3 * DAY // 2 + 1)] == ["1 day", "2 days"]

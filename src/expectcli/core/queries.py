@@ -89,11 +89,19 @@ PROMISE_COLUMNS = (
     "p.paused_since"
 )
 PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
-# A promise as `list` shows it: id, title, client, due, state, outcome at :now, break point
-# (None unless broken), tags as stored (a JSON array), recurrence, since when it is paused.
+# A promise as `list` shows it, in as few columns as carry it (on a long list every column
+# costs each row a call into SQLite and an object): id, title, client, due, outcome at :now,
+# then `mark` and `extra`:
+# - mark: for a promise in hand that is broken, its break point; for one in hand whose clock is
+#   stopped (paused, and not broken), when it stopped; else NULL. (A promise is "open" only
+#   while in hand: an open one with a mark is paused, one without counts down to its due.)
+# - extra: NULL for a promise with no tags and no recurrence (the usual case); else its tags as
+#   stored (a JSON array) followed by its recurrence, if any: '["web"]', '[]1w', '["web"]1w'.
 LISTED_COLUMNS = (
-    f"p.id, p.title, c.handle, p.due, p.state, {OUTCOME_SQL},"
-    f" CASE WHEN {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL} END, p.tags, p.recurrence, p.paused_since"
+    f"p.id, p.title, c.handle, p.due, {OUTCOME_SQL},"
+    f" CASE WHEN p.state = 'active' AND {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL}"
+    " WHEN p.state = 'active' AND p.paused_since <= :now THEN p.paused_since END,"
+    " CASE WHEN p.tags = '[]' AND p.recurrence IS NULL THEN NULL ELSE p.tags || COALESCE(p.recurrence, '') END"
 )
 # A client's latest delivery up to :now (the index promise_delivered holds it).
 LAST_DELIVERY_SQL = (

@@ -61,7 +61,12 @@ class Clock:
     a day after it: as no zone changes its offset twice within two days, nor turns its clocks
     back by a day (tzdata since 1970: changes six days apart or more, at most 7 hours back;
     tests/test_timefmt_fast.py checks the zones installed), the offset then holds through the
-    day and no wall time in it occurs twice. Any other day is asked of the zone per moment."""
+    day and no wall time in it occurs twice. Any other day is asked of the zone per moment.
+
+    A loop over many rows may do `short`'s arithmetic itself (`tables.listed_rows` does): when
+    `offsets.get(moment // DAY)` is an offset and `words` holds the local day of `moment +
+    offset`, the text is those words and `CLOCK_TIMES` of its minute; else `short` answers
+    (and learns the day)."""
 
     def __init__(self, zone, now: int):
         self.zone = zone
@@ -128,6 +133,13 @@ def _zone(settings: Settings):
 def _occurs_twice(when: datetime) -> bool:
     """Whether the wall time of `when` (aware, in its zone) is one of a fold's two occurrences."""
     return when.replace(fold=1 - when.fold).utcoffset() != when.utcoffset()
+
+
+# `span` is the same for every length strictly inside one half hour (k·SPAN_STEP, (k+1)·SPAN_STEP)
+# from an hour on: hours and days are rounded at half hours and half days, which are whole
+# half hours (tests/test_timefmt.py checks it). A long list remembers its notes so.
+SPAN_STEP = 1800
+CLOCK_TIMES = _CLOCK_TIMES  # for a loop that does `Clock.short`'s arithmetic itself
 
 
 def span(seconds: int) -> str:

@@ -103,7 +103,8 @@ class Column:
 class Table:
     """Columns and rows (each a list of cells — spans, or a plain string of text in the
     column's style — and a style for the whole row); an optional title above. Rows are a
-    list, or any iterable for `Output.stream_table`."""
+    list, or any iterable for `Output.stream_table`. A row's cells may also be a tuple of
+    plain strings only (never spans), which a pipe lays out in one step."""
 
     def __init__(self, *columns: Column, title: str | None = None, title_style: str = "", show_header: bool = True):
         self.columns = columns
@@ -284,7 +285,8 @@ class Output:
         """`lay_out` then `render`, for a pipe without colour (nothing cut, no style): the
         same text, at a fraction of the cost on a long list (tests/test_layout_pipe.py holds
         the two equal). A row of plain-string cells whose padded part is ASCII is one
-        `str.format`; any other row is laid out cell by cell."""
+        %-format (cells given as a tuple) or `str.format` (a list, which may hold spans); any
+        other row is laid out cell by cell."""
         last = len(table.columns) - 1
         modes = [("r" if c.justify == "right" else "t" if i == last and c.flexible else "l")
                  for i, c in enumerate(table.columns)]  # fmt: skip
@@ -354,9 +356,20 @@ class Output:
                 ).format
             return form_(*texts)
 
-        def draw(cells_: list, style: str) -> str:
+        # A row given as a tuple is plain strings (`Table`): one %-format lays it out whole.
+        whole = GAP.join("%s" if mode == "t" or not width else f"%{'' if mode == 'r' else '-'}{width}s"
+                         for mode, width in plan)  # fmt: skip
+
+        def draw(cells_: list | tuple, style: str) -> str:
             if len(cells_) != count:
                 return by_cell(cells_)
+            if cells_.__class__ is tuple:
+                for i in right:
+                    if cells_[i][-1:].isspace():  # trimmed before it is aligned right
+                        return by_cell(cells_)
+                line = whole % cells_
+                if line.isascii() or (unpadded and line[: len(line) - len(cells_[-1])].isascii()):
+                    return line
             try:
                 line = form(*cells_)
             except TypeError:  # a cell of spans

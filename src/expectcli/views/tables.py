@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
-from expectcli.core.queries import Promise, tags_from
+from expectcli.core.queries import Promise
 from expectcli.core.textsafe import printable
 from expectcli.views.output import Column, Output, Spans, Table, styled
 
@@ -23,7 +23,7 @@ OUTCOME_STYLE = {
     "voided": "dim strike",
 }
 REPORT_ROWS = 25  # a terminal shows this many rows of each report section; the rest are counted
-NOTES_KEPT = 4096  # a long list remembers this many dues' texts and notes, so memory stays flat
+DAY = timefmt.DAY
 
 
 def user(text: str | None, style: str = "") -> Spans:
@@ -65,11 +65,19 @@ PROMISE_COLUMNS = (
 
 def promise_table(out: Output, promises: Iterable[Promise], settings: Settings, now: int) -> int:
     """The promises as a table, one line each, written as they come; how many there were."""
-    listed = (
-        (p.id, p.title, p.client, p.due, p.state, p.outcome, p.break_at, p.tags, p.every, p.paused_since)
-        for p in promises
-    )
-    return listed_table(out, listed, settings, now)
+    return listed_table(out, (_as_listed(p, now) for p in promises), settings, now)
+
+
+def _as_listed(p: Promise, now: int) -> tuple:
+    """A whole promise as a row of `queries.LISTED_COLUMNS`."""
+    mark = None
+    if p.state == "active":
+        if p.break_at is not None:
+            mark = p.break_at
+        elif p.paused_since is not None and p.paused_since <= now:
+            mark = p.paused_since
+    extra = None if p.every is None and not p.tags else (p.tags, p.every)
+    return p.id, p.title, p.client, p.due, p.outcome, mark, extra
 
 
 def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: int) -> int:
@@ -78,54 +86,78 @@ def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: 
     return out.stream_table(Table(*PROMISE_COLUMNS), listed_rows(listed, settings, now))
 
 
-def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[list, str]]:
+def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[tuple | list, str]]:
     """Each promise's cells and row style: id, due, how long until or since it ('in 2 days',
     or for a broken one how late from its break point, '4 days overdue', even when a late move
     gave it a date still ahead; "paused" while an ask blocking it is outstanding), client,
     status, title (with its period and tags).
 
-    It runs on every row of a long list: the due's text comes from a `timefmt.Clock`, and it
-    and the note are remembered by due (many promises share one); a client's printable
-    handle is made once, and a cell of text in one style is a plain string
-    (the status column styles it by its outcome)."""
-    short, span, relative = timefmt.clock(settings, now).short, timefmt.span, timefmt.relative
+    It runs on every row of a long list, which comes in due order: the due's text, its note
+    and the note of a break point are those of the row before when it had the same (in a
+    ledger typed by a person many promises share one: Fri 17:00), and a note counting to a due
+    at an odd minute that of the row before when it is in the same half hour to go, where the
+    words cannot change (`timefmt.SPAN_STEP`). The due's text is `timefmt.Clock`'s arithmetic,
+    done here. A client's printable handle is made once. A cell of text in one style is a
+    plain string (the status column styles it by its outcome); a row of plain strings is a
+    tuple, which a pipe lays out in one step (`output.Table`); one whose title has several
+    spans, a list."""
+    clock = timefmt.clock(settings, now)
+    short, span, relative = clock.short, timefmt.span, timefmt.relative
+    offsets, words, times = clock.offsets, clock.words, timefmt.CLOCK_TIMES
+    step = timefmt.SPAN_STEP
     today, tomorrow = _today_bounds(settings, now)
     clients: dict[str, str] = {}
-    dues: dict[int, str] = {}  # the due's text by due (many promises share one: Fri 17:00)
-    ahead: dict[int, str] = {}  # notes by due ('in 2 days')
-    late: dict[int, str] = {}  # notes by break point ('4 days overdue')
-    for pid, title, client, due, state, outcome, break_at, tags, every, paused_since in listed:
-        if state == "active":
-            if break_at is None and paused_since is not None and paused_since <= now:
-                note = "paused"  # its clock stopped: its date moves later when the ask comes
-            elif break_at is None:
-                note = ahead.get(due)
-                if note is None:
-                    if len(ahead) > NOTES_KEPT:
-                        ahead.clear()
-                    note = ahead[due] = relative(due, now)
+    last_due = last_mark = ahead_due = ahead_step = None  # what the texts below were made for
+    when = today_style = ahead_note = late_note = ""
+    for pid, title, client, due, outcome, mark, extra in listed:
+        if due != last_due:
+            last_due = due
+            offset = offsets.get(due // DAY)
+            if offset is None:  # a day not seen yet, or one whose offset changes: the clock answers
+                when = short(due)
             else:
-                note = late.get(break_at)
-                if note is None:
-                    if len(late) > NOTES_KEPT:
-                        late.clear()
-                    note = late[break_at] = span(max(0, now - break_at)) + " overdue"
-            style = "red" if outcome == "missed" else "bold yellow" if today <= due < tomorrow else ""
-        else:
-            note = style = ""
+                day, seconds = divmod(due + offset, DAY)
+                day_words = words.get(day)
+                when = short(due) if day_words is None else day_words + times[seconds // 60]
+            today_style = "bold yellow" if today <= due < tomorrow else ""
+        if mark is None:
+            if outcome == "open":  # in hand, its clock running
+                left = due - now
+                if left > 2 * step and left % step:
+                    if left // step != ahead_step:
+                        ahead_step, ahead_due, ahead_note = left // step, None, relative(due, now)
+                    note = ahead_note
+                else:
+                    if due != ahead_due:
+                        ahead_due, ahead_step, ahead_note = due, None, relative(due, now)
+                    note = ahead_note
+                style = today_style
+            else:  # settled
+                note = style = ""
+        elif outcome == "open":
+            note = "paused"  # its clock stopped: its date moves later when the ask comes
+            style = today_style
+        else:  # broken, in hand: how late from its break point
+            if mark != last_mark:
+                last_mark, late_note = mark, span(max(0, now - mark)) + " overdue"
+            note = late_note
+            style = "red" if outcome == "missed" else today_style
         shown = clients.get(client)
         if shown is None:
             shown = clients[client] = printable(client)
-        if every is None and (not tags or tags == "[]"):
-            cell = printable(title)
+        if extra is None:
+            yield (str(pid), when, note, shown, outcome, title if title.isprintable() else printable(title)), style
         else:
-            cell = _title_cell(title, every, tags_from(tags) if isinstance(tags, str) else tags)
-        when = dues.get(due)
-        if when is None:
-            if len(dues) > NOTES_KEPT:
-                dues.clear()
-            when = dues[due] = short(due)
-        yield [str(pid), when, note, shown, outcome, cell], style
+            tags, every = _tags_and_period(extra) if extra.__class__ is str else extra
+            yield [str(pid), when, note, shown, outcome, _title_cell(title, every, tags)], style
+
+
+def _tags_and_period(extra: str) -> tuple[tuple[str, ...], str | None]:
+    """`extra` of `queries.LISTED_COLUMNS` ('["web"]1w') as its tags and recurrence."""
+    import json
+
+    tags, end = json.JSONDecoder().raw_decode(extra)
+    return tuple(tags), extra[end:] or None
 
 
 def _today_bounds(settings: Settings, now: int) -> tuple[int, int]:
