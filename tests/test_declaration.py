@@ -117,7 +117,9 @@ def normalised(typed: dict) -> dict:
     return {key: value for key, value in typed.items() if value not in (None, False, [])}
 
 
-@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(300, share=10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(command_lines())
 def test_the_fast_path_reads_a_command_line_as_typer_does(monkeypatch, args):
     parsed = fast.parse(args)

@@ -1,7 +1,8 @@
 """The failure catalogue of docs/reliability.md, run row by row as real processes (its folder
 holds a SQLite ledger also when the suite runs on PostgreSQL).
 
-The catalogue is the one list: the page shows it to users, and this test runs every row
+The catalogue is the one list: the page shows it to users, and this test runs (every other
+one by default, all of them with `-m slow` in `.ci/run`) every row
 whose "tried" cell is a single command (and that names no other test file), in a bash shell, in a folder holding `ledger.db`
 (the ledger EXPECT_DB names, with promise #1 for acme), `notes.db` (another program's
 SQLite database) and `notes.txt`. A row fails on a traceback or exit 70 anywhere, on another
@@ -100,7 +101,12 @@ def environment(folder: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[row.failure for row in ROWS])
+# The default run tries every other row (each a real process); the slow pass (`.ci/run`) all of them.
+@pytest.mark.parametrize(
+    "row",
+    [pytest.param(row, marks=() if n % 2 == 0 else pytest.mark.slow) for n, row in enumerate(ROWS)],
+    ids=[row.failure for row in ROWS],
+)
 def test_a_failure_of_the_catalogue(row: Row, template: Path, tmp_path: Path):
     import shutil
 

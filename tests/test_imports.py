@@ -154,7 +154,11 @@ def test_a_read_loads_no_write_path(prompt_ledger, args):
     """A command that writes nothing opens the ledger for reading (`opening.open_reader`):
     the journal's write path is not imported, and neither is tomllib once the config's parse
     is remembered (`config.parsed_toml`)."""
-    run_with_importtime(["-m", "expectcli"], prompt_ledger, args)  # the config's text parsed at least once
+    with pytest.MonkeyPatch.context() as env:  # the config's text parsed once, and its parse remembered
+        env.setenv("EXPECT_CONFIG", prompt_ledger["EXPECT_CONFIG"])
+        from expectcli.core.config import load_settings
+
+        load_settings()
     out, names = run_with_importtime(["-m", "expectcli"], prompt_ledger, args)
     assert out.returncode in (0, 1) and out.stdout, out.stderr
     loaded = set(names)

@@ -438,7 +438,7 @@ def journals(draw) -> list[Step]:
     return journal
 
 
-@settings(max_examples=examples(2000), deadline=None)
+@settings(max_examples=examples(2000, share=10), deadline=None)
 @given(journals(), st.integers(-DAY, 20 * DAY))
 def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     state = outcomes.fold(journal)
@@ -457,7 +457,7 @@ def test_the_fold_follows_the_timeline_as_the_vocabulary_says(journal, offset):
     ]
 
 
-@settings(max_examples=examples(1000), deadline=None)
+@settings(max_examples=examples(1000, share=10), deadline=None)
 @given(journals(), st.randoms(use_true_random=False))
 def test_the_order_events_were_typed_in_does_not_matter_only_the_timeline(journal, random):
     """Without reopens, the journal's order is only the order things were typed in: shuffled
