@@ -231,10 +231,15 @@ def read_when(
     raise BadInput(f"can't read {quoted} as a date or time; try {WHEN_FORMS}")
 
 
+def _whole_minute(moment: datetime) -> datetime:
+    """`moment` in UTC, its seconds dropped."""
+    moment = moment.astimezone(UTC)
+    return moment - timedelta(seconds=moment.second, microseconds=moment.microsecond)
+
+
 def _checked(reading: Reading, quoted: str) -> Reading:
     """Whole minutes, and only the years this tool accepts."""
-    moment = reading.moment.astimezone(UTC)
-    moment = moment - timedelta(seconds=moment.second, microseconds=moment.microsecond)
+    moment = _whole_minute(reading.moment)
     if not FIRST_YEAR <= moment.year <= LAST_YEAR or (
         reading.explicit_day is not None and not FIRST_YEAR <= reading.explicit_day.year <= LAST_YEAR
     ):
@@ -265,8 +270,7 @@ def parse_bound(text: str, now: datetime, settings: Settings, *, end: bool, afte
             # is in 1969 in UTC): it is only compared with, never stored.
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 raise out_of_range(quote(text))
-            moment = instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone).astimezone(UTC)
-            return moment - timedelta(seconds=moment.second, microseconds=moment.microsecond)
+            return _whole_minute(instant_at(day + timedelta(days=1) if end else day, time(0, 0), zone))
     except (OverflowError, ValueError):
         raise out_of_range(quote(text)) from None
     return parse_when(text, now, settings, past=True)
