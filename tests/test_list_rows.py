@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW, postgres_only
+from conftest import NOW, postgres_only, sqlite_only
 from expectcli.core import timefmt
 from expectcli.core.config import Settings
 from expectcli.core.queries import Queries
@@ -54,7 +54,8 @@ def drawn(cli, listed: bool, width: int | None, colour: bool, **selection) -> st
     out = output.Output(buffer)
     out.colour, out.width = colour, width
     if listed:
-        tables.listed_table(out, queries.each_listed(**selection), settings, now)
+        handles, rows = queries.each_listed(**selection)
+        tables.listed_table(out, rows, settings, now, handles)
     else:
         tables.promise_table(out, queries.each_promise(**selection), settings, now)
     return buffer.getvalue()
@@ -126,3 +127,60 @@ def _rows_read_as_the_time_functions_say(offsets: list[int], now_offset: int) ->
         assert cells[1] == timefmt.short(due, settings_, now)
         expected = timefmt.relative(due, now) if due >= now else f"{timefmt.span(now - due)} overdue"
         assert cells[2] == expected, (due - now, cells[2])
+
+
+def _listing_plans(cli, monkeypatch, *args: str) -> list[str]:
+    """SQLite's plan of each query over `promise p` that `expect list ARGS` runs."""
+    import contextlib
+    import sqlite3
+
+    from expectcli.storage.store import Tx
+
+    asked: list[tuple[str, dict]] = []
+    execute = Tx.execute
+
+    def recording(self, sql, params=None):
+        asked.append((sql, dict(params or {})))
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(Tx, "execute", recording)
+    cli.ok("list", *args)
+    monkeypatch.undo()
+    listings = [(sql, params) for sql, params in asked if "ORDER BY p.due, p.id" in sql]
+    assert len(listings) == 1, asked
+    with contextlib.closing(sqlite3.connect(cli.path)) as connection:
+        return [row[3] for sql, params in listings for row in connection.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+@sqlite_only("the index promise_listed")
+def test_the_open_list_is_read_from_one_index_already_sorted(varied, monkeypatch):
+    """Schema step 0011: the promises in hand, in due order, with every column `list` shows.
+    The open list (and `--due-before`) reads that index alone, with no sort and no client
+    looked up per row; a condition the index does not hold (a tag) reads the table through."""
+    for args in [(), ("--due-before", "fri")]:
+        plans = _listing_plans(varied, monkeypatch, *args)
+        (plan,) = plans
+        assert plan.split(" (")[0].endswith("p USING COVERING INDEX promise_listed"), (args, plans)
+    plans = _listing_plans(varied, monkeypatch, "--tag", "web")
+    assert plans[0] == "SCAN p" and "USE TEMP B-TREE FOR ORDER BY" in plans, plans
+
+
+@sqlite_only("the index promise_listed")
+def test_a_ledger_without_the_list_index_lists_the_same(varied):
+    """An index dropped by hand is no bug to trip on: the list reads the table instead."""
+    import contextlib
+    import sqlite3
+
+    before = [varied.ok("list", *args).stdout for args in [(), ("--due-before", "fri")]]
+    with contextlib.closing(sqlite3.connect(varied.path)) as connection:
+        connection.execute("DROP INDEX promise_listed")
+        connection.commit()
+    assert [varied.ok("list", *args).stdout for args in [(), ("--due-before", "fri")]] == before
+    assert "Angebot für Müller 漢字" in before[0]
+
+
+def test_a_renamed_client_is_listed_by_its_new_handle(varied):
+    varied.ok("client", "rename", "müller-gmbh", "mueller")
+    lines = varied.ok("list").stdout.splitlines()
+    (row,) = [line for line in lines if "Angebot für Müller 漢字" in line]
+    assert " mueller " in row and "müller-gmbh" not in varied.ok("list").stdout

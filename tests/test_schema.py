@@ -70,7 +70,11 @@ def declared(dialect) -> dict[str, dict]:
                 for constraint in table.constraints
                 if isinstance(constraint, UniqueConstraint)
             ),
-            "indexes": sorted((i.name, tuple(c.name for c in i.columns), bool(i.unique)) for i in table.indexes),
+            "indexes": sorted(
+                (i.name, tuple(c.name for c in i.columns), bool(i.unique))
+                for i in table.indexes
+                if dialect.name == "sqlite" or i.name not in models.SQLITE_ONLY
+            ),
             "ids never reused": (
                 table.dialect_options["sqlite"]["autoincrement"]
                 if dialect.name == "sqlite"

@@ -26,10 +26,15 @@ def list_promises(
         return _list_asks(env, status, client, limit, refused=_ask_filters(all_, tag, kind, due_before))
     before = env.when(due_before) if due_before else None
     ledger = env.reader()
-    each = ledger.each_promise if env.json else ledger.each_listed  # a table needs only what it shows
-    every = each(client=client, outcome=status, include_settled=all_, due_before=before, tags=tag or (), kind=kind)
+    selection = {"client": client, "outcome": status, "include_settled": all_, "due_before": before,
+                 "tags": tag or (), "kind": kind}  # fmt: skip
+    handles = None
+    if env.json:
+        every = ledger.each_promise(**selection)
+    else:  # a table needs only what it shows
+        handles, every = ledger.each_listed(**selection)
     promises = every if limit is None else itertools.islice(every, limit)
-    _list_out(env, promises)
+    _list_out(env, promises, handles)
     if limit is not None:
         more = sum(1 for _ in every)
         if more:
@@ -65,7 +70,7 @@ def _list_asks(env: Env, status: str, client: str | None, limit: int | None, ref
         env.notice(f"… and {len(found) - len(shown)} more (leave out --limit to see them all)")
 
 
-def _list_out(env: Env, promises) -> None:
+def _list_out(env: Env, promises, handles: dict[int, str] | None) -> None:
     if env.json:
         from expectcli.core import serialize
 
@@ -73,7 +78,7 @@ def _list_out(env: Env, promises) -> None:
         return
     from expectcli.views import tables
 
-    if not tables.listed_table(env.out, promises, env.settings, env.now):
+    if not tables.listed_table(env.out, promises, env.settings, env.now, handles):
         env.say("No promises to show.")
 
 

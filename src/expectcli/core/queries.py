@@ -90,7 +90,8 @@ PROMISE_COLUMNS = (
 )
 PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
 # A promise as `list` shows it, in as few columns as carry it (on a long list every column
-# costs each row a call into SQLite and an object): id, title, client, due, outcome at :now,
+# costs each row a call into SQLite and an object), all of them in the promise's row (no
+# join: `Listing.handles` names the clients): id, title, client id, due, outcome at :now,
 # then `mark` and `extra`:
 # - mark: for a promise in hand that is broken, its break point; for one in hand whose clock is
 #   stopped (paused, and not broken), when it stopped; else NULL. (A promise is "open" only
@@ -98,7 +99,7 @@ PROMISE_FROM = "promise p JOIN client c ON c.id = p.client_id"
 # - extra: NULL for a promise with no tags and no recurrence (the usual case); else its tags as
 #   stored (a JSON array) followed by its recurrence, if any: '["web"]', '[]1w', '["web"]1w'.
 LISTED_COLUMNS = (
-    f"p.id, p.title, c.handle, p.due, {OUTCOME_SQL},"
+    f"p.id, p.title, p.client_id, p.due, {OUTCOME_SQL},"
     f" CASE WHEN p.state = 'active' AND {outcomes.BROKEN_SQL} THEN {outcomes.BREAK_POINT_SQL}"
     " WHEN p.state = 'active' AND p.paused_since <= :now THEN p.paused_since END,"
     " CASE WHEN p.tags = '[]' AND p.recurrence IS NULL THEN NULL ELSE p.tags || COALESCE(p.recurrence, '') END"
@@ -191,12 +192,17 @@ class Queries:
         for row in self._each(PROMISE_COLUMNS, selection):
             yield promise_from_row(row, self.now)
 
-    def each_listed(self, **selection) -> Iterator[tuple]:
+    def each_listed(self, **selection) -> "Listing":
         """What `list` shows of `each_promise(**selection)`: rows of LISTED_COLUMNS, as the
-        cursor reads them (no `Promise` made per row; SQL works out the outcome and break point)."""
-        return self._each(LISTED_COLUMNS, selection)
+        cursor reads them (no `Promise` made per row; SQL works out the outcome and break point),
+        with the handle of every client (read in the same transaction)."""
+        rows = self._each(LISTED_COLUMNS, selection, listed=True)
+        handles = next(rows)  # opens the read transaction, in which the rows are read after
+        return Listing(handles, rows)
 
-    def _each(self, columns: str, selection: dict) -> Iterator[tuple]:
+    def _each(self, columns: str, selection: dict, listed: bool = False) -> Iterator:
+        """Rows of `columns` for `selection`, as the cursor reads them; when `listed`, first
+        the handle of each client id (a dict), read in the same transaction."""
         tags, kind = selection.pop("tags", ()), selection.pop("kind", None)
         where, params = _selection(**{"client": None, "outcome": None, "include_settled": False, "due_before": None,
                                        **selection})  # fmt: skip
@@ -205,8 +211,14 @@ class Queries:
             source = PROMISE_FROM
             if selection.get("client") is not None:
                 client_id(tx, params["client"])
+            elif listed and tx.dialect == "sqlite":
+                source = f"promise p {_listed_source(tx, where)}"
             elif tx.dialect == "sqlite":  # the table read through then sorted: faster than a lookup per row
                 source = PROMISE_FROM.replace("promise p", "promise p NOT INDEXED", 1)
+            elif listed:
+                source = "promise p"
+            if listed:
+                yield dict(tx.all("SELECT id, handle FROM client"))
             yield from tx.stream(
                 f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} ORDER BY p.due, p.id",
                 {**params, "now": self.now},
@@ -237,6 +249,32 @@ class Queries:
             return client_summary(tx, handle, self.now)
 
 
+class Listing(NamedTuple):
+    """`Queries.each_listed`: the handle of each client id, and the rows as the cursor reads them."""
+
+    handles: dict[int, str]
+    rows: Iterator[tuple]
+
+
+# What `list` may read through the index `promise_listed` (SQLite only, schema step 0011): the
+# promises in hand in due order, with every column LISTED_COLUMNS reads, so the open list is
+# read from the index alone, already sorted. Any other condition (a tag, a kind) reads the table.
+IN_HAND = "p.state = 'active'"
+_LISTED_BY_INDEX = {"p.state <> 'voided'", IN_HAND, "p.due <= :due_before"}
+
+
+def _listed_source(tx: Tx, where: list[str]) -> str:
+    """How SQLite is to read the promises of a listing over `promise p` alone: through the
+    index `promise_listed` when the conditions are the open list's (the planner, without
+    statistics, would pick an index that sorts after a lookup per row), else the table read
+    through then sorted, which is faster than a lookup per row. A ledger without the index
+    (dropped by hand) is read through the table as well."""
+    if IN_HAND in where and _LISTED_BY_INDEX.issuperset(where):
+        if tx.scalar("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'promise_listed'"):
+            return "INDEXED BY promise_listed"
+    return "NOT INDEXED"
+
+
 def _selection(client: str | None, outcome: str | None, include_settled: bool, due_before: int | None):
     """The WHERE conditions over `promise p` (and `client c`) of a listing, and their parameters."""
     where = ["p.state <> 'voided'"]
@@ -250,7 +288,7 @@ def _selection(client: str | None, outcome: str | None, include_settled: bool, d
         where.append(f"{OUTCOME_SQL} = :outcome")
         params["outcome"] = outcome
     elif not include_settled:
-        where.append("p.state = 'active'")
+        where.append(IN_HAND)
     if due_before is not None:
         where.append("p.due <= :due_before")
         params["due_before"] = due_before

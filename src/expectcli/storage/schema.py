@@ -212,6 +212,20 @@ def _reckon_paused(tx: Tx) -> None:
         tx.execute(f"CREATE INDEX {name} ON promise ({columns})")
 
 
+def _listed(tx: Tx) -> None:
+    """`list` reads the promises in hand in due order, with their title, client, outcome,
+    break point, pause, tags and recurrence. On SQLite an index (partial: `state = 'active'`)
+    holds all of it in that order, so the open list is read from the index alone instead of
+    the table read through and sorted (at 100,000 promises with 40,000 in hand, 54 ms instead
+    of 80). PostgreSQL has no such index: its btree entries are limited to a third of a page,
+    which a promise's title may exceed."""
+    if tx.dialect == "sqlite":
+        tx.execute(
+            "CREATE INDEX promise_listed ON promise (due, id, title, client_id, outcome, paused_since, broken_at,"
+            " tags, recurrence, state) WHERE state = 'active'"
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0001_initial", _initial),
     ("0002_client_terms", _client_terms),
@@ -223,6 +237,7 @@ MIGRATIONS: list[tuple[str, Callable[[Tx], None]]] = [
     ("0008_asks", _asks),
     ("0009_in_hand", _in_hand),
     ("0010_reckon_paused", _reckon_paused),
+    ("0011_listed", _listed),
 ]
 
 # Steps after which the state stored beside the journal must be folded again, because the

@@ -80,13 +80,18 @@ def _as_listed(p: Promise, now: int) -> tuple:
     return p.id, p.title, p.client, p.due, p.outcome, mark, extra
 
 
-def listed_table(out: Output, listed: Iterable[tuple], settings: Settings, now: int) -> int:
+def listed_table(
+    out: Output, listed: Iterable[tuple], settings: Settings, now: int, handles: dict[int, str] | None = None
+) -> int:
     """The promise table of rows laid out as `queries.LISTED_COLUMNS` (as `list` reads them,
-    without a `Promise` per row); how many there were."""
-    return out.stream_table(Table(*PROMISE_COLUMNS), listed_rows(listed, settings, now))
+    without a `Promise` per row; the client by its id in `handles`, or by its handle when
+    `handles` is None); how many there were."""
+    return out.stream_table(Table(*PROMISE_COLUMNS), listed_rows(listed, settings, now, handles))
 
 
-def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterator[tuple[tuple | list, str]]:
+def listed_rows(
+    listed: Iterable[tuple], settings: Settings, now: int, handles: dict[int, str] | None = None
+) -> Iterator[tuple[tuple | list, str]]:
     """Each promise's cells and row style: id, due, how long until or since it ('in 2 days',
     or for a broken one how late from its break point, '4 days overdue', even when a late move
     gave it a date still ahead; "paused" while an ask blocking it is outstanding), client,
@@ -97,7 +102,8 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     ledger typed by a person many promises share one: Fri 17:00), and a note counting to a due
     at an odd minute that of the row before when it is in the same half hour to go, where the
     words cannot change (`timefmt.SPAN_STEP`). The due's text is `timefmt.Clock`'s arithmetic,
-    done here. A client's printable handle is made once. A cell of text in one style is a
+    done here. A client's printable handle is made once (from `handles` when the rows name
+    clients by id). A cell of text in one style is a
     plain string (the status column styles it by its outcome); a row of plain strings is a
     tuple, which a pipe lays out in one step (`output.Table`); one whose title has several
     spans, a list."""
@@ -106,7 +112,7 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
     offsets, words, times = clock.offsets, clock.words, timefmt.CLOCK_TIMES
     step = timefmt.SPAN_STEP
     today, tomorrow = _today_bounds(settings, now)
-    clients: dict[str, str] = {}
+    clients: dict[str | int, str] = {}
     last_due = last_mark = ahead_due = ahead_step = None  # what the texts below were made for
     when = today_style = ahead_note = late_note = ""
     for pid, title, client, due, outcome, mark, extra in listed:
@@ -144,7 +150,7 @@ def listed_rows(listed: Iterable[tuple], settings: Settings, now: int) -> Iterat
             style = "red" if outcome == "missed" else today_style
         shown = clients.get(client)
         if shown is None:
-            shown = clients[client] = printable(client)
+            shown = clients[client] = printable(client if handles is None else handles[client])
         if extra is None:
             yield (str(pid), when, note, shown, outcome, title if title.isprintable() else printable(title)), style
         else:
