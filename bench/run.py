@@ -3,7 +3,8 @@
 Runs every command of the table below on a generated 100,000-promise ledger (50 clients, two
 years), each round in alternation with `python -c pass` of the same interpreter, and prints
 the median seconds, the median of the per-round ratios, the target and the peak memory of
-each; then `report --month` on a 1,000,000-promise ledger against its absolute targets.
+each, and beside them the least any count can cost in Python (bench/count_floor.py, no
+target); then `report --month` on a 1,000,000-promise ledger against its absolute targets.
 Ledgers are generated once into bench/.ledgers/ (git-ignored). `promise` writes to a fresh
 copy of the ledger, deleted afterwards, so runs do not pile promises into the cached one.
 Exits 1 when a target is missed.
@@ -35,6 +36,9 @@ TARGETS = [
     ("report --month --format json", ["report", "--month", "--format", "json"], 12),
     ("promise …", ["promise", "Benchmark promise", "--to", "client007", "--due", "fri"], 15),
 ]
+# Not `expect`: the least any count can cost in Python (bench/count_floor.py: the imports a count
+# needs and its SQL, nothing else), timed beside it as a floor for the uncached count; no target.
+FLOOR = "count floor (bench/count_floor.py)"
 LARGE = ("report --month", ["report", "--month"])
 LARGE_SECONDS, LARGE_MB = 2.0, 150
 
@@ -76,6 +80,7 @@ def main() -> None:
                           for name, argv, _ in TARGETS}  # fmt: skip
         real_clock = {"EXPECT_NOW": "", "XDG_CACHE_HOME": str(LEDGERS / "cache")}
         commands = {name: (argv, real_clock) if "real clock" in name else argv for name, argv in commands.items()}
+        commands[FLOOR] = [sys.executable, str(Path(__file__).parent / "count_floor.py"), str(source)]
         samples = measure(commands, environment(source), args.rounds)
     finally:
         for path in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
@@ -96,6 +101,8 @@ def main() -> None:
         failed |= not ok
         print(f"{name:<36} {median(samples[name]):8.3f} {ratio:6.1f} {'≤ ' + str(target):>14} "
               f"{peak_mb(samples[name]):8.0f}  {'pass' if ok else 'FAIL'}")  # fmt: skip
+    ratio = statistics.median(ratios(samples, FLOOR))
+    print(f"{FLOOR:<36} {median(samples[FLOOR]):8.3f} {ratio:6.1f} {'—':>14} {peak_mb(samples[FLOOR]):8.0f}  floor")
     if large is not None:
         name = LARGE[0]
         seconds, mb = median(large[name]), peak_mb(large[name])
