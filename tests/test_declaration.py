@@ -8,19 +8,18 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.main import get_command
-from typer.testing import CliRunner
 
 from budget import examples
+from conftest import Runner, click_command
 from expectcli.cli import fast, spec
 from expectcli.cli.app import app
 from expectcli.cli.spec import COMMANDS, GLOBAL
 
-RUNNER = CliRunner()
+RUNNER = Runner()
 
 
 def typer_command(command: spec.Command):
-    found = get_command(app)
+    found = click_command(app)
     for word in command.path:
         found = found.commands[word]
     return found

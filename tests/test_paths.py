@@ -7,15 +7,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
+from conftest import Runner
 from expectcli.cli.app import app
 
 
 def run(*args: str, env: dict[str, str | None]):
     """`expect` in-process with no EXPECT_DB or EXPECT_CONFIG, so the default places apply."""
     env = {"EXPECT_DB": None, "EXPECT_CONFIG": None, "EXPECT_NOW": "2026-11-25T10:00:00+01:00", "NO_COLOR": "1", **env}
-    result = CliRunner().invoke(app, list(args), env=env)
+    result = Runner().invoke(app, list(args), env=env)
     assert result.exit_code == 0, (args, result.stdout, result.stderr)
     return result.stdout
 
